@@ -1,0 +1,70 @@
+# Wegwijzer Werk. `make run` sets everything up and starts the assistant; `make test` sets up and runs all tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Ports and stores; override on the command line or in the environment (see README, "Configuration").
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8080
+export WW_VAR_DIR ?= $(CURDIR)/var
+export TRACKER_DB ?= $(WW_VAR_DIR)/tracker.db
+export DATABASE_URL ?= sqlite:///$(WW_VAR_DIR)/wegwijzer.db
+export PYTHONPATH := $(CURDIR)
+# Rasa: no telemetry, and quieter TensorFlow.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/wegwijzer.tar.gz
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
+PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
+
+.PHONY: help setup run train shell test validate eval clean
+
+help:
+	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make train  - train the model when data or config changed"
+	@echo "make shell  - talk to the assistant in this terminal"
+	@echo "make eval   - NLU scores on the held-out test file"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11). See README."; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || { echo "$(VENV) is not Python 3.10; remove it and retry."; exit 1; }
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
+	$(RASA) train --fixed-model-name wegwijzer --out models
+	@touch $@
+
+db: $(VENV)/.installed
+	@mkdir -p $(WW_VAR_DIR)
+	$(PY) -m bot db upgrade
+
+run: $(MODEL) db
+	$(PY) -m bot.stack
+
+shell: $(MODEL)
+	$(PY) -m bot.stack --shell
+
+validate: $(VENV)/.installed
+	$(RASA) data validate --fail-on-warnings
+
+test: $(MODEL)
+	$(PY) -m pytest
+
+eval: $(MODEL)
+	$(RASA) test nlu --nlu tests/nlu/heldout --model $(MODEL) --out reports/nlu
+
+clean:
+	rm -rf models var reports/nlu results .pytest_cache

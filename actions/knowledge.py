@@ -1,0 +1,44 @@
+"""Actions that answer from the knowledge articles (one action for every topic)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import long_answer, short_answer
+from bot.knowledge import library
+from bot.messages import message
+
+
+class ActionShowArticle(Action):
+    """Shows the short answer of the article for the intent the person just expressed."""
+
+    def name(self) -> Text:
+        return "action_show_article"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        article = library().for_intent(intent, tracker.get_slot("gemeente"))
+        if article is None:
+            dispatcher.utter_message(**message("ask_rephrase"))
+            return []
+        dispatcher.utter_message(**short_answer(article))
+        return [SlotSet("last_article", article.id)]
+
+
+class ActionShowArticleDetails(Action):
+    """'Meer uitleg': the long explanation and sources of the article shown last."""
+
+    def name(self) -> Text:
+        return "action_show_article_details"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        article_id = tracker.get_slot("last_article")
+        article = library().get(article_id, tracker.get_slot("gemeente")) if article_id else None
+        if article is None:
+            dispatcher.utter_message(**message("which_topic"))
+            return []
+        dispatcher.utter_message(**long_answer(article))
+        return []

@@ -1,0 +1,22 @@
+"""The assistant's own messages (knowledge/system_messages.yml): text plus optional buttons."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict
+
+import yaml
+
+from bot import settings
+
+
+@lru_cache(maxsize=None)
+def _all() -> Dict[str, Dict[str, Any]]:
+    path = settings.KNOWLEDGE_DIR / "system_messages.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def message(key: str, **values: Any) -> Dict[str, Any]:
+    """The message `key` as keyword arguments for `utter_message` (text with {placeholders} filled in)."""
+    raw = _all()[key]
+    text = " ".join(str(raw["text"]).split()).format(**values)
+    return {"text": text, "buttons": list(raw.get("buttons") or [])}

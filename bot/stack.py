@@ -1,0 +1,164 @@
+"""Starts and stops the running product: action server and Rasa server (later also the web app and notifier).
+
+`python -m bot.stack` is what `make run` calls; the end-to-end tests use `Stack` to start the same processes
+on free ports.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+from bot import settings
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    process: Optional[subprocess.Popen] = None
+
+
+@dataclass
+class Stack:
+    """The assistant's processes, with their ports, environment and log folder."""
+
+    rasa_port: int = settings.RASA_PORT
+    action_port: int = settings.ACTION_PORT
+    model: Path = settings.ROOT / "models" / "wegwijzer.tar.gz"
+    log_dir: Path = settings.VAR_DIR / "logs"
+    env: Dict[str, str] = field(default_factory=dict)
+    services: List[Service] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        host = "127.0.0.1"
+        self.services = [
+            Service(
+                "actions",
+                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+                f"http://{host}:{self.action_port}/health",
+            ),
+            Service(
+                "rasa",
+                [str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", host,
+                 "--port", str(self.rasa_port), "--credentials", "credentials.yml",
+                 "--endpoints", "endpoints.yml", "--cors", "*"],
+                f"http://{host}:{self.rasa_port}/",
+            ),
+        ]
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def environment(self) -> Dict[str, str]:
+        env = {**os.environ, **self.env}
+        env.update({
+            "ACTION_PORT": str(self.action_port),
+            "RASA_PORT": str(self.rasa_port),
+            "SANIC_HOST": "127.0.0.1",
+            "PYTHONPATH": str(settings.ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        })
+        env.setdefault("TRACKER_DB", str(settings.VAR_DIR / "tracker.db"))
+        return env
+
+    def start(self, timeout: float = 180.0) -> "Stack":
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        Path(self.environment()["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        for service in self.services:
+            self.start_service(service)
+        for service in self.services:
+            self.wait_ready(service, timeout)
+        return self
+
+    def start_service(self, service: Service) -> None:
+        log = open(self.log_dir / f"{service.name}.log", "ab")
+        service.process = subprocess.Popen(
+            service.command, cwd=settings.ROOT, env=self.environment(),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def wait_ready(self, service: Service, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if service.process and service.process.poll() is not None:
+                raise RuntimeError(f"{service.name} stopped at start-up; see {self.log_dir / service.name}.log")
+            try:
+                if requests.get(service.health_url, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{service.name} not ready after {timeout:.0f}s; see {self.log_dir / service.name}.log")
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def stop_service(self, service: Service) -> None:
+        process = service.process
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            self.stop_service(service)
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(description="Start Wegwijzer Werk on this machine.")
+    parser.add_argument("--shell", action="store_true", help="talk to the assistant in this terminal")
+    args = parser.parse_args(argv)
+    stack = Stack()
+    if args.shell:
+        stack.services = [stack.service("actions")]
+    print("Wegwijzer Werk start op …", flush=True)
+    try:
+        stack.start()
+        if args.shell:
+            return subprocess.call(
+                [str(BIN / "rasa"), "shell", "--model", str(stack.model), "--port", str(stack.rasa_port),
+                 "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment())
+        print(f"Assistent (REST):   POST {stack.rest_url}")
+        print(f"Actieserver:        http://127.0.0.1:{stack.action_port}/health")
+        print(f"Logbestanden:       {stack.log_dir}")
+        print("Stoppen: Ctrl-C", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while all(s.process and s.process.poll() is None for s in stack.services):
+            time.sleep(1)
+        print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("Wegwijzer Werk stopt …", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""Shared fixtures: the trained model (once per run) and the real running stack on free ports."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import requests
+
+from bot import settings
+from bot.stack import Stack, free_port
+
+ROOT = settings.ROOT
+MODEL = ROOT / "models" / "wegwijzer.tar.gz"
+RASA = str(Path(sys.executable).parent / "rasa")
+TRAINING_FILES = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
+
+
+def model_is_current() -> bool:
+    return MODEL.exists() and MODEL.stat().st_mtime >= max(p.stat().st_mtime for p in TRAINING_FILES)
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for this run. `make test` trains it first; this trains only when it is missing or stale."""
+    if not model_is_current():
+        subprocess.run([RASA, "train", "--fixed-model-name", "wegwijzer", "--out", "models"], cwd=ROOT, check=True)
+        MODEL.touch()
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Action server and Rasa server, started for real on free ports with their own conversation store."""
+    var = tmp_path_factory.mktemp("stack")
+    running = Stack(
+        rasa_port=free_port(), action_port=free_port(), model=trained_model, log_dir=var / "logs",
+        env={"TRACKER_DB": str(var / "tracker.db"), "WW_VAR_DIR": str(var)},
+    )
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+
+
+class Chat:
+    """One conversation with the running assistant over the REST webhook."""
+
+    def __init__(self, stack: Stack, sender: Optional[str] = None) -> None:
+        self.stack = stack
+        self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
+
+    def post(self, body: Any) -> requests.Response:
+        return requests.post(self.stack.rest_url, json=body, timeout=60)
+
+    def say(self, text: Any, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        body: Dict[str, Any] = {"sender": self.sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        response = self.post(body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def say_text(self, text: Any) -> str:
+        """All bot texts of one turn, joined, for simple checks."""
+        return "\n".join(m.get("text", "") for m in self.say(text))
+
+
+@pytest.fixture
+def chat(stack: Stack) -> Chat:
+    return Chat(stack)
+
+
+def payloads(messages: List[Dict[str, Any]]) -> List[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons", [])]

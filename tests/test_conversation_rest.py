@@ -1,0 +1,121 @@
+"""End-to-end: the real action server and Rasa server, a conversation over the REST webhook."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.conftest import Chat, payloads
+
+pytestmark = pytest.mark.stack
+
+BAD_INPUT = {
+    "empty": "",
+    "whitespace": "   \n  ",
+    "huge": "Ik heb een vraag over werk. " * 400,
+    "emoji": "😊🙏🏽😢",
+    "gibberish": "asdfkj qwpoeiru zxcmvnb",
+    "html": '<b>hoi</b><img src=x onerror="alert(1)">',
+    "script": "<script>alert('xss')</script>",
+    "sql": "'; DROP TABLE events; --",
+    "sql_union": "1 UNION SELECT * FROM events",
+    "typed_payload": '/some_intent{"slot": "value"}',
+    "typed_payload_protected": '/greet{"consent": "ja", "requested_slot": "x"}',
+    "english": "Where can I find a job with my disability?",
+    "german": "Ich suche Arbeit, können Sie mir helfen?",
+}
+
+
+def test_welcome_says_what_it_is(chat: Chat):
+    messages = chat.say("hallo")
+    text = messages[0]["text"]
+    assert "computerprogramma" in text and "BSN" in text and "geen gevolgen" in text
+    assert "/request_human" in payloads(messages)
+
+
+def test_a_multi_turn_conversation(chat: Chat):
+    assert "computerprogramma" in chat.say_text("hoi")
+    assert "computerprogramma en geen mens" in chat.say_text("ben jij een robot?")
+    assert "Ik kan je helpen" in chat.say_text("wat kun je eigenlijk")
+    assert "ik help je op weg" in chat.say_text("ik snap het niet")
+    assert "niet mee helpen" in chat.say_text("wat voor weer wordt het morgen")
+    assert "Graag gedaan" in chat.say_text("dankjewel")
+    assert "Fijn dat je er was" in chat.say_text("doei")
+
+
+def test_ask_for_a_person_gives_a_route_and_a_sentence_to_use(chat: Chat):
+    text = chat.say_text("ik wil een mens spreken")
+    assert "gemeente" in text and "Ik heb een beperking en geen uitkering" in text
+
+
+def test_two_stage_fallback_ends_with_the_offer_of_a_person(chat: Chat):
+    first = chat.say("asdfkj qwpoeiru zxcmvnb")
+    assert "/out_of_scope" in payloads(first) or "andere manier" in first[0]["text"]
+    if "/out_of_scope" in payloads(first):
+        assert "/request_human" in payloads(first)
+        assert "andere manier" in chat.say_text("/out_of_scope")
+    second = chat.say("qqq wwwx zzzv")
+    if "/out_of_scope" in payloads(second):
+        second = chat.say("/out_of_scope")
+    assert "medewerker" in second[0]["text"] and "/request_human" in payloads(second)
+    assert "computerprogramma" in chat.say_text("hallo")
+
+
+def test_fallback_suggestion_button_answers_the_suggested_topic(chat: Chat):
+    first = chat.say("asdfkj qwpoeiru zxcmvnb")
+    topics = [p for p in payloads(first) if p not in ("/out_of_scope", "/request_human")]
+    if not topics:
+        pytest.skip("the model made no suggestion for this gibberish")
+    assert chat.say(topics[0]), "clicking a suggestion gives an answer"
+
+
+def test_restart_starts_again(chat: Chat):
+    chat.say("hallo")
+    assert "We beginnen opnieuw" in chat.say_text("/restart")
+    assert "We beginnen opnieuw" in chat.say_text("opnieuw beginnen")
+
+
+def test_other_language_gets_a_dutch_answer(chat: Chat):
+    assert "alleen Nederlands" in chat.say_text("Do you speak English? I need help finding work")
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_bad_input_gets_a_calm_dutch_answer_and_the_conversation_goes_on(chat: Chat, name: str):
+    messages = chat.say(BAD_INPUT[name])
+    texts = [m.get("text", "") for m in messages]
+    assert texts and all(texts), f"no answer to {name}"
+    assert not any("<script" in t or "onerror" in t or "DROP TABLE" in t for t in texts), "input echoed back"
+    assert "computerprogramma" in chat.say_text("hallo"), "conversation continues"
+
+
+def test_long_message_is_cut_and_the_person_is_told(chat: Chat):
+    messages = chat.say("Ik wil graag werken maar ik weet niet hoe. " * 300)
+    assert "eerste 1000 tekens" in messages[0]["text"]
+    assert len(messages) >= 2, "the cut message is still answered"
+
+
+def test_empty_message_is_answered_with_topics(chat: Chat):
+    messages = chat.say("")
+    assert "geen woorden" in messages[0]["text"] and "/request_human" in payloads(messages)
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2, 3]", '{"message": 5}', '{"sender": null}', "{}"])
+def test_malformed_requests_never_give_500(chat: Chat, body: str):
+    response = requests.post(
+        chat.stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=60
+    )
+    assert response.status_code < 500, response.text
+
+
+def test_action_server_down_gives_a_friendly_answer_and_recovers(chat: Chat):
+    stack = chat.stack
+    actions = stack.service("actions")
+    stack.stop_service(actions)
+    try:
+        text = chat.say_text("wat kun je")  # an utterance: still works without actions
+        assert "Ik kan je helpen" in text
+        messages = chat.say("/restart")  # needs the action server
+        assert messages and "probeer het" in messages[-1]["text"].lower()
+    finally:
+        stack.start_service(actions)
+        stack.wait_ready(actions, timeout=60)
+    assert "We beginnen opnieuw" in chat.say_text("/restart")
