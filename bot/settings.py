@@ -26,3 +26,6 @@ WEB_PORT = _int("WEB_PORT", 8080)
 
 # Longer messages are cut to this many characters, and the person is told so.
 MAX_MESSAGE_LENGTH = _int("WW_MAX_MESSAGE_LENGTH", 1000)
+
+# Social map: a record whose assured_date is older than this many days is listed by `socialmap stale`.
+STALE_DAYS = _int("WW_STALE_DAYS", 365)

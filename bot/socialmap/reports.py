@@ -1,0 +1,45 @@
+"""Upkeep reports: records nobody has checked for a long time, and needs the map could not meet."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import settings
+from bot.socialmap import models
+
+# What to call a record in the report, per table: the first of these columns that has a value.
+LABEL_COLUMNS = ("name", "number", "address_1", "byday", "link_id", "service_id", "id")
+
+
+@dataclass(frozen=True)
+class StaleRecord:
+    table: str
+    id: str
+    label: str
+    source: str
+    assured_date: dt.date
+    demo: bool
+
+
+def stale_records(session: Session, days: Optional[int] = None, today: Optional[dt.date] = None) -> List[StaleRecord]:
+    """Records whose assured_date is more than `days` (default WW_STALE_DAYS) before `today`, oldest first."""
+    days = settings.STALE_DAYS if days is None else days
+    cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
+    found: List[StaleRecord] = []
+    for model in models.HSDS_MODELS:
+        table = model.__table__
+        label = next(table.c[c] for c in LABEL_COLUMNS if c in table.c)
+        query = select(table.c.id, label, table.c.source, table.c.assured_date, table.c.demo) \
+            .where(table.c.assured_date < cutoff)
+        found += [StaleRecord(table.name, *row) for row in session.execute(query)]
+    return sorted(found, key=lambda r: (r.assured_date, r.table, r.id))
+
+
+def unmet_needs(session: Session) -> List[models.UnmetNeed]:
+    """Themes the search found nothing nearby for, most asked first."""
+    query = select(models.UnmetNeed).order_by(models.UnmetNeed.count.desc(), models.UnmetNeed.theme)
+    return list(session.execute(query).scalars())

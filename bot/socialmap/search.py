@@ -1,0 +1,250 @@
+"""Where can I go? Services for a theme, widening from the gemeente to its arbeidsmarktregio to national.
+
+The hot path starts from the service_area index (scope, code) and joins the theme through the
+service_taxonomy index, so its cost follows the number of services in one area, not in the whole map.
+All input is normalised and cut to length, and reaches SQL only as bound parameters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from sqlalchemy import and_, exists, func, literal, or_, select, union_all, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import regions
+from bot.regions import Gemeente
+from bot.socialmap.models import (
+    Address, Attribute, Organization, Phone, Schedule, Service, ServiceArea, ServiceAtLocation, ServiceTaxonomy,
+    UnmetNeed,
+)
+from bot.socialmap.opening_hours import TIMEZONE, OpeningStatus, opening_status
+from bot.socialmap.taxonomy import AUDIENCE, THEME, find_theme_in_text, term_id
+
+LEVELS = ("gemeente", "regio", "landelijk")
+SCOPE_OF_LEVEL = {"gemeente": "gemeente", "regio": "arbeidsmarktregio", "landelijk": "landelijk"}
+MAX_LIMIT = 20
+MAX_OFFSET = 1000
+MAX_INPUT = 100
+SHORT_DESCRIPTION = 240
+UNKNOWN_GEMEENTE = "onbekend"
+
+
+@dataclass(frozen=True)
+class ServiceHit:
+    """One service as the assistant shows it."""
+
+    service_id: str
+    level: str  # gemeente | regio | landelijk
+    name: str
+    organization: str
+    description: str
+    website: Optional[str]
+    phone: Optional[str]
+    email: Optional[str]
+    address: Optional[str]
+    demo: bool
+    opening: Optional[OpeningStatus]
+
+    @property
+    def opening_text(self) -> Optional[str]:
+        return self.opening.text if self.opening else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    theme: str  # theme code, e.g. "jobcoaching"
+    gemeente: Optional[Gemeente]
+    audience: Optional[str]
+    hits: List[ServiceHit]
+    total: int
+    offset: int
+    limit: int
+    counts: Dict[str, int] = field(default_factory=dict)  # matches per level
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+    @property
+    def found_nearby(self) -> bool:
+        """True when the gemeente or its region has something: if not, record_unmet_need is worth calling."""
+        return bool(self.counts.get("gemeente") or self.counts.get("regio"))
+
+
+def _clean(value: Optional[str]) -> str:
+    return re.sub(r"\s+", " ", (value or "")[:MAX_INPUT]).strip()
+
+
+def resolve_theme(value: str) -> Optional[str]:
+    """A theme code from a code, label or free text ("wie helpt mij met mijn cv"); None if nothing fits."""
+    value = _clean(value)
+    found = term_id(value, THEME)
+    return found.split(":", 1)[1] if found else find_theme_in_text(value)
+
+
+def _gemeente(value: Optional[str]) -> Optional[Gemeente]:
+    """The gemeente for a code, a name, or a sentence that names one; None when unknown or ambiguous."""
+    if not value:
+        return None
+    resolution = regions.resolve_gemeente(_clean(value))
+    if not resolution.found and not resolution.candidates:
+        resolution = regions.find_gemeente_in_text(_clean(value))
+    return resolution.gemeente
+
+
+def _areas(gemeente: Optional[Gemeente]) -> List[Tuple[str, str]]:
+    areas = []
+    if gemeente:
+        areas.append(("gemeente", gemeente.code))
+        if gemeente.arbeidsmarktregio:
+            areas.append(("regio", gemeente.arbeidsmarktregio.code))
+    areas.append(("landelijk", regions.LANDELIJK))
+    return areas
+
+
+def _audience_clauses(audience_term: Optional[str]) -> Tuple[List[Any], List[Any]]:
+    """Services for everyone, or for this audience (those first); services only for other groups drop out."""
+    if not audience_term:
+        return [], []
+    for_someone = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
+                       Attribute.link_type == AUDIENCE)
+    for_this = exists().where(for_someone, Attribute.taxonomy_term_id == audience_term)
+    return [for_this | ~exists().where(for_someone)], [for_this.desc()]
+
+
+def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None):  # type: ignore[no-untyped-def]
+    """(service id, level rank) of active services for one theme in the given areas, in display order.
+
+    Each level is its own branch that starts from the (scope, code) index: one OR over all areas made SQLite
+    start from the theme instead, which reads every service with that theme in the country. A service listed
+    for both the gemeente and its region counts once, at the nearest level. Public for the benchmark's plan.
+    """
+    branches = [
+        select(ServiceArea.service_id.label("service_id"), literal(LEVELS.index(level)).label("rank"))
+        .join(ServiceTaxonomy, and_(ServiceTaxonomy.service_id == ServiceArea.service_id,
+                                    ServiceTaxonomy.taxonomy_term_id == theme_term))
+        .where(ServiceArea.scope == SCOPE_OF_LEVEL[level], ServiceArea.code == code)
+        for level, code in areas
+    ]
+    found = union_all(*branches).subquery("found")
+    where, order = _audience_clauses(audience_term)
+    level = func.min(found.c.rank).label("level")
+    return (
+        select(Service.id, level)
+        .join(found, found.c.service_id == Service.id)
+        .where(Service.status == "active", *where)
+        .group_by(Service.id, Service.demo, Service.name)
+        .order_by(level, *order, Service.demo, Service.name, Service.id)
+    )
+
+
+def _short(text: Optional[str]) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= SHORT_DESCRIPTION:
+        return text
+    cut = text[:SHORT_DESCRIPTION]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: end + 1] if end > 40 else cut.rsplit(" ", 1)[0] + " …"
+
+
+def _by(rows: Iterable[Any], key: str) -> Dict[Any, List[Any]]:
+    grouped: Dict[Any, List[Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def _phone(phones: Sequence[Phone], service_id: str, locations: Sequence[str], org_id: str) -> Optional[str]:
+    """The service's own number first, then that of the place, then that of the organisation."""
+    for belongs in (lambda p: p.service_id == service_id, lambda p: p.location_id in locations,
+                    lambda p: p.organization_id == org_id):
+        for phone in phones:
+            if belongs(phone):
+                return phone.number
+    return None
+
+
+def _details(session: Session, page: Sequence[Tuple[str, str]], now: dt.datetime) -> List[ServiceHit]:
+    """What the assistant shows for each service on the page, in a fixed handful of queries."""
+    ids = [service_id for service_id, _ in page]
+    pairs = {s.id: (s, o) for s, o in session.execute(
+        select(Service, Organization).join(Organization, Organization.id == Service.organization_id)
+        .where(Service.id.in_(ids)))}
+    org_ids = [o.id for _, o in pairs.values()]
+    at_locations = _by(session.execute(select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(ids)))
+                       .scalars(), "service_id")
+    sal_ids = [sal.id for sals in at_locations.values() for sal in sals]
+    location_ids = [sal.location_id for sals in at_locations.values() for sal in sals]
+    phones = session.execute(select(Phone).where(or_(
+        Phone.service_id.in_(ids), Phone.organization_id.in_(org_ids), Phone.location_id.in_(location_ids)))
+        .order_by(Phone.id)).scalars().all()
+    schedules = session.execute(select(Schedule).where(or_(
+        Schedule.service_id.in_(ids), Schedule.service_at_location_id.in_(sal_ids),
+        Schedule.location_id.in_(location_ids)))).scalars().all()
+    addresses = _by(session.execute(select(Address).where(Address.location_id.in_(location_ids))
+                                    .order_by(Address.id)).scalars(), "location_id")
+    hits = []
+    for service_id, level in page:
+        service, org = pairs[service_id]
+        sals = at_locations.get(service_id, [])
+        locations = [sal.location_id for sal in sals]
+        phone = _phone(phones, service_id, locations, org.id)
+        # A service's own hours win over those of the place where it is given.
+        own = [s for s in schedules if s.service_id == service_id] \
+            or [s for s in schedules if s.service_at_location_id in {sal.id for sal in sals}] \
+            or [s for s in schedules if s.location_id in locations]
+        address = next((a for loc in locations for a in addresses.get(loc, [])), None)
+        hits.append(ServiceHit(
+            service_id=service.id, level=level, name=service.name, organization=org.name,
+            description=_short(service.description or org.description), website=service.url or org.website,
+            phone=phone, email=service.email or org.email,
+            address=f"{address.address_1}, {address.postal_code} {address.city}" if address else None,
+            demo=bool(service.demo or org.demo), opening=opening_status(own, now),
+        ))
+    return hits
+
+
+def search(session: Session, theme: str, gemeente_code: Optional[str], audience: Optional[str] = None,
+           limit: int = 3, offset: int = 0, now: Optional[dt.datetime] = None) -> SearchResult:
+    """Services for `theme` near `gemeente_code`: the gemeente first, then its region, then national.
+
+    `theme` is a code, label or free text; `gemeente_code` a CBS code (or a name); `audience` an audience code
+    such as "jongere". `now` (default: the current time in Europe/Amsterdam) is used for the opening hours.
+    Raises ValueError when the theme is unknown.
+    """
+    theme_code = resolve_theme(theme)
+    if not theme_code:
+        raise ValueError(f"Onbekend thema: {_clean(theme)!r}")
+    audience_term = term_id(_clean(audience), AUDIENCE) if audience else None
+    gemeente = _gemeente(gemeente_code)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, min(int(offset), MAX_OFFSET))
+    rows = session.execute(ids_query(f"{THEME}:{theme_code}", _areas(gemeente), audience_term)).all()
+    ordered = [(service_id, LEVELS[rank]) for service_id, rank in rows]
+    counts = {level: sum(1 for _, lvl in ordered if lvl == level) for level, _ in _areas(gemeente)}
+    page = _details(session, ordered[offset:offset + limit], now or dt.datetime.now(TIMEZONE))
+    return SearchResult(theme=theme_code, gemeente=gemeente, audience=audience_term.split(":", 1)[1] if audience_term
+                        else None, hits=page, total=len(ordered), offset=offset, limit=limit, counts=counts)
+
+
+def record_unmet_need(session: Session, theme: str, gemeente_code: Optional[str],
+                      today: Optional[dt.date] = None) -> None:
+    """Count one search that found nothing nearby. Only theme, gemeente and day: nothing about the person."""
+    theme_code = resolve_theme(theme) or "onbekend"
+    gemeente = _gemeente(gemeente_code)
+    code = gemeente.code if gemeente else UNKNOWN_GEMEENTE
+    today = today or dt.datetime.now(TIMEZONE).date()
+    match = and_(UnmetNeed.theme == theme_code, UnmetNeed.gemeente_code == code)
+    bump = update(UnmetNeed).where(match).values(count=UnmetNeed.count + 1, last_seen=today)
+    if session.execute(bump).rowcount:
+        return
+    try:
+        with session.begin_nested():
+            session.add(UnmetNeed(theme=theme_code, gemeente_code=code, count=1, first_seen=today, last_seen=today))
+    except IntegrityError:
+        # Another conversation inserted the same row a moment ago: count on that one.
+        session.execute(bump)

@@ -1,0 +1,128 @@
+"""Real databases for the social map tests: a fresh SQLite file per test, and PostgreSQL when it is reachable."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db import get_engine, session_scope
+from bot.migrate import upgrade
+from bot.socialmap import hsds_io, models
+
+POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_problem() -> Optional[str]:
+    try:
+        import psycopg2
+
+        psycopg2.connect(POSTGRES, connect_timeout=3).close()
+    except Exception as exc:  # any failure means: not reachable here, say why
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return None
+
+
+def sqlite_database(folder: Path) -> str:
+    url = f"sqlite:///{folder / 'wegwijzer.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """A SQLite file with no tables yet."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (dropped afterwards), or a skip that says why there is none."""
+    problem = _postgres_problem()
+    if problem:
+        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
+    schema = f"ww_test_{uuid.uuid4().hex[:10]}"
+    admin = get_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An application database at the newest migration: SQLite, then PostgreSQL when reachable."""
+    if request.param == "sqlite":
+        url = sqlite_database(tmp_path)
+        yield url
+        get_engine(url).dispose()
+    else:
+        url = request.getfixturevalue("postgres_schema_url")
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    url = sqlite_database(tmp_path)
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def shipped_url(db_url: str) -> str:
+    """The database with the shipped social map loaded."""
+    with session_scope(db_url) as session:
+        hsds_io.load_shipped(session)
+    return db_url
+
+
+@pytest.fixture
+def shipped_sqlite_url(sqlite_url: str) -> str:
+    with session_scope(sqlite_url) as session:
+        hsds_io.load_shipped(session)
+    return sqlite_url
+
+
+def row_counts(url: str) -> Dict[str, int]:
+    """Rows per table, to prove that a rejected import wrote nothing."""
+    with session_scope(url) as session:
+        return {m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
+                for m in (*models.HSDS_MODELS, models.UnmetNeed)}
+
+
+def write_csv(folder: Path, name: str, header: List[str], rows: List[List[str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def small_package(folder: Path, source: str = "test-bron") -> Path:
+    """A valid package: one organisation with one service in Houten about jobcoaching, open on weekdays."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "datapackage.json").write_text(json.dumps(
+        {"profile": "tabular-data-package", "wegwijzer": {"source": source, "assured_date": "2026-01-15"}}))
+    write_csv(folder, "organizations.csv", ["id", "name", "description", "website"],
+              [["t-org", "Testorganisatie", "Een organisatie om mee te testen.", "https://example.org"]])
+    write_csv(folder, "services.csv", ["id", "organization_id", "name", "description", "status", "minimum_age"],
+              [["t-svc", "t-org", "Testjobcoach", "Een jobcoach in Houten.", "active", "18"]])
+    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code"], [["t-area", "t-svc", "gemeente", "GM0321"]])
+    write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "link_type", "taxonomy_term_id"],
+              [["t-thema", "t-svc", "service", "thema", "thema:jobcoaching"]])
+    write_csv(folder, "schedules.csv", ["id", "service_id", "byday", "opens_at", "closes_at"],
+              [["t-tijden", "t-svc", "MO,TU,WE,TH,FR", "09:00", "17:00"]])
+    return folder
