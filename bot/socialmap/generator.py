@@ -68,12 +68,12 @@ def generate(services: int, seed: int) -> Records:
             "email": f"dienst{n}@example.org" if rng.random() < 0.3 else None, **_provenance(rng, seed)})
         records["service_area"].append({"id": f"{sid}-gebied", "service_id": sid, **area, **_provenance(rng, seed)})
         for theme in chosen:
-            records["service_taxonomy"].append({"id": f"{sid}-{theme.code}", "service_id": sid,
+            records["service_taxonomy"].append({"id": f"{sid}-thema-{theme.code}", "service_id": sid,
                                                 "taxonomy_term_id": theme.id, **_provenance(rng, seed)})
         if rng.random() < 0.15:
             audience = rng.choice(audiences)
             records["attribute"].append({
-                "id": f"{sid}-{audience.code}", "link_id": sid, "link_entity": "service", "link_type": AUDIENCE,
+                "id": f"{sid}-doelgroep-{audience.code}", "link_id": sid, "link_entity": "service", "link_type": AUDIENCE,
                 "taxonomy_term_id": audience.id, **_provenance(rng, seed)})
         if rng.random() < 0.6:
             days, opens, closes = rng.choice(WEEK_PATTERNS)

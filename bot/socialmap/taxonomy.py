@@ -102,7 +102,10 @@ def term_id(value: str, taxonomy: str = THEME) -> Optional[str]:
     value = (value or "").strip()[:100]
     if value in terms and terms[value].taxonomy == taxonomy:
         return value
-    key = normalise(value.split(":", 1)[-1])
+    prefix, _, rest = value.rpartition(":")
+    if prefix and prefix != taxonomy:
+        return None
+    key = normalise(rest)
     for term in load_taxonomy().of(taxonomy):
         if key in (normalise(term.code), normalise(term.label)):
             return term.id

@@ -5,6 +5,7 @@ import csv
 import json
 import os
 import uuid
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
@@ -29,6 +30,8 @@ def _postgres_problem() -> Optional[str]:
 
 
 def sqlite_database(folder: Path) -> str:
+    """A new SQLite file in `folder`, migrated to the newest revision."""
+    folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'wegwijzer.db'}"
     upgrade(url)
     return url
@@ -42,9 +45,9 @@ def empty_sqlite_url(tmp_path: Path) -> Iterator[str]:
     get_engine(url).dispose()
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema (dropped afterwards), or a skip that says why there is none."""
+@contextmanager
+def _postgres_schema() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema, dropped afterwards; a skip that says why when there is no server."""
     problem = _postgres_problem()
     if problem:
         pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
@@ -59,6 +62,12 @@ def postgres_schema_url() -> Iterator[str]:
         get_engine(url).dispose()
         with admin.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    with _postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -87,6 +96,21 @@ def shipped_url(db_url: str) -> str:
     with session_scope(db_url) as session:
         hsds_io.load_shipped(session)
     return db_url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shipped_readonly_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database with the shipped map per test module, for tests that only read."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = sqlite_database(tmp_path_factory.mktemp("shipped"))
+            stack.callback(get_engine(url).dispose)
+        else:
+            url = stack.enter_context(_postgres_schema())
+            upgrade(url)
+        with session_scope(url) as session:
+            hsds_io.load_shipped(session)
+        yield url
 
 
 @pytest.fixture
