@@ -142,7 +142,8 @@ def _search(args: argparse.Namespace) -> int:
         if args.record_unmet and not result.found_nearby:
             record_unmet_need(session, result.theme, args.gemeente)
     where = result.gemeente.name if result.gemeente else "onbekende gemeente"
-    print(f"Thema {result.theme}, {where}: {result.total} gevonden {result.counts}.")
+    found = ", ".join(f"{level} {n}" for level, n in result.counts.items())
+    print(f"Thema {result.theme}, {where} ({found}){', er is meer' if result.has_more else ''}:")
     for hit in result.hits:
         extra = ", ".join(x for x in (hit.website, hit.phone, hit.email, hit.address, hit.opening_text) if x)
         print(f"- [{hit.level}] {hit.name} ({hit.organization}){' [voorbeeldgegevens]' if hit.demo else ''}: {extra}")

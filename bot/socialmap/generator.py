@@ -54,7 +54,8 @@ def generate(services: int, seed: int) -> Records:
     organizations = max(1, services // 4)
     for n in range(organizations):
         records["organization"].append({
-            "id": f"{prefix}-org-{n:06d}", "name": f"Voorbeeldorganisatie {n}", "website": f"https://example.org/org/{n}",
+            "id": f"{prefix}-org-{n:06d}", "name": f"Voorbeeldorganisatie {n}",
+            "website": f"https://example.org/org/{n}",
             "description": "Gegenereerde voorbeeldorganisatie.", **_provenance(rng, seed)})
     for n in range(services):
         sid = f"{prefix}-svc-{n:06d}"
@@ -73,7 +74,8 @@ def generate(services: int, seed: int) -> Records:
         if rng.random() < 0.15:
             audience = rng.choice(audiences)
             records["attribute"].append({
-                "id": f"{sid}-doelgroep-{audience.code}", "link_id": sid, "link_entity": "service", "link_type": AUDIENCE,
+                "id": f"{sid}-doelgroep-{audience.code}", "link_id": sid, "link_entity": "service",
+                "link_type": AUDIENCE,
                 "taxonomy_term_id": audience.id, **_provenance(rng, seed)})
         if rng.random() < 0.6:
             days, opens, closes = rng.choice(WEEK_PATTERNS)

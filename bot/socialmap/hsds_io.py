@@ -40,11 +40,12 @@ class ImportReport:
     def lines(self) -> List[str]:
         """The report in plain Dutch, one line each."""
         if not self.ok:
-            head = [f"Niet geïmporteerd: {len(self.problems)} probleem/problemen in {self.path}. Er is niets opgeslagen."]
-            return head + [f"- {p}" for p in self.problems] + [f"- let op: {w}" for w in self.warnings]
+            head = f"Niet geïmporteerd: {len(self.problems)} probleem/problemen in {self.path}. Er is niets opgeslagen."
+            return [head] + [f"- {p}" for p in self.problems] + [f"- let op: {w}" for w in self.warnings]
         counts = ", ".join(f"{n} {t}" for t, n in self.counts.items() if n)
         replaced = f" (eerst {self.deleted} records van bron '{self.source}' verwijderd)" if self.source else ""
-        return [f"Geïmporteerd uit {self.path}: {counts or 'niets'}{replaced}."] + [f"- let op: {w}" for w in self.warnings]
+        notes = [f"- let op: {w}" for w in self.warnings]
+        return [f"Geïmporteerd uit {self.path}: {counts or 'niets'}{replaced}."] + notes
 
 
 class ImportRejected(Exception):
@@ -116,7 +117,8 @@ def import_package(session: Session, path: Path, replace_source: Optional[str] =
     """Validate and import the package at `path`; raises ImportRejected (write nothing) on any problem."""
     report = ImportReport(path=str(path), source=replace_source)
     if replace_source == TAXONOMY_SOURCE:
-        report.problems.append(Problem(str(path), 0, f"bron '{TAXONOMY_SOURCE}' komt uit taxonomy.yml en wordt niet vervangen"))
+        message = f"bron '{TAXONOMY_SOURCE}' is de taxonomie en wordt niet vervangen"
+        report.problems.append(Problem(str(path), 0, message))
         raise ImportRejected(report)
     validated = validate(read_package(Path(path)), existing_ids(session), replace_source)
     report.problems, report.warnings = validated.problems, validated.warnings

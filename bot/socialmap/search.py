@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from sqlalchemy import and_, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot import regions
 from bot.regions import Gemeente
@@ -60,14 +61,11 @@ class SearchResult:
     gemeente: Optional[Gemeente]
     audience: Optional[str]
     hits: List[ServiceHit]
-    total: int
     offset: int
     limit: int
-    counts: Dict[str, int] = field(default_factory=dict)  # matches per level
-
-    @property
-    def has_more(self) -> bool:
-        return self.offset + len(self.hits) < self.total
+    has_more: bool
+    # Matches per level: exact for gemeente and regio; for landelijk only as many as the page needed.
+    counts: Dict[str, int] = field(default_factory=dict)
 
     @property
     def found_nearby(self) -> bool:
@@ -116,7 +114,7 @@ def _audience_clauses(audience_term: Optional[str]) -> Tuple[List[Any], List[Any
     return [for_this | ~exists().where(for_someone)], [for_this.desc()]
 
 
-def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None):  # type: ignore[no-untyped-def]
+def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None) -> Select:
     """(service id, level rank) of active services for one theme in the given areas, in display order.
 
     Each level is its own branch that starts from the (scope, code) index: one OR over all areas made SQLite
@@ -223,12 +221,27 @@ def search(session: Session, theme: str, gemeente_code: Optional[str], audience:
     gemeente = _gemeente(gemeente_code)
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), MAX_OFFSET))
-    rows = session.execute(ids_query(f"{THEME}:{theme_code}", _areas(gemeente), audience_term)).all()
-    ordered = [(service_id, LEVELS[rank]) for service_id, rank in rows]
-    counts = {level: sum(1 for _, lvl in ordered if lvl == level) for level, _ in _areas(gemeente)}
+    theme_term = f"{THEME}:{theme_code}"
+    areas = _areas(gemeente)
+    wanted = offset + limit + 1  # one more than the page shows tells whether there is a next page
+    # Local levels are few and always counted in full; national services are only read when the page needs them,
+    # because their number grows with the whole map.
+    local = [a for a in areas if a[0] != "landelijk"]
+    ordered = _ranked(session, ids_query(theme_term, local, audience_term)) if local else []
+    if len(ordered) < wanted:
+        seen = {service_id for service_id, _ in ordered}
+        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term)
+        more = _ranked(session, national.limit(wanted + len(seen)))
+        ordered += [(i, level) for i, level in more if i not in seen][: wanted - len(ordered)]
+    counts = {level: sum(1 for _, found in ordered if found == level) for level, _ in areas}
     page = _details(session, ordered[offset:offset + limit], now or dt.datetime.now(TIMEZONE))
     return SearchResult(theme=theme_code, gemeente=gemeente, audience=audience_term.split(":", 1)[1] if audience_term
-                        else None, hits=page, total=len(ordered), offset=offset, limit=limit, counts=counts)
+                        else None, hits=page, offset=offset, limit=limit, has_more=len(ordered) > offset + limit,
+                        counts=counts)
+
+
+def _ranked(session: Session, query: Select) -> List[Tuple[str, str]]:
+    return [(service_id, LEVELS[rank]) for service_id, rank in session.execute(query)]
 
 
 def record_unmet_need(session: Session, theme: str, gemeente_code: Optional[str],

@@ -243,11 +243,12 @@ class _Validator:
         header = self.package.headers[file]
         table = FILES[file][0]
         known = {c.name for c in table.columns}
-        missing = [c for c in ["id", *_required(table)] if c not in header]
+        missing = [c for c in _required(table) if c not in header]
         doubles = sorted({h for h in header if header.count(h) > 1})
-        for message in ([f"verplichte kolom ontbreekt: {', '.join(dict.fromkeys(missing))}"] if missing else []) + \
-                ([f"kolom komt vaker voor: {', '.join(doubles)}"] if doubles else []):
-            self.result.problems.append(Problem(file, 1, message))
+        if missing:
+            self.result.problems.append(Problem(file, 1, f"verplichte kolom ontbreekt: {', '.join(missing)}"))
+        if doubles:
+            self.result.problems.append(Problem(file, 1, f"kolom komt vaker voor: {', '.join(doubles)}"))
         unknown = [h for h in header if h not in known]
         if unknown:
             self.result.warnings.append(Problem(file, 1, f"kolommen worden niet gebruikt: {', '.join(unknown)}"))
@@ -313,15 +314,17 @@ class _Validator:
         record_id = record["id"]
         if not ID_PATTERN.match(record_id):
             return [f"id '{record_id}' mag alleen letters, cijfers en . _ : - bevatten (max. 100 tekens)"]
-        group = "attribute" if table == "service_taxonomy" else table  # one id space per file
-        key = (group, record_id)
+        # Themes and other attributes share attributes.csv, so they share one id space.
+        same_file = ("attribute", "service_taxonomy") if table in ("attribute", "service_taxonomy") else (table,)
+        key = (same_file[0], record_id)
         if key in self.first_line:
             return [f"id '{record_id}' komt twee keer voor (ook op regel {self.first_line[key]})"]
         self.first_line[key] = row.line
-        owner = self.existing.get(table, {}).get(record_id)
-        if owner is not None and table not in ("taxonomy", "taxonomy_term") and owner != self.replace_source:
-            return [f"id '{record_id}' bestaat al in de database (bron '{owner}')"]
-        return []
+        if table in ("taxonomy", "taxonomy_term"):
+            return []
+        owners = [self.existing.get(t, {}).get(record_id) for t in same_file]
+        owner = next((o for o in owners if o is not None and o != self.replace_source), None)
+        return [f"id '{record_id}' bestaat al in de database (bron '{owner}')"] if owner else []
 
     def _known_ids(self, table: str) -> Set[str]:
         if table == "taxonomy":

@@ -144,7 +144,8 @@ def small_package(folder: Path, source: str = "test-bron") -> Path:
               [["t-org", "Testorganisatie", "Een organisatie om mee te testen.", "https://example.org"]])
     write_csv(folder, "services.csv", ["id", "organization_id", "name", "description", "status", "minimum_age"],
               [["t-svc", "t-org", "Testjobcoach", "Een jobcoach in Houten.", "active", "18"]])
-    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code"], [["t-area", "t-svc", "gemeente", "GM0321"]])
+    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code"],
+              [["t-area", "t-svc", "gemeente", "GM0321"]])
     write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "link_type", "taxonomy_term_id"],
               [["t-thema", "t-svc", "service", "thema", "thema:jobcoaching"]])
     write_csv(folder, "schedules.csv", ["id", "service_id", "byday", "opens_at", "closes_at"],

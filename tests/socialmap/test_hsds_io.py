@@ -105,8 +105,9 @@ def test_missing_column_is_reported_once(sqlite_url: str, tmp_path: Path) -> Non
 
 def test_wrong_types_are_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "status", "minimum_age", "demo", "assured_date"],
-              [["t-svc", "t-org", "Test", "open", "achttien", "misschien", "24-11-2026"]])
+    header = ["id", "organization_id", "name", "status", "minimum_age", "demo", "assured_date"]
+    row = ["t-svc", "t-org", "Test", "open", "achttien", "misschien", "24-11-2026"]
+    write_csv(folder, "services.csv", header, [row])
     problems = "\n".join(_rejected(sqlite_url, folder))
     assert "regel 2: minimum_age: 'achttien' is geen geheel getal" in problems
     assert "regel 2: demo: 'misschien' is geen ja/nee-waarde" in problems
@@ -192,19 +193,19 @@ def test_source_is_required_and_must_match_replace_source(sqlite_url: str, tmp_p
     assert any("niet de bron die vervangen wordt" in p for p in problems)
 
 
-def test_removing_a_source_that_others_use_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+def test_removing_a_source_that_others_use_is_refused(db_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    with session_scope(sqlite_url) as session:
+    with session_scope(db_url) as session:
         import_package(session, folder)
     write_csv(tmp_path / "q", "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
               [["q-svc", "t-org", "Leunt op t-org", "active", "andere-bron", "2026-01-01"]])
-    with session_scope(sqlite_url) as session:
+    with session_scope(db_url) as session:
         import_package(session, tmp_path / "q")
-    before = row_counts(sqlite_url)
+    before = row_counts(db_url)
     with pytest.raises(ImportRejected):
-        with session_scope(sqlite_url) as session:
+        with session_scope(db_url) as session:
             hsds_io.remove_source(session, "test-bron")
-    assert row_counts(sqlite_url) == before
+    assert row_counts(db_url) == before
 
 
 def test_not_a_package_is_reported(sqlite_url: str, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_widens_from_gemeente_to_regio_to_landelijk(shipped_readonly_url: str) -
     assert levels == sorted(levels, key=LEVELS.index), "nearer levels come first"
     assert result.hits[0].name == "Werk en inkomen gemeente Houten"
     assert result.counts["gemeente"] == 1 and result.found_nearby
-    assert result.total == sum(result.counts.values()) == len(result.hits)
+    assert sum(result.counts.values()) == len(result.hits) and not result.has_more
 
 
 def test_hit_carries_what_the_assistant_shows(shipped_readonly_url: str) -> None:
@@ -100,7 +100,7 @@ def test_pages_through_all_levels(shipped_readonly_url: str) -> None:
         first = search(session, "passend-werk", "GM0344", limit=3, now=TUESDAY_MORNING)
         second = search(session, "passend-werk", "GM0344", limit=3, offset=3, now=TUESDAY_MORNING)
     assert [h.service_id for h in first.hits + second.hits] == [h.service_id for h in everything.hits[:6]]
-    assert first.has_more and first.total == everything.total
+    assert first.has_more and not everything.has_more
 
 
 def test_limit_and_offset_are_bounded(shipped_readonly_url: str) -> None:
