@@ -76,6 +76,7 @@ class RegionData:
     regios: Dict[str, Arbeidsmarktregio]
     problems: List[RegionProblem]
     index: Dict[str, Set[str]] = field(default_factory=dict)  # normalised name → CBS codes
+    longest_name: int = 1  # in words, so a sentence is only cut into pieces that could be a name
     how: Dict[str, str] = field(default_factory=dict)  # normalised name → how it is known
     config: Dict[str, List[str]] = field(default_factory=dict)
 
@@ -169,13 +170,19 @@ def _region_for(
 
 
 def _strip_ignored(key: str, config: Dict[str, List[str]]) -> str:
+    """Drop words around a name that do not change it, as often as they occur ("in de gemeente Utrecht")."""
     words = key.split()
-    for before in sorted((normalise(w).split() for w in config["ignore_before"]), key=len, reverse=True):
-        if len(words) > len(before) and words[: len(before)] == before:
-            words = words[len(before):]
-    for after in (normalise(w).split() for w in config["ignore_after"]):
-        if len(words) > len(after) and words[-len(after):] == after:
-            words = words[: -len(after)]
+    changed = True
+    while changed:
+        changed = False
+        for before in config["ignore_before"]:
+            size = len(before.split())
+            if len(words) > size and " ".join(words[:size]) == before:
+                words, changed = words[size:], True
+        for after in config["ignore_after"]:
+            size = len(after.split())
+            if len(words) > size and " ".join(words[-size:]) == after:
+                words, changed = words[:-size], True
     return " ".join(words)
 
 
@@ -190,7 +197,7 @@ def _add(data: RegionData, name: str, codes: Iterable[str], how: str) -> None:
 
 def _build_index(data: RegionData, folder: Path) -> None:
     synonyms = yaml.safe_load((folder / "synonyms.yml").read_text(encoding="utf-8"))
-    data.config = {k: [str(w) for w in synonyms.get(k, [])] for k in (
+    data.config = {k: [normalise(str(w)) for w in synonyms.get(k, [])] for k in (
         "ignore_before", "ignore_after", "needs_context", "location_words", "not_after")}
     by_cbs_name = {g.cbs_name: g.code for g in data.gemeenten.values()}
     for g in data.gemeenten.values():
@@ -217,6 +224,7 @@ def load(folder: Optional[Path] = None) -> RegionData:
     gemeenten, regios, problems = _build_regions(folder)
     data = RegionData(gemeenten=gemeenten, regios=regios, problems=problems)
     _build_index(data, folder)
+    data.longest_name = max(len(k.split()) for k in data.index)
     return data
 
 
@@ -293,10 +301,9 @@ def find_gemeente_in_text(text: str) -> Resolution:
     location_words = set(data.config["location_words"])
     not_after = set(data.config["not_after"])
     needs_context = set(data.config["needs_context"])
-    longest = max((len(k.split()) for k in data.index), default=1)
     taken: Set[int] = set()
     hits: List[Tuple[str, FrozenSet[str]]] = []
-    for size in range(min(longest, len(tokens)), 0, -1):
+    for size in range(min(data.longest_name, len(tokens)), 0, -1):
         for start in range(len(tokens) - size + 1):
             span = set(range(start, start + size))
             key = " ".join(tokens[start:start + size])

@@ -72,6 +72,7 @@ def test_midden_utrecht_has_the_gemeenten_of_the_2015_table_minus_vianen() -> No
     ("’s-Hertogenbosch", "'s-Hertogenbosch"),
     ("Utrecht stad", "Utrecht"),
     ("gemeente Utrecht", "Utrecht"),
+    ("in de gemeente Utrecht", "Utrecht"),
     ("UTRECHT", "Utrecht"),
     ("Den Haag", "'s-Gravenhage"),
     ("'s-Gravenhage", "'s-Gravenhage"),
