@@ -22,7 +22,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run train shell test validate eval clean
+.PHONY: help setup run train shell test validate eval clean db content-report
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
@@ -68,3 +68,6 @@ eval: $(MODEL)
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache
+
+content-report: $(VENV)/.installed
+	$(PY) -m bot content report

@@ -1,0 +1,83 @@
+"""The answer library: loading, validation of files, and local versions per gemeente (on a temporary library)."""
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import ArticleError, Library
+
+ARTICLE = """---
+id: {id}
+title: {title}
+intents: [{intent}]
+short: {short}
+sources:
+  - title: Participatiewet
+    url: https://wetten.overheid.nl/BWBR0015703/
+checked: 2026-11-24
+---
+{body}
+"""
+
+
+def write(root: Path, relative: str, **fields: str) -> None:
+    values = {"id": Path(relative).stem, "title": "Titel", "intent": "ask_x", "short": "Kort.", "body": "Lang."}
+    values.update(fields)
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ARTICLE.format(**values), encoding="utf-8")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "sources.yml").write_text("seeds: {}\n", encoding="utf-8")
+    write(tmp_path, "articles/recht.md", title="Recht op hulp", intent="ask_right", short="Landelijk.")
+    return tmp_path
+
+
+def test_article_found_by_intent_and_id(root: Path):
+    library = Library(root)
+    assert library.for_intent("ask_right").title == "Recht op hulp"
+    assert library.get("recht").short == "Landelijk."
+    assert library.for_intent("ask_unknown") is None
+
+
+def test_local_version_replaces_fields_it_sets_and_keeps_the_rest(root: Path):
+    path = root / "gemeenten/GM0344/recht.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ngemeente: GM0344\nexample: true\nshort: In Utrecht.\n---\n", encoding="utf-8")
+    library = Library(root)
+    local = library.for_intent("ask_right", "GM0344")
+    assert local.short == "In Utrecht." and local.example
+    assert local.title == "Recht op hulp" and local.body == "Lang." and local.sources
+    assert library.for_intent("ask_right", "GM0363").short == "Landelijk."
+    assert library.for_intent("ask_right").short == "Landelijk."
+
+
+def test_missing_fields_are_reported_with_the_file(root: Path):
+    (root / "articles/kapot.md").write_text("---\nid: kapot\ntitle: Kapot\n---\ntekst\n", encoding="utf-8")
+    with pytest.raises(ArticleError, match="kapot.md: velden ontbreken: intents, short, sources, checked"):
+        Library(root)
+
+
+def test_id_must_match_file_name(root: Path):
+    write(root, "articles/een.md", id="twee", intent="ask_een")
+    with pytest.raises(ArticleError, match="is niet gelijk aan de bestandsnaam"):
+        Library(root)
+
+
+def test_an_intent_has_one_article(root: Path):
+    write(root, "articles/dubbel.md", intent="ask_right")
+    with pytest.raises(ArticleError, match="heeft al een artikel"):
+        Library(root)
+
+
+def test_local_version_needs_a_national_article(root: Path):
+    write(root, "gemeenten/GM0344/bestaat-niet.md")
+    with pytest.raises(ArticleError, match="geen landelijk artikel"):
+        Library(root)
+
+
+def test_file_without_front_matter_is_refused(root: Path):
+    (root / "articles/leeg.md").write_text("Alleen tekst.\n", encoding="utf-8")
+    with pytest.raises(ArticleError, match="front matter"):
+        Library(root)
