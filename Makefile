@@ -51,7 +51,7 @@ db: $(VENV)/.installed
 	@mkdir -p $(WW_VAR_DIR)
 	$(PY) -m bot db upgrade
 
-run: $(MODEL) db
+run: $(MODEL)
 	$(PY) -m bot.stack
 
 shell: $(MODEL)

@@ -14,10 +14,14 @@ from bot import settings
 Base = declarative_base()
 
 
-@lru_cache(maxsize=None)
 def get_engine(url: Optional[str] = None) -> Engine:
-    """An engine for `url` (default: settings.DATABASE_URL); SQLite gets foreign keys and a parent folder."""
-    url = url or settings.DATABASE_URL
+    """An engine for `url` (default: settings.DATABASE_URL, read at call time); one per URL per process."""
+    return _engine(url or settings.DATABASE_URL)
+
+
+@lru_cache(maxsize=None)
+def _engine(url: str) -> Engine:
+    """SQLite gets foreign keys, WAL and a parent folder."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":

@@ -43,6 +43,7 @@ class Article:
     gemeente: Optional[str] = None
     example: bool = False
     standard_buttons: bool = True
+    socialmap_theme: Optional[str] = None  # what "Waar kan ik terecht?" searches for after this article
     path: str = ""
 
 
@@ -86,6 +87,7 @@ def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str,
         gemeente=data.get("gemeente"),
         example=bool(data.get("example", False)),
         standard_buttons=bool(data.get("standard_buttons", True)),
+        socialmap_theme=data.get("socialmap_theme"),
         path=str(path),
     )
 
@@ -97,6 +99,7 @@ def load_article(path: Path, base: Optional[Article] = None) -> Article:
         inherited = {
             "id": base.id, "title": base.title, "intents": base.intents, "short": base.short,
             "checked": base.checked, "next_steps": base.next_steps, "general_knowledge": base.general_knowledge,
+            "standard_buttons": base.standard_buttons, "socialmap_theme": base.socialmap_theme,
             "sources": [{"title": s.title, "url": s.url, "seed": s.seed, "lines": s.lines} for s in base.sources],
         }
         data = {**inherited, **data}

@@ -18,5 +18,12 @@ def _all() -> Dict[str, Dict[str, Any]]:
 def message(key: str, **values: Any) -> Dict[str, Any]:
     """The message `key` as keyword arguments for `utter_message` (text with {placeholders} filled in)."""
     raw = _all()[key]
+    if isinstance(raw, str):
+        raw = {"text": raw}
     text = " ".join(str(raw["text"]).split()).format(**values)
     return {"text": text, "buttons": list(raw.get("buttons") or [])}
+
+
+def text(key: str, **values: Any) -> str:
+    """Only the text of message `key`."""
+    return str(message(key, **values)["text"])

@@ -29,3 +29,7 @@ MAX_MESSAGE_LENGTH = _int("WW_MAX_MESSAGE_LENGTH", 1000)
 
 # Social map: a record whose assured_date is older than this many days is listed by `socialmap stale`.
 STALE_DAYS = _int("WW_STALE_DAYS", 365)
+
+# The arbeidsmarktregio whose gemeenten are offered as buttons when the person's gemeente is not recognised
+# (the widget's own gemeente, when known, takes precedence). AR14 = Midden-Utrecht, the shipped example region.
+DEFAULT_ARBEIDSMARKTREGIO = os.environ.get("WW_DEFAULT_REGIO", "AR14")

@@ -23,6 +23,17 @@ from bot import settings
 BIN = Path(sys.executable).parent
 
 
+def prepare_database(url: str) -> None:
+    """Bring the application database to the newest schema and (re)load the shipped social map."""
+    from bot.db import session_scope
+    from bot.migrate import upgrade
+    from bot.socialmap.hsds_io import load_shipped
+
+    upgrade(url)
+    with session_scope(url) as session:
+        load_shipped(session)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,11 +91,14 @@ class Stack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         })
         env.setdefault("TRACKER_DB", str(settings.VAR_DIR / "tracker.db"))
+        env.setdefault("DATABASE_URL", settings.DATABASE_URL)
         return env
 
     def start(self, timeout: float = 180.0) -> "Stack":
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        Path(self.environment()["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        env = self.environment()
+        Path(env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        prepare_database(env["DATABASE_URL"])
         for service in self.services:
             self.start_service(service)
         for service in self.services:

@@ -38,7 +38,8 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
     var = tmp_path_factory.mktemp("stack")
     running = Stack(
         rasa_port=free_port(), action_port=free_port(), model=trained_model, log_dir=var / "logs",
-        env={"TRACKER_DB": str(var / "tracker.db"), "WW_VAR_DIR": str(var)},
+        env={"TRACKER_DB": str(var / "tracker.db"), "WW_VAR_DIR": str(var),
+             "DATABASE_URL": f"sqlite:///{var / 'wegwijzer.db'}"},
     )
     try:
         yield running.start()

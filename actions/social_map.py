@@ -1,0 +1,147 @@
+"""'Waar kan ik terecht?': find the theme and gemeente (a form asks for what is missing), then search the map."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import settings
+from bot.answers import HUMAN
+from bot.db import session_scope
+from bot.knowledge import library
+from bot.messages import message
+from bot.regions import Gemeente, find_gemeente_in_text, gemeenten_in_regio, get_gemeente, resolve_gemeente
+from bot.socialmap.present import result_messages, theme_buttons
+from bot.socialmap.search import record_unmet_need, resolve_theme, search
+from bot.socialmap.taxonomy import find_audiences_in_text, find_theme_in_text
+
+PAGE = 3
+MAX_GEMEENTE_BUTTONS = 14
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def _article_theme(tracker: Tracker) -> Optional[str]:
+    """The theme of the article the person just read, so "Waar kan ik terecht?" searches for that."""
+    article_id = tracker.get_slot("last_article")
+    article = library().get(article_id) if article_id else None
+    return article.socialmap_theme if article else None
+
+
+class ActionPrefillSocialMap(Action):
+    """Reads theme, gemeente and audience from the question itself before the form asks for what is missing."""
+
+    def name(self) -> Text:
+        return "action_prefill_social_map"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        text = _text(tracker)
+        theme = None
+        if _intent(tracker) != "find_other_service":
+            theme = find_theme_in_text(text) or (_article_theme(tracker) if _intent(tracker) == "ask_where_to_go" else None)
+        events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
+        place = find_gemeente_in_text(text)
+        if place.found:
+            events.append(SlotSet("gemeente", place.gemeente.code))
+        audiences = find_audiences_in_text(text)
+        if audiences:
+            events.append(SlotSet("sm_audience", audiences[0]))
+        return events
+
+
+class ValidateSocialMapForm(FormValidationAction):
+    """Checks the theme and gemeente the person gave; offers buttons when unsure."""
+
+    def name(self) -> Text:
+        return "validate_social_map_form"
+
+    def validate_sm_theme(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
+        text = str(value or "")
+        theme = resolve_theme(text) or find_theme_in_text(text)
+        if theme:
+            return {"sm_theme": theme}
+        dispatcher.utter_message(text=message("theme_unknown")["text"], buttons=theme_buttons() + [HUMAN])
+        return {"sm_theme": None}
+
+    def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
+        found = resolve_gemeente(str(value or ""))
+        if not found.found and not found.ambiguous:
+            found = find_gemeente_in_text(str(value or ""))
+        if found.found:
+            return {"gemeente": found.gemeente.code}
+        if found.ambiguous:
+            choices = list(found.candidates)
+            dispatcher.utter_message(text=message("gemeente_which")["text"], buttons=_gemeente_buttons(choices))
+        else:
+            dispatcher.utter_message(text=message("gemeente_unknown")["text"],
+                                     buttons=_gemeente_buttons(_nearby_gemeenten(tracker)))
+        return {"gemeente": None}
+
+
+def _nearby_gemeenten(tracker: Tracker) -> List[Gemeente]:
+    widget = get_gemeente(str((tracker.latest_message.get("metadata") or {}).get("gemeente") or ""))
+    regio = widget.arbeidsmarktregio.code if widget and widget.arbeidsmarktregio else settings.DEFAULT_ARBEIDSMARKTREGIO
+    return gemeenten_in_regio(regio)
+
+
+def _gemeente_buttons(gemeenten: List[Gemeente]) -> List[Dict[str, str]]:
+    return [{"title": g.name, "payload": g.name} for g in gemeenten[:MAX_GEMEENTE_BUTTONS]]
+
+
+class ActionAskSmTheme(Action):
+    def name(self) -> Text:
+        return "action_ask_sm_theme"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=message("ask_theme")["text"], buttons=theme_buttons() + [HUMAN])
+        return []
+
+
+class ActionAskGemeente(Action):
+    def name(self) -> Text:
+        return "action_ask_gemeente"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(**message("ask_gemeente"))
+        return []
+
+
+class ActionSearchSocialMap(Action):
+    """Searches the map (gemeente, then region, then national) and shows a page of at most three services."""
+
+    def name(self) -> Text:
+        return "action_search_social_map"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        theme = tracker.get_slot("sm_theme")
+        if not theme:
+            dispatcher.utter_message(text=message("ask_theme")["text"], buttons=theme_buttons() + [HUMAN])
+            return []
+        offset = int(tracker.get_slot("sm_offset") or 0) if _intent(tracker) == "show_more_results" else 0
+        try:
+            with session_scope() as session:
+                result = search(session, theme, tracker.get_slot("gemeente"), tracker.get_slot("sm_audience"),
+                                limit=PAGE, offset=offset)
+                if offset == 0 and not result.found_nearby:
+                    record_unmet_need(session, theme, tracker.get_slot("gemeente"))
+        except SQLAlchemyError:
+            dispatcher.utter_message(text=message("socialmap_down")["text"], buttons=[HUMAN])
+            return []
+        if offset and not result.hits:
+            dispatcher.utter_message(text=message("no_more_results")["text"], buttons=[HUMAN])
+            return []
+        for reply in result_messages(result):
+            dispatcher.utter_message(**reply)
+        return [SlotSet("sm_offset", offset + len(result.hits))]

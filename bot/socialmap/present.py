@@ -1,0 +1,70 @@
+"""Turns social-map search results into chat messages: at most a page of services, each with how to reach it."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from bot.answers import HUMAN
+from bot.messages import text
+from bot.regions import Gemeente
+from bot.socialmap.search import SearchResult, ServiceHit
+from bot.socialmap.taxonomy import load_taxonomy, THEME
+
+MORE = {"title": "Meer", "payload": "/show_more_results"}
+OTHER = {"title": "Andere hulp", "payload": "/find_other_service"}
+
+Message = Dict[str, Any]
+
+
+def theme_label(code: str) -> str:
+    for term in load_taxonomy().of(THEME):
+        if term.code == code:
+            return term.label
+    return code
+
+
+def theme_buttons(codes: Optional[List[str]] = None) -> List[Dict[str, str]]:
+    """Theme choices; the payload is the label itself, read back as text by the form."""
+    terms = [t for t in load_taxonomy().of(THEME) if t.code != "crisis" and (codes is None or t.code in codes)]
+    return [{"title": t.label, "payload": t.label} for t in terms]
+
+
+def level_label(hit: ServiceHit, gemeente: Optional[Gemeente]) -> str:
+    if hit.level == "regio" and gemeente and gemeente.arbeidsmarktregio:
+        return text("level_regio", regio=gemeente.arbeidsmarktregio.name)
+    return text(f"level_{hit.level}")
+
+
+def service_message(hit: ServiceHit, gemeente: Optional[Gemeente]) -> Message:
+    lines = [f"**{hit.name}**" + (f" ({hit.organization})" if hit.organization and hit.organization != hit.name else "")]
+    lines.append(f"_{level_label(hit, gemeente)}_" + (f" {text('demo_marker')}" if hit.demo else ""))
+    if hit.description:
+        lines.append(hit.description)
+    reach = []
+    if hit.website:
+        reach.append(f"Website: [{hit.website.split('//')[-1].rstrip('/')}]({hit.website})")
+    if hit.phone:
+        reach.append(f"Telefoon: {hit.phone}")
+    if hit.email:
+        reach.append(f"E-mail: {hit.email}")
+    if hit.address:
+        reach.append(f"Adres: {hit.address}")
+    if hit.opening_text:
+        reach.append(hit.opening_text)
+    lines.extend(f"- {r}" for r in reach)
+    return {"text": "\n".join(lines)}
+
+
+def result_messages(result: SearchResult) -> List[Message]:
+    """An intro, one message per service, and the next-step buttons on the last one."""
+    label = theme_label(result.theme)
+    if not result.hits:
+        return [{"text": text("nothing_found"), "buttons": [HUMAN, OTHER]}]
+    if result.gemeente and not result.found_nearby:
+        intro = text("nothing_nearby", gemeente=result.gemeente.name)
+    elif result.gemeente:
+        intro = text("results_intro", theme=label, gemeente=result.gemeente.name)
+    else:
+        intro = text("results_intro_national", theme=label)
+    messages = [{"text": intro}] + [service_message(hit, result.gemeente) for hit in result.hits]
+    messages[-1]["buttons"] = ([MORE] if result.has_more else []) + [OTHER, HUMAN]
+    return messages

@@ -1,0 +1,133 @@
+"""The social-map actions with real trackers, on a real SQLite database loaded with the shipped map."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from actions.social_map import (
+    ActionAskGemeente,
+    ActionAskSmTheme,
+    ActionPrefillSocialMap,
+    ActionSearchSocialMap,
+    ValidateSocialMapForm,
+)
+from bot import settings
+from bot.db import session_scope
+from bot.socialmap.models import UnmetNeed
+from bot.stack import prepare_database
+from tests.actions_support import button_payloads, run, tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'map.db'}"
+    prepare_database(url)
+    monkeypatch.setattr(settings, "DATABASE_URL", url)
+    return url
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_prefill_reads_theme_gemeente_and_audience_from_the_question():
+    _, events = run(ActionPrefillSocialMap(), tracker("find_service", "Is er in Houten een jobcoach voor jongeren?"))
+    slots = slots_of(events)
+    assert slots["sm_theme"] == "jobcoaching" and slots["gemeente"] == "GM0321" and slots["sm_offset"] == 0
+    assert slots["sm_audience"] == "jongere"
+
+
+def test_prefill_uses_the_theme_of_the_article_just_read():
+    t = tracker("ask_where_to_go", "Waar kan ik terecht?", slots={"last_article": "jobcoaching"})
+    assert slots_of(run(ActionPrefillSocialMap(), t)[1])["sm_theme"] == "jobcoaching"
+
+
+def test_prefill_for_other_help_forgets_the_theme_but_not_the_gemeente():
+    t = tracker("find_other_service", "andere hulp", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"})
+    slots = slots_of(run(ActionPrefillSocialMap(), t)[1])
+    assert slots["sm_theme"] is None and "gemeente" not in slots
+
+
+def validate(slot, value, intent="inform"):
+    dispatcher = CollectingDispatcher()
+    method = getattr(ValidateSocialMapForm(), f"validate_{slot}")
+    result = method(value, dispatcher, tracker(intent, str(value)), {})
+    return result, dispatcher.messages
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("Den Bosch", "GM0796"), ("'s-Hertogenbosch", "GM0796"), ("Utrecht stad", "GM0344"),
+    ("ik woon in Zeist", "GM0355"), ("Nieuwegien", "GM0356"), ("GM0344", "GM0344"),
+])
+def test_gemeente_is_resolved_however_it_is_written(typed, code):
+    result, messages = validate("gemeente", typed)
+    assert result == {"gemeente": code} and messages == []
+
+
+def test_ambiguous_gemeente_offers_the_candidates():
+    result, messages = validate("gemeente", "Bergen")
+    assert result == {"gemeente": None}
+    assert set(button_payloads(messages)) == {"Bergen (L.)", "Bergen (NH.)"}
+
+
+def test_unknown_gemeente_offers_the_gemeenten_of_the_region():
+    result, messages = validate("gemeente", "Xyzdorp")
+    assert result == {"gemeente": None}
+    assert "Houten" in button_payloads(messages) and "Zeist" in button_payloads(messages)
+
+
+def test_theme_from_words_or_a_button_label():
+    assert validate("sm_theme", "hulp met mijn cv")[0] == {"sm_theme": "solliciteren-en-cv"}
+    assert validate("sm_theme", "Jobcoaching")[0] == {"sm_theme": "jobcoaching"}
+    result, messages = validate("sm_theme", "iets heel anders zonder thema")
+    assert result == {"sm_theme": None} and "/request_human" in button_payloads(messages)
+
+
+def test_ask_actions_offer_themes_and_ask_the_gemeente():
+    messages, _ = run(ActionAskSmTheme(), tracker("find_service"))
+    assert "Jobcoaching" in button_payloads(messages) and "Crisis" not in str(messages)
+    messages, _ = run(ActionAskGemeente(), tracker("find_service"))
+    assert "welke gemeente" in messages[0]["text"]
+
+
+def test_search_shows_at_most_three_services_with_level_and_contact(database):
+    t = tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"})
+    messages, events = run(ActionSearchSocialMap(), t)
+    services = messages[1:]
+    assert "Houten" in messages[0]["text"] and 1 <= len(services) <= 3
+    reach = ("Website:", "Telefoon:", "E-mail:", "Adres:", "open")
+    assert all(any(r in m["text"] for r in reach) for m in services)
+    assert any(level in messages[1]["text"] for level in ("In jouw gemeente", "In de regio Midden-Utrecht"))
+    assert {"/find_other_service", "/request_human"} <= set(button_payloads(messages))
+    assert slots_of(events)["sm_offset"] == len(services)
+
+
+def test_more_results_continue_where_the_last_page_ended(database):
+    first, events = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    offset = slots_of(events)["sm_offset"]
+    more, _ = run(ActionSearchSocialMap(), tracker("show_more_results", slots={
+        "sm_theme": "jobcoaching", "gemeente": "GM0344", "sm_offset": offset}))
+    assert [m["text"] for m in more[1:]] != [m["text"] for m in first[1:]]
+
+
+def test_nothing_nearby_gives_national_options_and_records_the_need_without_personal_data(database):
+    t = tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0014"})  # Groningen: no map
+    messages, _ = run(ActionSearchSocialMap(), t)
+    assert "Groningen" in messages[0]["text"] and "landelijk" in messages[0]["text"]
+    assert all("Landelijk" in m["text"] for m in messages[1:])
+    with session_scope(database) as session:
+        need = session.execute(select(UnmetNeed)).scalar_one()
+        assert (need.theme, need.gemeente_code, need.count) == ("jobcoaching", "GM0014", 1)
+
+
+def test_demo_records_are_marked_as_example_data(database):
+    messages, _ = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"}))
+    local = [m["text"] for m in messages[1:] if "Landelijk" not in m["text"]]
+    assert local and all("(voorbeeldgegevens)" in t for t in local)
+
+
+def test_database_down_gives_a_friendly_answer(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")  # no tables
+    messages, events = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    assert "niet doorzoeken" in messages[0]["text"] and events == []

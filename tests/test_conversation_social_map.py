@@ -1,0 +1,49 @@
+"""End-to-end: searching the social map over REST, with the shipped data in a real SQLite database."""
+import pytest
+
+from tests.conftest import Chat, payloads
+
+pytestmark = pytest.mark.stack
+
+
+def services(messages):
+    return [m for m in messages if m.get("text", "").startswith("**")]
+
+
+def test_jobcoach_in_a_named_gemeente_gives_real_results(chat: Chat):
+    messages = chat.say("Is er in Houten een jobcoach?")
+    assert "Jobcoaching" in messages[0]["text"] and "Houten" in messages[0]["text"]
+    assert 1 <= len(services(messages)) <= 3
+    assert "Werk en inkomen gemeente Houten" in messages[1]["text"]
+    assert "/request_human" in payloads(messages)
+
+
+def test_the_form_asks_for_the_gemeente_and_remembers_it(chat: Chat):
+    assert "welke gemeente" in chat.say_text("waar kan ik terecht voor hulp met mijn cv?")
+    messages = chat.say("Zeist")
+    assert "Zeist" in messages[0]["text"] and services(messages)
+    again = chat.say("ik zoek ook vrijwilligerswerk, waar kan dat?")
+    assert "Zeist" in again[0]["text"], "the gemeente is remembered"
+
+
+def test_unclear_gemeente_gets_buttons_and_a_button_works(chat: Chat):
+    chat.say("waar kan ik terecht voor jobcoaching")
+    messages = chat.say("Bergen")
+    assert {"Bergen (L.)", "Bergen (NH.)"} <= set(payloads(messages))
+    result = chat.say("Bergen (NH.)")
+    assert "Bergen (NH.)" in result[0]["text"]
+
+
+def test_more_and_other_help(chat: Chat):
+    first = chat.say("Is er in Utrecht een jobcoach?")
+    if "/show_more_results" in payloads(first):
+        more = chat.say("/show_more_results")
+        assert services(more) and services(more)[0]["text"] != services(first)[0]["text"]
+    assert "Waarvoor zoek je hulp" in chat.say_text("/find_other_service")
+    assert "Utrecht" in chat.say("Vrijwilligerswerk")[0]["text"]
+
+
+def test_a_person_can_be_asked_for_in_the_middle_of_a_search(chat: Chat):
+    assert "welke gemeente" in chat.say_text("waar kan ik terecht voor jobcoaching")
+    assert "Ik heb een beperking en geen uitkering" in chat.say_text("/request_human")
+    assert "computerprogramma" in chat.say_text("hallo"), "the form is no longer active"
