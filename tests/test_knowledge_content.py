@@ -12,6 +12,7 @@ from bot import settings
 from bot.answers import long_answer, short_answer
 from bot.knowledge import Article, library
 from bot.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
+from bot.socialmap.search import resolve_theme
 
 DOMAIN = yaml.safe_load((settings.ROOT / "domain.yml").read_text(encoding="utf-8"))
 RULES = yaml.safe_load((settings.ROOT / "data/stories/knowledge.yml").read_text(encoding="utf-8"))["rules"]
@@ -93,6 +94,10 @@ class TestArticle:
         for message in (short_answer(article), long_answer(article)):
             for button in message["buttons"]:
                 assert button["payload"].lstrip("/") in intents, button
+
+    def test_social_map_theme_exists(self, article: Article):
+        if article.socialmap_theme:
+            assert resolve_theme(article.socialmap_theme) == article.socialmap_theme
 
     def test_long_answer_shows_the_sources_as_links(self, article: Article):
         text = long_answer(article)["text"]

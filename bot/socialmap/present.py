@@ -23,9 +23,9 @@ def theme_label(code: str) -> str:
 
 
 def theme_buttons(codes: Optional[List[str]] = None) -> List[Dict[str, str]]:
-    """Theme choices; the payload is the label itself, read back as text by the form."""
+    """Theme choices as buttons that fill the form's theme slot."""
     terms = [t for t in load_taxonomy().of(THEME) if t.code != "crisis" and (codes is None or t.code in codes)]
-    return [{"title": t.label, "payload": t.label} for t in terms]
+    return [{"title": t.label, "payload": f'/inform{{"theme": "{t.code}"}}'} for t in terms]
 
 
 def level_label(hit: ServiceHit, gemeente: Optional[Gemeente]) -> str:
