@@ -12,6 +12,7 @@ AREAS = {
     "handoff": "bot.handoff.cli",
     "portal": "bot.portal.cli",
     "content": "bot.content_report",
+    "retention": "bot.retention",
 }
 
 

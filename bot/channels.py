@@ -46,6 +46,8 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
         recipient = message.sender_id
         if result.truncated:
             await out.send_text_message(recipient, system_message("truncated", max=settings.MAX_MESSAGE_LENGTH)["text"])
+        if result.removed_numbers:
+            await out.send_text_message(recipient, system_message("number_removed")["text"])
         sent = _count_responses(out)
         try:
             await on_new_message(message)

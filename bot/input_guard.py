@@ -1,7 +1,7 @@
 """Cleans every incoming message before Rasa sees it, so that odd input gets a calm answer and never an error.
 
 Rules: text is made NFC, control characters go, and a message longer than the maximum is cut (the person is
-told). A message without any letter or digit (empty, only emoji or punctuation) becomes the `no_content`
+told). A BSN or IBAN is replaced by a marker before anything is stored (the person is told). A message without any letter or digit (empty, only emoji or punctuation) becomes the `no_content`
 intent. Text typed as a Rasa payload (`/intent{...}`) is only passed on as a payload when the intent may be
 chosen by a button and its entities are ones buttons send; anything else is treated as plain words.
 """
@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Optional
+
+from bot.privacy import scrub
 
 NO_CONTENT_PAYLOAD = "/no_content"
 
@@ -25,6 +27,7 @@ class GuardedText:
 
     text: str
     truncated: bool = False
+    removed_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,13 @@ def guard(raw: Any, policy: PayloadPolicy, max_length: int) -> GuardedText:
     truncated = len(text) > max_length
     if truncated:
         text = text[:max_length].rstrip()
-    if text.startswith("/"):
-        return GuardedText(_payload_or_words(text, policy), truncated)
-    if not any(ch.isalnum() for ch in text):
-        return GuardedText(NO_CONTENT_PAYLOAD, truncated)
-    return GuardedText(text, truncated)
+    scrubbed = scrub(text)
+    removed = scrubbed != text
+    if scrubbed.startswith("/"):
+        return GuardedText(_payload_or_words(scrubbed, policy), truncated, removed)
+    if not any(ch.isalnum() for ch in scrubbed):
+        return GuardedText(NO_CONTENT_PAYLOAD, truncated, removed)
+    return GuardedText(scrubbed, truncated, removed)
 
 
 def _clean(raw: Any) -> str:

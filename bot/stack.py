@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 import requests
 
 from bot import settings
+from bot.retention import purge_conversations, tracker_url
 
 BIN = Path(sys.executable).parent
 
@@ -163,7 +164,11 @@ def main(argv: List[str]) -> int:
         print(f"Logbestanden:       {stack.log_dir}")
         print("Stoppen: Ctrl-C", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        next_purge = 0.0
         while all(s.process and s.process.poll() is None for s in stack.services):
+            if time.monotonic() >= next_purge:
+                purge_conversations(tracker_url(stack.environment()["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
+                next_purge = time.monotonic() + 3600
             time.sleep(1)
         print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
         return 1

@@ -32,7 +32,7 @@ def slots_of(events):
 
 
 def test_prefill_reads_theme_gemeente_and_audience_from_the_question():
-    _, events = run(ActionPrefillSocialMap(), tracker("find_service", "Is er in Houten een jobcoach voor jongeren?"))
+    _, events = run(ActionPrefillSocialMap(), tracker("ask_where_to_go", "Is er in Houten een jobcoach voor jongeren?"))
     slots = slots_of(events)
     assert slots["sm_theme"] == "jobcoaching" and slots["gemeente"] == "GM0321" and slots["sm_offset"] == 0
     assert slots["sm_audience"] == "jongere"
@@ -86,14 +86,14 @@ def test_theme_from_words_or_a_button_label():
 
 
 def test_ask_actions_offer_themes_and_ask_the_gemeente():
-    messages, _ = run(ActionAskSmTheme(), tracker("find_service"))
+    messages, _ = run(ActionAskSmTheme(), tracker("ask_where_to_go"))
     assert '/inform{"theme": "jobcoaching"}' in button_payloads(messages) and "crisis" not in str(messages)
-    messages, _ = run(ActionAskGemeente(), tracker("find_service"))
+    messages, _ = run(ActionAskGemeente(), tracker("ask_where_to_go"))
     assert "welke gemeente" in messages[0]["text"]
 
 
 def test_search_shows_at_most_three_services_with_level_and_contact(database):
-    t = tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"})
+    t = tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"})
     messages, events = run(ActionSearchSocialMap(), t)
     services = messages[1:]
     assert "Houten" in messages[0]["text"] and 1 <= len(services) <= 3
@@ -105,7 +105,7 @@ def test_search_shows_at_most_three_services_with_level_and_contact(database):
 
 
 def test_more_results_continue_where_the_last_page_ended(database):
-    first, events = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    first, events = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
     offset = slots_of(events)["sm_offset"]
     more, _ = run(ActionSearchSocialMap(), tracker("show_more_results", slots={
         "sm_theme": "jobcoaching", "gemeente": "GM0344", "sm_offset": offset}))
@@ -113,7 +113,7 @@ def test_more_results_continue_where_the_last_page_ended(database):
 
 
 def test_nothing_nearby_gives_national_options_and_records_the_need_without_personal_data(database):
-    t = tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0014"})  # Groningen: no map
+    t = tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0014"})  # Groningen: no map
     messages, _ = run(ActionSearchSocialMap(), t)
     assert "Groningen" in messages[0]["text"] and "landelijk" in messages[0]["text"]
     assert all("Landelijk" in m["text"] for m in messages[1:])
@@ -123,12 +123,12 @@ def test_nothing_nearby_gives_national_options_and_records_the_need_without_pers
 
 
 def test_demo_records_are_marked_as_example_data(database):
-    messages, _ = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"}))
+    messages, _ = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"}))
     local = [m["text"] for m in messages[1:] if "Landelijk" not in m["text"]]
     assert local and all("(voorbeeldgegevens)" in t for t in local)
 
 
 def test_database_down_gives_a_friendly_answer(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")  # no tables
-    messages, events = run(ActionSearchSocialMap(), tracker("find_service", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    messages, events = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
     assert "niet doorzoeken" in messages[0]["text"] and events == []

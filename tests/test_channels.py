@@ -44,3 +44,14 @@ def test_payload_policy_knows_the_domain_intents_but_not_internal_ones():
     policy = payload_policy()
     assert {"greet", "request_human", "ask_jobcoaching", "restart"} <= policy.intents
     assert "nlu_fallback" not in policy.intents and "session_start" not in policy.intents
+
+
+def test_a_bsn_never_reaches_rasa_and_the_person_is_told():
+    seen = []
+
+    async def record(message):
+        seen.append(message.text)
+        await answer(message)
+
+    texts = handle("mijn bsn is 111222333", record)
+    assert "111222333" not in seen[0] and "weggehaald" in texts[0]

@@ -57,3 +57,10 @@ def test_slash_alone_is_no_content():
 def test_html_and_sql_are_passed_as_text_not_changed():
     for raw in ["<script>alert(1)</script>", "'; DROP TABLE events; --"]:
         assert see(raw).text == raw
+
+
+def test_bsn_and_iban_are_removed_before_rasa_sees_them():
+    result = see("mijn bsn is 111222333 en mijn rekening NL91ABNA0417164300")
+    assert "111222333" not in result.text and "NL91ABNA0417164300" not in result.text
+    assert result.removed_numbers and "[BSN verwijderd]" in result.text
+    assert not see("bel me op 0612345678").removed_numbers

@@ -1,0 +1,56 @@
+"""Limited retention of conversations: whole conversations idle for longer than the set period are deleted.
+
+Works on Rasa's SQL tracker store (table `events`), on the SQLite file by default.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import List, Optional
+
+from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
+
+from bot import settings
+
+
+def tracker_url(path_or_url: Optional[str] = None) -> str:
+    """The conversation store as a URL: the argument, else TRACKER_DB, else var/tracker.db."""
+    value = path_or_url or os.environ.get("TRACKER_DB") or str(settings.VAR_DIR / "tracker.db")
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def purge_conversations(url: str, days: int, now: Optional[float] = None) -> int:
+    """Delete every conversation whose last event is older than `days`; return how many were deleted."""
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table("events"):
+            return 0
+        events = Table("events", MetaData(), autoload_with=engine)
+        cutoff = (now or time.time()) - days * 86400
+        idle = (select(events.c.sender_id).group_by(events.c.sender_id)
+                .having(func.max(events.c.timestamp) < cutoff))
+        with engine.begin() as connection:
+            senders = [row[0] for row in connection.execute(idle)]
+            for start in range(0, len(senders), 500):
+                connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
+        return len(senders)
+    finally:
+        engine.dispose()
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot retention", description="Bewaartermijn van gesprekken.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    purge = sub.add_parser("purge", help="gesprekken verwijderen die langer dan de bewaartermijn stil zijn")
+    purge.add_argument("--days", type=int, default=settings.CONVERSATION_RETENTION_DAYS)
+    purge.add_argument("--tracker-db", help="SQLite-bestand of database-URL van de gespreksopslag")
+    args = parser.parse_args(argv)
+    count = purge_conversations(tracker_url(args.tracker_db), args.days)
+    print(f"{count} gesprekken verwijderd (ouder dan {args.days} dagen).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,35 @@
+"""Conversation retention on a real Rasa SQL tracker store (SQLite), filled through Rasa's own store class."""
+import time
+from pathlib import Path
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.retention import purge_conversations
+
+
+def conversation(store: SQLTrackerStore, sender: str, when: float) -> None:
+    tracker = DialogueStateTracker(sender, slots=[])
+    tracker.update(UserUttered("hallo", {"name": "greet", "confidence": 1.0}, timestamp=when))
+    import asyncio
+
+    asyncio.run(store.save(tracker))
+
+
+def test_only_conversations_idle_longer_than_the_period_are_deleted(tmp_path: Path):
+    db = tmp_path / "tracker.db"
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    now = time.time()
+    conversation(store, "old", now - 40 * 86400)
+    conversation(store, "recent", now - 2 * 86400)
+    assert purge_conversations(f"sqlite:///{db}", days=30, now=now) == 1
+    import sqlite3
+
+    senders = {row[0] for row in sqlite3.connect(db).execute("select sender_id from events")}
+    assert senders == {"recent"}
+
+
+def test_an_empty_or_missing_store_is_fine(tmp_path: Path):
+    assert purge_conversations(f"sqlite:///{tmp_path / 'none.db'}", days=30) == 0
