@@ -33,3 +33,23 @@ STALE_DAYS = _int("WW_STALE_DAYS", 365)
 # The arbeidsmarktregio whose gemeenten are offered as buttons when the person's gemeente is not recognised
 # (the widget's own gemeente, when known, takes precedence). AR14 = Midden-Utrecht, the shipped example region.
 DEFAULT_ARBEIDSMARKTREGIO = os.environ.get("WW_DEFAULT_REGIO", "AR14")
+
+# Warm handoff to a consulent (bot/handoff/). Which gemeenten take handoffs, and how: a content file.
+HANDOFF_CONFIG = Path(os.environ.get("WW_HANDOFF_CONFIG", KNOWLEDGE_DIR / "handoff" / "gemeenten.yml"))
+# Days a handoff is kept after it is closed; at creation the same span from now is set as a provisional date.
+HANDOFF_RETENTION_DAYS = _int("WW_HANDOFF_RETENTION_DAYS", 90)
+# Webhook delivery: wait BASE × 2^(attempt−1) seconds after a failure (at most MAX), and after MAX_ATTEMPTS
+# failures flag the handoff for the portal instead of trying again.
+HANDOFF_RETRY_BASE_SECONDS = _int("WW_HANDOFF_RETRY_BASE_S", 30)
+HANDOFF_RETRY_MAX_SECONDS = _int("WW_HANDOFF_RETRY_MAX_S", 3600)
+HANDOFF_MAX_ATTEMPTS = _int("WW_HANDOFF_MAX_ATTEMPTS", 8)
+HANDOFF_HTTP_TIMEOUT_SECONDS = _int("WW_HANDOFF_HTTP_TIMEOUT_S", 10)
+# A notifier claims a message for this long before sending; if it dies mid-send, another one retries after it.
+HANDOFF_LEASE_SECONDS = _int("WW_HANDOFF_LEASE_S", 120)
+HANDOFF_NOTIFY_INTERVAL_SECONDS = _int("WW_HANDOFF_NOTIFY_INTERVAL_S", 15)
+# Receivers reject a signed message whose timestamp is further than this from their own clock.
+HANDOFF_SIGNATURE_TOLERANCE_SECONDS = _int("WW_HANDOFF_SIGNATURE_TOLERANCE_S", 300)
+
+# Conversations in the conversation store are deleted this many days after their last message
+# (`python -m bot retention purge`; `make run` also does it at start and every hour).
+CONVERSATION_RETENTION_DAYS = _int("WW_CONVERSATION_RETENTION_DAYS", 30)

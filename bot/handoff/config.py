@@ -1,0 +1,289 @@
+"""Per-gemeente handoff settings (knowledge/handoff/gemeenten.yml): where to send, how fast, and when they are open.
+
+The file is content that a functional administrator edits; `python -m bot handoff check-config` checks it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+from urllib.parse import urlparse
+
+import yaml
+
+from bot import regions, settings
+
+DEFAULT = "default"
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+CLOSED = "gesloten"
+REQUIRED = ("contact_route", "response_days", "office_hours")
+KNOWN_FIELDS = {*REQUIRED, "name", "example", "endpoint", "secret_env", "email", "holidays"}
+MAX_RESPONSE_DAYS = 30
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_ENV_REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}")
+_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+OfficeHours = Tuple[Tuple[Tuple[time, time], ...], ...]  # per weekday (0 = maandag): opening ranges
+
+
+@dataclass(frozen=True)
+class GemeenteConfig:
+    """How one gemeente takes handoffs; gemeenten without their own entry get the `default` entry's values."""
+
+    code: str  # CBS code GMxxxx, or "default"
+    name: str
+    contact_route: str  # what the person can do meanwhile, in plain Dutch
+    response_days: int  # "binnen N werkdagen"
+    office_hours: OfficeHours
+    holidays: FrozenSet[date]
+    endpoint: Optional[str] = None  # None: no webhook, the handoff waits in the portal
+    secret_env: Optional[str] = None
+    email: Optional[str] = None
+    example: bool = False
+    own_entry: bool = True
+
+    def secret(self) -> Optional[str]:
+        """The webhook secret, read from the environment at the moment it is needed (never stored)."""
+        if not self.secret_env:
+            return None
+        return os.environ.get(self.secret_env) or None
+
+    def is_working_day(self, day: date) -> bool:
+        return bool(self.office_hours[day.weekday()]) and day not in self.holidays
+
+
+@dataclass
+class HandoffConfig:
+    entries: Dict[str, GemeenteConfig]
+    default: GemeenteConfig
+    warnings: List[str] = field(default_factory=list)
+
+    def for_gemeente(self, code: str) -> GemeenteConfig:
+        """The entry for `code`, or the default entry with the gemeente's own code and name."""
+        code = (code or "").strip().upper()
+        if code in self.entries:
+            return self.entries[code]
+        gemeente = regions.get_gemeente(code)
+        name = gemeente.name if gemeente else "je gemeente"
+        return replace(self.default, code=code, name=name, own_entry=False)
+
+
+class ConfigError(ValueError):
+    """The handoff configuration has problems; `problems` lists every one of them."""
+
+    def __init__(self, path: Path, problems: List[str]) -> None:
+        super().__init__(f"{path}: " + "; ".join(problems))
+        self.path = path
+        self.problems = problems
+
+
+def load_config(path: Optional[Path] = None) -> HandoffConfig:
+    """The configuration at `path` (default: settings.HANDOFF_CONFIG); read again when the file changes."""
+    path = Path(path or settings.HANDOFF_CONFIG)
+    return _load(path, path.stat().st_mtime_ns if path.exists() else 0, _env_fingerprint())
+
+
+def _env_fingerprint() -> Tuple[Tuple[str, str], ...]:
+    # Endpoints may refer to environment variables, so a changed variable must give a fresh configuration.
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("WW_")))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _mtime: int, _env: Tuple[Tuple[str, str], ...]) -> HandoffConfig:
+    if not path.exists():
+        raise ConfigError(path, ["bestand bestaat niet"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(path, [f"geen geldige YAML: {error}"])
+    return parse_config(raw, path)
+
+
+def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
+    """Check and convert the loaded YAML; raises ConfigError with every problem at once."""
+    problems: List[str] = []
+    warnings: List[str] = []
+    if not isinstance(raw, dict) or not isinstance(raw.get("gemeenten"), dict):
+        raise ConfigError(path, ["de sleutel 'gemeenten' ontbreekt of is geen lijst van gemeenten"])
+    national = _dates(raw.get("national_holidays") or [], "national_holidays", problems)
+    entries: Dict[str, GemeenteConfig] = {}
+    for key, value in raw["gemeenten"].items():
+        entry = _entry(str(key), value, national, problems)
+        if entry:
+            entries[entry.code] = entry
+    default = entries.pop(DEFAULT, None)
+    if DEFAULT not in {str(k) for k in raw["gemeenten"]}:
+        problems.append("de vermelding 'default' ontbreekt (nodig voor gemeenten zonder eigen vermelding)")
+    _check_holiday_coverage(national, warnings)
+    _check_secrets(entries.values(), warnings)
+    if problems or default is None:
+        raise ConfigError(path, problems or ["de vermelding 'default' is ongeldig"])
+    return HandoffConfig(entries=entries, default=default, warnings=warnings)
+
+
+def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str]) -> Optional[GemeenteConfig]:
+    code = key.strip().upper() if key != DEFAULT else DEFAULT
+    where = key
+    before = len(problems)
+    if not isinstance(value, dict):
+        problems.append(f"{where}: verwacht een lijst met velden")
+        return None
+    gemeente = None
+    if code != DEFAULT:
+        gemeente = regions.get_gemeente(code)
+        if gemeente is None:
+            problems.append(f"{where}: onbekende gemeentecode (verwacht een CBS-code zoals GM0344)")
+    for missing in [f for f in REQUIRED if value.get(f) in (None, "")]:
+        problems.append(f"{where}: verplicht veld '{missing}' ontbreekt")
+    for unknown in sorted(set(value) - KNOWN_FIELDS):
+        problems.append(f"{where}: onbekend veld '{unknown}'")
+    days = _response_days(value.get("response_days"), where, problems)
+    hours = _office_hours(value.get("office_hours"), where, problems)
+    endpoint = _endpoint(value.get("endpoint"), where, problems)
+    secret_env = _secret_env(value.get("secret_env"), endpoint, where, problems)
+    email = value.get("email")
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", str(email)):
+        problems.append(f"{where}: e-mailadres '{email}' klopt niet")
+    own = _dates(value.get("holidays") or [], f"{where}.holidays", problems)
+    if len(problems) > before:
+        return None
+    name = str(value.get("name") or (gemeente.name if gemeente else "je gemeente"))
+    return GemeenteConfig(
+        code=code, name=name, contact_route=" ".join(str(value["contact_route"]).split()), response_days=days,
+        office_hours=hours, holidays=national | own, endpoint=endpoint, secret_env=secret_env,
+        email=str(email) if email else None, example=bool(value.get("example", False)),
+    )
+
+
+def _response_days(value: Any, where: str, problems: List[str]) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RESPONSE_DAYS:
+        problems.append(f"{where}: response_days moet een heel getal van 1 tot {MAX_RESPONSE_DAYS} zijn")
+        return 0
+    return value
+
+
+def _office_hours(value: Any, where: str, problems: List[str]) -> OfficeHours:
+    if value is None:
+        return tuple(() for _ in WEEKDAYS)
+    if not isinstance(value, dict):
+        problems.append(f"{where}: office_hours moet per weekdag een tijd geven")
+        return tuple(() for _ in WEEKDAYS)
+    for unknown in sorted(set(map(str, value)) - set(WEEKDAYS)):
+        problems.append(f"{where}: office_hours: '{unknown}' is geen weekdag (maandag … zondag)")
+    week = tuple(_day_ranges(value.get(day), f"{where}: office_hours.{day}", problems) for day in WEEKDAYS)
+    if not any(week):
+        problems.append(f"{where}: office_hours: het kantoor is op geen enkele dag open")
+    return week
+
+
+def _day_ranges(value: Any, where: str, problems: List[str]) -> Tuple[Tuple[time, time], ...]:
+    if value is None or str(value).strip().lower() == CLOSED:
+        return ()
+    ranges: List[Tuple[time, time]] = []
+    for part in str(value).split(","):
+        match = _RANGE.match(part)
+        if not match:
+            problems.append(f"{where}: '{part.strip()}' is geen tijd; schrijf 09:00-17:00 of '{CLOSED}'")
+            continue
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            problems.append(f"{where}: '{part.strip()}' bevat een tijd die niet bestaat")
+            continue
+        opens, closes = time(h1, m1), time(h2, m2)
+        if opens >= closes:
+            problems.append(f"{where}: '{part.strip()}': de sluitingstijd moet na de openingstijd liggen")
+            continue
+        if ranges and opens < ranges[-1][1]:
+            problems.append(f"{where}: '{part.strip()}' overlapt met of ligt vóór de vorige tijd")
+            continue
+        ranges.append((opens, closes))
+    return tuple(ranges)
+
+
+def expand_env(text: str) -> str:
+    """`${NAME}` and `${NAME:-default}` replaced by the environment; KeyError for an unset name without default."""
+    def value(match: "re.Match[str]") -> str:
+        name, fallback = match.group(1), match.group(2)
+        found = os.environ.get(name)
+        if found:
+            return found
+        if fallback is None:
+            raise KeyError(name)
+        return fallback
+
+    return _ENV_REFERENCE.sub(value, text)
+
+
+def _endpoint(value: Any, where: str, problems: List[str]) -> Optional[str]:
+    if value in (None, ""):
+        return None
+    try:
+        url = expand_env(str(value)).strip()
+    except KeyError as error:
+        problems.append(f"{where}: endpoint gebruikt omgevingsvariabele {error.args[0]}, maar die is niet gezet")
+        return None
+    if not url:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        problems.append(f"{where}: endpoint '{url}' is geen http(s)-adres")
+        return None
+    if parsed.scheme == "http" and parsed.hostname not in LOCAL_HOSTS:
+        problems.append(f"{where}: endpoint '{url}' gebruikt http; persoonsgegevens gaan alleen via https "
+                        "(http mag alleen naar deze computer zelf, voor de demo)")
+        return None
+    return url
+
+
+def _secret_env(value: Any, endpoint: Optional[str], where: str, problems: List[str]) -> Optional[str]:
+    if value in (None, ""):
+        if endpoint:
+            problems.append(f"{where}: secret_env ontbreekt; een endpoint heeft een geheim nodig om te ondertekenen")
+        return None
+    name = str(value)
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        problems.append(f"{where}: secret_env moet de NAAM van een omgevingsvariabele zijn, zoals "
+                        "WW_HANDOFF_SECRET_GM0344 (zet nooit het geheim zelf in dit bestand)")
+        return None
+    return name
+
+
+def _dates(values: Any, where: str, problems: List[str]) -> FrozenSet[date]:
+    if not isinstance(values, list):
+        problems.append(f"{where}: verwacht een lijst met datums (JJJJ-MM-DD)")
+        return frozenset()
+    found = set()
+    for value in values:
+        if isinstance(value, date):
+            found.add(value)
+            continue
+        try:
+            found.add(date.fromisoformat(str(value)))
+        except ValueError:
+            problems.append(f"{where}: '{value}' is geen datum (schrijf JJJJ-MM-DD)")
+    return frozenset(found)
+
+
+def _check_secrets(entries: Iterable[GemeenteConfig], warnings: List[str]) -> None:
+    # Only a warning: the handoffs are still stored, and are sent once the variable is set.
+    unset: Dict[str, List[str]] = {}
+    for entry in entries:
+        if entry.endpoint and entry.secret_env and not os.environ.get(entry.secret_env):
+            unset.setdefault(entry.secret_env, []).append(entry.code)
+    for name, codes in sorted(unset.items()):
+        warnings.append(f"omgevingsvariabele {name} is niet gezet; versturen naar {', '.join(codes)} "
+                        "lukt pas als die er is")
+
+
+def _check_holiday_coverage(national: FrozenSet[date], warnings: List[str]) -> None:
+    # A list that silently runs out would make every later deadline one day too early around the holidays.
+    this_year = date.today().year
+    for year in (this_year, this_year + 1):
+        if not any(d.year == year for d in national):
+            warnings.append(f"national_holidays: er staan geen feestdagen voor {year} in de lijst")

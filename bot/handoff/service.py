@@ -1,0 +1,309 @@
+"""Create a handoff and answer questions about it: the functions a thin Rasa action (and the portal) calls."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, List, Mapping, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import privacy, regions, settings
+from bot.db import session_scope
+from bot.handoff import codes, texts, timeframe
+from bot.handoff import transcript as transcripts
+from bot.handoff.config import GemeenteConfig, HandoffConfig, load_config
+from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact, validate_phone
+from bot.handoff.models import (
+    CLOSED,
+    EVENT_CREATED,
+    NEW,
+    STATUSES,
+    Handoff,
+    HandoffOutbox,
+    HandoffStatusChange,
+)
+from bot.handoff.summary import build_summary
+
+ASSISTANT = "assistent"
+NO_ENDPOINT = "geen webhook ingesteld voor deze gemeente: oppakken in het portaal"
+MAX_ALIAS = 100
+MAX_FIELD = 4000
+
+
+@dataclass
+class HandoffRequest:
+    """Everything the conversation gathered, as plain values from the tracker's slots and events."""
+
+    gemeente_code: str  # CBS code GMxxxx
+    consent_text: str  # the exact words the person said yes to
+    consent_at: datetime  # when they said yes (aware, or naive UTC)
+    contact_channel: str  # telefoon | e-mail | chat of beeldbellen (or words the person used)
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    preferred_time: str = GEEN_VOORKEUR
+    alias: Optional[str] = None
+    reason: str = ""  # why a person is needed, e.g. "vraagt zelf om een medewerker"
+    question: str = ""  # the question in the person's own words
+    answers: Dict[str, Any] = field(default_factory=dict)  # see summary.build_summary
+    articles_shown: List[Any] = field(default_factory=list)  # article ids, or {"id", "title"}
+    topics: List[str] = field(default_factory=list)
+    intents: List[str] = field(default_factory=list)
+    transcript: List[Dict[str, Any]] = field(default_factory=list)  # {who: bot|person, text, time}
+    submitted_at: Optional[datetime] = None  # default: now
+
+
+@dataclass(frozen=True)
+class HandoffReceipt:
+    """What the person is told: their code, by when they hear back, and what they can do meanwhile."""
+
+    reference_code: str
+    gemeente_code: str
+    gemeente_name: str
+    respond_by: date
+    deadline_sentence: str
+    office_notice: Optional[str]  # only when the office is closed right now
+    contact_route: str
+    delivery: str  # "webhook" (sent by the notifier) | "portaal" (no webhook: waits in the portal)
+
+    def messages(self) -> List[str]:
+        """The messages for the person, in order, one per chat bubble."""
+        lines = [
+            texts.text("received", gemeente=self.gemeente_name),
+            texts.text("reference_code", code=self.reference_code),
+            self.deadline_sentence,
+        ]
+        if self.office_notice:
+            lines.append(self.office_notice)
+        lines.append(texts.text("contact_route", route=self.contact_route))
+        return lines
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_db_time(moment: datetime) -> datetime:
+    """Naive UTC, as every time in the handoff tables is stored."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _clean(value: Any, limit: int = MAX_FIELD) -> str:
+    return privacy.scrub(str(value or "").strip())[:limit]
+
+
+def _clean_deep(value: Any) -> Any:
+    """Every string inside dicts and lists scrubbed, so free text in the answers cannot carry a BSN or IBAN."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, Mapping):
+        return {str(k): _clean_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_deep(v) for v in value]
+    return value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+def _code_exists(session: Session, code: str) -> bool:
+    return session.execute(select(Handoff.id).where(Handoff.reference_code == code)).first() is not None
+
+
+def create_handoff(session: Session, request: HandoffRequest,
+                   config: Optional[HandoffConfig] = None) -> HandoffReceipt:
+    """Store the handoff, its first status and its outbox message in `session`'s transaction: all or nothing.
+
+    The caller commits (use `submit_handoff` to have it done). Raises contact.InvalidContact for unusable
+    contact details and ValueError for a missing consent or an unknown gemeente.
+    """
+    gemeente = regions.get_gemeente(request.gemeente_code)
+    if gemeente is None:
+        raise ValueError(f"onbekende gemeentecode: {request.gemeente_code!r}")
+    if not (request.consent_text or "").strip() or request.consent_at is None:
+        raise ValueError("zonder toestemming (tekst en tijdstip) wordt niets doorgegeven")
+    contact = validate_contact(request.contact_channel, request.phone, request.email, request.preferred_time)
+    gemeente_config = (config or load_config()).for_gemeente(gemeente.code)
+    submitted = request.submitted_at or utc_now()
+    created = to_db_time(submitted)
+    respond_by = timeframe.respond_by(submitted, gemeente_config)
+
+    handoff = Handoff(
+        reference_code=codes.unique_code(lambda code: _code_exists(session, code)),
+        gemeente_code=gemeente.code, status=NEW,
+        consent_text=_clean(request.consent_text), consent_at=to_db_time(request.consent_at),
+        contact_channel=contact.channel, phone=contact.phone.e164 if contact.phone else None,
+        email=contact.email, preferred_time=contact.preferred_time,
+        alias=_clean(request.alias, MAX_ALIAS) or None, reason=_clean(request.reason),
+        topics=_json([_clean(t, 100) for t in request.topics]),
+        intents=_json([_clean(i, 100) for i in request.intents]),
+        summary=_json(_summary(request, contact, gemeente.code)),
+        transcript=_json(transcripts.clean(request.transcript, contact.phone and contact.phone.e164, contact.email)),
+        created_at=created, respond_by=respond_by,
+        retention_until=created + timedelta(days=settings.HANDOFF_RETENTION_DAYS),
+    )
+    session.add(handoff)
+    handoff.history.append(HandoffStatusChange(from_status=None, to_status=NEW, at=created, by=ASSISTANT))
+    handoff.outbox.append(_outbox_message(handoff, gemeente_config, created))
+    session.flush()
+    return HandoffReceipt(
+        reference_code=handoff.reference_code, gemeente_code=gemeente.code, gemeente_name=gemeente_config.name,
+        respond_by=respond_by, deadline_sentence=timeframe.deadline_sentence(respond_by, submitted),
+        office_notice=timeframe.office_notice(submitted, gemeente_config),
+        contact_route=gemeente_config.contact_route,
+        delivery="webhook" if gemeente_config.endpoint else "portaal",
+    )
+
+
+def _summary(request: HandoffRequest, contact: ContactDetails, gemeente_code: str) -> Dict[str, Any]:
+    answers = _clean_deep(request.answers or {})
+    # The person may type their own number into a free-text answer; it belongs in the contact fields only.
+    phone = contact.phone.e164 if contact.phone else None
+    answers = {k: _mask_deep(v, phone, contact.email) for k, v in answers.items()}
+    return build_summary(
+        privacy.mask_known_contact(_clean(request.question), phone, contact.email), answers,
+        _clean_deep(list(request.articles_shown)), _clean(request.reason), contact, gemeente_code,
+    )
+
+
+def _mask_deep(value: Any, phone: Optional[str], email: Optional[str]) -> Any:
+    if isinstance(value, str):
+        return privacy.mask_known_contact(value, phone, email)
+    if isinstance(value, Mapping):
+        return {k: _mask_deep(v, phone, email) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_deep(v, phone, email) for v in value]
+    return value
+
+
+def _outbox_message(handoff: Handoff, config: GemeenteConfig, now: datetime) -> HandoffOutbox:
+    # No personal data here: the notifier builds the body from the handoff row when it sends.
+    payload = {"event": EVENT_CREATED, "reference_code": handoff.reference_code,
+               "gemeente_code": handoff.gemeente_code}
+    return HandoffOutbox(
+        event=EVENT_CREATED, payload=_json(payload), attempts=0, next_attempt_at=now, created_at=now,
+        flagged=config.endpoint is None, last_error=None if config.endpoint else NO_ENDPOINT,
+    )
+
+
+def submit_handoff(request: HandoffRequest, url: Optional[str] = None,
+                   config: Optional[HandoffConfig] = None) -> HandoffReceipt:
+    """`create_handoff` in its own transaction, committed before the receipt is returned.
+
+    A code taken at the same moment by another process makes the commit fail; then it tries once more.
+    """
+    for attempt in (1, 2):
+        try:
+            with session_scope(url) as session:
+                return create_handoff(session, request, config)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def find_handoff(session: Session, text: str) -> Optional[Handoff]:
+    """The handoff for a code as the person typed it; None when malformed, wrong check character or unknown."""
+    if not codes.is_valid_code(text):
+        return None
+    code = codes.normalise_code(text)
+    return session.execute(select(Handoff).where(Handoff.reference_code == code)).scalar_one_or_none()
+
+
+def status_label(status: str) -> str:
+    """The Dutch label: nieuw, in behandeling, er is contact geweest, afgesloten."""
+    return str(texts.entry(f"status.{status}"))
+
+
+def status_of(session: Session, code: str) -> Optional[str]:
+    """The status of the handoff with `code` as a Dutch label, or None. Nothing else about it is revealed."""
+    handoff = find_handoff(session, code)
+    return status_label(handoff.status) if handoff else None
+
+
+def status_message(session: Session, text: str) -> str:
+    """A sentence for the person about the code they typed: the status, not found, or not a code at all."""
+    if not codes.is_valid_code(text):
+        return texts.text("status_malformed")
+    code = codes.normalise_code(text)
+    label = status_of(session, text)
+    if label is None:
+        return texts.text("status_unknown", code=code)
+    return texts.text("status_found", code=code, label=label)
+
+
+def change_status(session: Session, code: str, new_status: str, by: str,
+                  now: Optional[datetime] = None) -> Handoff:
+    """Move a handoff to `new_status` with a history row; closing it starts the retention period."""
+    if new_status not in STATUSES:
+        raise ValueError(f"onbekende status {new_status!r}; kies uit {', '.join(STATUSES)}")
+    handoff = find_handoff(session, code)
+    if handoff is None:
+        raise LookupError(f"geen overdracht met code {code!r}")
+    at = to_db_time(now or utc_now())
+    if handoff.status == new_status:
+        return handoff
+    handoff.history.append(HandoffStatusChange(from_status=handoff.status, to_status=new_status, at=at, by=by))
+    handoff.status = new_status
+    if new_status == CLOSED:
+        handoff.closed_at = at
+        handoff.retention_until = at + timedelta(days=settings.HANDOFF_RETENTION_DAYS)
+    else:
+        handoff.closed_at = None
+        handoff.retention_until = max(handoff.retention_until,
+                                      at + timedelta(days=settings.HANDOFF_RETENTION_DAYS))
+    session.flush()
+    return handoff
+
+
+def requeue(session: Session, code: str, now: Optional[datetime] = None) -> int:
+    """Try a flagged message again from now (after fixing an endpoint or secret); returns how many."""
+    handoff = find_handoff(session, code)
+    if handoff is None:
+        raise LookupError(f"geen overdracht met code {code!r}")
+    count = 0
+    for message in handoff.outbox:
+        if message.delivered_at is None and message.flagged:
+            message.flagged, message.attempts = False, 0
+            message.next_attempt_at = to_db_time(now or utc_now())
+            count += 1
+    session.flush()
+    return count
+
+
+def as_document(handoff: Handoff, config: GemeenteConfig) -> Dict[str, Any]:
+    """The handoff as the gemeente receives it (webhook body) and the portal shows it."""
+    return {
+        "reference_code": handoff.reference_code,
+        "gemeente": {"code": handoff.gemeente_code, "name": config.name},
+        "status": handoff.status,
+        "created_at": _iso(handoff.created_at),
+        "respond_by": handoff.respond_by.isoformat(),
+        "reason": handoff.reason,
+        "consent": {"text": handoff.consent_text, "at": _iso(handoff.consent_at)},
+        "contact": {
+            "channel": handoff.contact_channel,
+            "phone": handoff.phone,
+            "phone_national": _national(handoff.phone),
+            "email": handoff.email,
+            "preferred_time": handoff.preferred_time,
+            "alias": handoff.alias,
+        },
+        "summary": json.loads(handoff.summary),
+        "topics": json.loads(handoff.topics),
+        "intents": json.loads(handoff.intents),
+        "transcript": json.loads(handoff.transcript),
+    }
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def _national(phone: Optional[str]) -> Optional[str]:
+    return validate_phone(phone).national if phone else None

@@ -1,0 +1,134 @@
+"""The summary a consulent reads first: in one minute, what the person asks, how things are, and what they want.
+
+It follows the reflection cards of seed 003 (§4.4): the situation in the person's own words, how they see it,
+what keeps it as it is, what would help, and the next step. The assistant only gathers the picture
+(beeldvorming); judging and deciding is for the consulent, together with the person.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+from bot import privacy
+from bot.handoff import texts
+from bot.handoff.contact import ContactDetails
+from bot.knowledge import ArticleError, library
+
+SUMMARY_VERSION = 1
+SITUATION = ("why_no_benefit", "beperking", "work_history", "current", "trend", "own_view", "involved")
+# Shown as "niet verteld" when missing: the consulent should ask rather than assume.
+ALWAYS_SHOWN = ("why_no_benefit", "beperking", "work_history", "wish")
+WANTS_NEXT = ("wish", "first_step", "help_wanted")
+LISTS = ("limits_and_wishes", "helps", "in_the_way")
+WORKING_TOGETHER = ("decision_style", "communication")
+ANSWER_KEYS = frozenset(SITUATION + WANTS_NEXT + LISTS + WORKING_TOGETHER)
+HEADLINE_LENGTH = 140
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(t for t in (_text(v) for v in value) if t)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if _text(v))
+    return privacy.scrub(" ".join(str(value).split()))
+
+
+def _labelled(keys: Sequence[str], labels: Mapping[str, str], answers: Mapping[str, Any],
+              always: Sequence[str] = ()) -> List[str]:
+    not_told = texts.entry("summary.not_told")
+    lines = []
+    for key in keys:
+        value = _text(answers.get(key))
+        if value or key in always:
+            lines.append(f"{labels[key]}: {value or not_told}")
+    return lines
+
+
+def _domains(items: Any) -> List[str]:
+    """Reflection-card domains, with notes; a domain chosen more than once is said so (people do this for emphasis)."""
+    names = texts.entry("summary.domains")
+    items = items if isinstance(items, (list, tuple)) else [items] if items else []
+    counted: Counter = Counter()
+    notes: Dict[str, List[str]] = {}
+    for item in items:
+        domain, note = (item.get("domain"), item.get("note")) if isinstance(item, Mapping) else (item, None)
+        label = names.get(str(domain), _text(domain))
+        counted[label] += 1
+        if _text(note):
+            notes.setdefault(label, []).append(_text(note))
+    lines = []
+    for label, times in counted.items():
+        line = label
+        if times > 1:
+            line += f" ({texts.text('summary.chosen_more_than_once', times=times)})"
+        if notes.get(label):
+            line += ": " + "; ".join(notes[label])
+        lines.append(line)
+    return lines
+
+
+def _article_title(item: Any, gemeente_code: Optional[str]) -> str:
+    if isinstance(item, Mapping):
+        return _text(item.get("title") or item.get("id"))
+    try:
+        article = library().get(str(item), gemeente_code)
+    except ArticleError:  # a broken article file must not stop a handoff: the id is still informative
+        article = None
+    return article.title if article else str(item)
+
+
+def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, articles_shown: Sequence[Any] = (),
+                  reason: str = "", contact: Optional[ContactDetails] = None,
+                  gemeente_code: Optional[str] = None) -> Dict[str, Any]:
+    """The summary as JSON-ready data: a headline and titled sections of short lines, in reading order.
+
+    `answers` is a flat dict as a Rasa action has it from slots: why_no_benefit, beperking, work_history,
+    current, trend, own_view, involved, wish, first_step, help_wanted, limits_and_wishes, helps, in_the_way
+    (reflection-card domains gezondheid/geldzaken/familie/huis/werk, optionally {"domain", "note"}),
+    decision_style, communication. Unknown keys are kept under "Overig" rather than lost.
+    `articles_shown` holds article ids or {"id", "title"} dicts.
+    """
+    answers = answers or {}
+    s = "summary"
+    question_text = _text(question)
+    sections = [
+        ("question", [question_text or texts.entry(f"{s}.not_told")]),
+        ("situation", _labelled(SITUATION, texts.entry(f"{s}.situation_labels"), answers, ALWAYS_SHOWN)),
+        ("explained", [_article_title(a, gemeente_code) for a in articles_shown]
+         or [texts.entry(f"{s}.nothing_explained")]),
+        ("wants_next", _labelled(WANTS_NEXT, texts.entry(f"{s}.wants_next_labels"), answers, ALWAYS_SHOWN)),
+        ("limits_and_wishes", _list(answers.get("limits_and_wishes"))),
+        ("helps", _domains(answers.get("helps"))),
+        ("in_the_way", _domains(answers.get("in_the_way"))),
+        ("working_together", _working_together(answers, contact)),
+        ("reason", [_text(reason)] if _text(reason) else []),
+    ]
+    result = [{"key": key, "title": texts.entry(f"{s}.{key}"), "lines": lines} for key, lines in sections if lines]
+    other = [f"{key}: {_text(value)}" for key, value in answers.items() if key not in ANSWER_KEYS and _text(value)]
+    if other:
+        result.append({"key": "other", "title": texts.entry(f"{s}.other"), "lines": other})
+    return {"version": SUMMARY_VERSION, "headline": _headline(question_text, contact), "sections": result}
+
+
+def _list(value: Any) -> List[str]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [t for t in (_text(v) for v in values) if t]
+
+
+def _working_together(answers: Mapping[str, Any], contact: Optional[ContactDetails]) -> List[str]:
+    labels = texts.entry("summary.working_together_labels")
+    lines = _labelled(WORKING_TOGETHER, labels, answers)
+    if contact:
+        # The channel and moment only: the number and address stay in the handoff's contact fields.
+        lines.append(f"{labels['contact']}: "
+                     + texts.text("summary.headline_contact", channel=contact.channel, moment=contact.preferred_time))
+    return lines
+
+
+def _headline(question: str, contact: Optional[ContactDetails]) -> str:
+    head = question if len(question) <= HEADLINE_LENGTH else question[:HEADLINE_LENGTH - 1].rstrip() + "…"
+    if contact:
+        head += " · " + texts.text("summary.headline_contact", channel=contact.channel, moment=contact.preferred_time)
+    return head

@@ -1,0 +1,218 @@
+"""Real parts for the handoff tests: migrated SQLite files (and PostgreSQL when reachable), a handoff
+configuration in tmp_path, and a real local HTTP receiver that checks the signature like a gemeente would."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+import yaml
+
+from bot.db import get_engine, session_scope
+from bot.handoff.config import HandoffConfig, load_config
+from bot.handoff.notifier import (
+    IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    verify_signature,
+)
+from bot.handoff.service import HandoffRequest
+from bot.migrate import upgrade
+
+POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET_ENV = "WW_TEST_HANDOFF_SECRET"
+SECRET = "test-geheim-dat-alleen-de-ontvanger-kent"
+HOUTEN = "GM0321"  # has its own entry with a webhook in the test configuration
+LOPIK = "GM0331"  # no entry: the default, which has no webhook
+BSN = "123456782"
+IBAN = "NL91ABNA0417164300"
+
+
+def _postgres_problem() -> Optional[str]:
+    try:
+        import psycopg2
+
+        psycopg2.connect(POSTGRES, connect_timeout=3).close()
+    except Exception as exc:  # any failure means: not reachable here; the skip says why
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema at the newest migration, dropped afterwards."""
+    problem = _postgres_problem()
+    if problem:
+        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
+    schema = f"ww_handoff_{uuid.uuid4().hex[:10]}"
+    admin = get_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'wegwijzer.db'}"
+    upgrade(url)
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The application database at the newest migration: SQLite, then PostgreSQL when reachable."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+def config_dict(endpoint: Optional[str] = None, **houten: Any) -> Dict[str, Any]:
+    """A small valid configuration: Houten with a webhook, a default without one."""
+    hours = {day: "09:00-17:00" for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")}
+    hours.update(zaterdag="gesloten", zondag="gesloten")
+    entry = {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 3,
+             "office_hours": hours, "endpoint": endpoint, "secret_env": SECRET_ENV if endpoint else None}
+    entry.update(houten)
+    return {
+        "national_holidays": ["2026-12-25", "2026-12-26", "2027-01-01"],
+        "gemeenten": {
+            "default": {"contact_route": "Bel het algemene nummer van je gemeente.", "response_days": 5,
+                        "office_hours": dict(hours)},
+            HOUTEN: entry,
+        },
+    }
+
+
+def write_config(folder: Path, data: Dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"gemeenten-{uuid.uuid4().hex[:6]}.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Received:
+    headers: Dict[str, str]
+    body: bytes
+    signature_ok: bool
+
+    @property
+    def json(self) -> Dict[str, Any]:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A gemeente's webhook: answers with the scripted status codes (then 200) and records every request."""
+
+    url: str = ""
+    port: int = 0
+    replies: List[int] = field(default_factory=list)
+    received: List[Received] = field(default_factory=list)
+    hold: Optional[threading.Event] = None  # when set: wait for it before answering
+    arrived: threading.Event = field(default_factory=threading.Event)
+    server: Optional[ThreadingHTTPServer] = None
+
+    def start(self, port: int = 0) -> "Receiver":
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                ok = verify_signature(SECRET, self.headers.get(TIMESTAMP_HEADER, ""), body,
+                                      self.headers.get(SIGNATURE_HEADER, ""))
+                receiver.received.append(Received(dict(self.headers), body, ok))
+                receiver.arrived.set()
+                if receiver.hold is not None:
+                    receiver.hold.wait(30)
+                status = receiver.replies.pop(0) if receiver.replies else (200 if ok else 401)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    @property
+    def keys(self) -> List[str]:
+        return [r.headers.get(IDEMPOTENCY_HEADER, "") for r in self.received]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver().start()
+    yield running
+    if running.hold is not None:
+        running.hold.set()
+    running.stop()
+
+
+@pytest.fixture
+def secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    return SECRET
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, receiver: Receiver, secret: str) -> Path:
+    return write_config(tmp_path / "config", config_dict(receiver.url))
+
+
+@pytest.fixture
+def config(config_path: Path) -> HandoffConfig:
+    return load_config(config_path)
+
+
+def make_request(**changes: Any) -> HandoffRequest:
+    """A handoff as the Rasa action would pass it, with a BSN and an IBAN typed into the conversation."""
+    values: Dict[str, Any] = dict(
+        gemeente_code=HOUTEN,
+        consent_text="Ja, je mag mijn vraag en dit gesprek doorsturen naar een consulent van de gemeente Houten.",
+        consent_at=datetime(2026, 11, 26, 9, 58, tzinfo=timezone.utc),
+        contact_channel="telefoon", phone="06 12345678", preferred_time="'s middags", alias="Sam",
+        reason="De persoon vraagt zelf om een medewerker.",
+        question=f"Kan de gemeente een jobcoach betalen? Mijn BSN is {BSN}.",
+        answers={"why_no_benefit": "partner verdient te veel", "beperking": "autisme",
+                 "wish": "16 uur per week werken", "helps": ["familie", "familie"], "in_the_way": ["gezondheid"],
+                 "limits_and_wishes": ["geen avonddiensten"]},
+        articles_shown=["jobcoaching"], topics=["jobcoaching"], intents=["ask_jobcoaching"],
+        transcript=[
+            {"who": "person", "text": f"Mijn BSN is {BSN} en mijn rekening {IBAN}", "time": 1795600000.0},
+            {"who": "bot", "text": "Dank je. Je hoeft je BSN niet te geven.", "time": 1795600001.0},
+            {"who": "person", "text": "Bel me op 06-12345678", "time": 1795600060.0},
+        ],
+        submitted_at=datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc),
+    )
+    values.update(changes)
+    return HandoffRequest(**values)
+
+
+def session_factory(url: str) -> Any:
+    return partial(session_scope, url)
