@@ -82,12 +82,12 @@ def validate_phone(text: str) -> Phone:
     if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) != "NL":
         raise InvalidContact("Dit is een buitenlands nummer. De gemeente belt alleen naar Nederlandse nummers. "
                              "Heb je een Nederlands nummer? Of wil je liever contact per e-mail?")
-    if not phonenumbers.is_valid_number(number) or len(str(number.national_number)) < 9:
-        raise InvalidContact("Dit telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers, "
-                             "bijvoorbeeld 06 12345678 of 030 1234567. Wil je het nog eens proberen?")
     if phonenumbers.number_type(number) in _NOT_PERSONAL:
         raise InvalidContact("Dit is een servicenummer (zoals 0800 of 0900). Typ het nummer waarop je zelf "
                              "bereikbaar bent.")
+    if not phonenumbers.is_valid_number(number) or len(str(number.national_number)) < 9:
+        raise InvalidContact("Dit telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers, "
+                             "bijvoorbeeld 06 12345678 of 030 1234567. Wil je het nog eens proberen?")
     return Phone(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         national=phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
@@ -96,7 +96,8 @@ def validate_phone(text: str) -> Phone:
 
 def validate_email(text: str) -> str:
     """An e-mail address that looks deliverable (no DNS lookup: the assistant does not contact other servers)."""
-    address = (text or "").strip().strip("<>.,;").strip()
+    # Brackets around it and a full stop after it are punctuation, not part of the address.
+    address = (text or "").strip().strip("<>").rstrip(".,;").strip()
     if not address:
         raise InvalidContact("Ik zie geen e-mailadres. Typ je e-mailadres, bijvoorbeeld naam@voorbeeld.nl.")
     if "@" not in address:

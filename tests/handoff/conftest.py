@@ -117,11 +117,11 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A gemeente's webhook: answers with the scripted status codes (then 200) and records every request."""
+    """A gemeente's webhook: answers with the scripted replies (then 200) and records every request."""
 
     url: str = ""
     port: int = 0
-    replies: List[int] = field(default_factory=list)
+    replies: List[Any] = field(default_factory=list)  # status codes, or (status, {header: value})
     received: List[Received] = field(default_factory=list)
     hold: Optional[threading.Event] = None  # when set: wait for it before answering
     arrived: threading.Event = field(default_factory=threading.Event)
@@ -139,8 +139,11 @@ class Receiver:
                 receiver.arrived.set()
                 if receiver.hold is not None:
                     receiver.hold.wait(30)
-                status = receiver.replies.pop(0) if receiver.replies else (200 if ok else 401)
+                reply = receiver.replies.pop(0) if receiver.replies else (200 if ok else 401)
+                status, headers = reply if isinstance(reply, tuple) else (reply, {})
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
