@@ -22,7 +22,7 @@ def test_the_form_asks_for_the_gemeente_and_remembers_it(chat: Chat):
     assert "welke gemeente" in chat.say_text("waar kan ik terecht voor hulp met mijn cv?")
     messages = chat.say("Zeist")
     assert "Zeist" in messages[0]["text"] and services(messages)
-    again = chat.say("ik zoek ook vrijwilligerswerk, waar kan dat?")
+    again = chat.say("en waar kan ik terecht met mijn schulden?")
     assert "Zeist" in again[0]["text"], "the gemeente is remembered"
 
 
