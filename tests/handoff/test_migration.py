@@ -1,0 +1,34 @@
+"""Migration 0002 creates exactly the tables of bot/handoff/models.py, on SQLite and PostgreSQL, and removes them."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+import bot.handoff.models  # noqa: F401  (registers the tables on Base.metadata)
+from bot.db import Base, get_engine
+from bot.migrate import downgrade, head_revision, upgrade
+
+TABLES = {"handoff", "handoff_status_change", "handoff_outbox", "handoff_purge_count"}
+
+
+def _check(url: str) -> None:
+    assert head_revision() == "0002_handoff"
+    with get_engine(url).connect() as connection:
+        assert TABLES <= set(inspect(connection).get_table_names())
+        indexes = {i["name"] for i in inspect(connection).get_indexes("handoff")}
+        assert "ix_handoff_portal" in indexes
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    downgrade(url, "0001_socialmap")
+    with get_engine(url).connect() as connection:
+        assert not TABLES & set(inspect(connection).get_table_names())
+    upgrade(url)
+
+
+def test_on_sqlite(sqlite_url: str) -> None:
+    _check(sqlite_url)
+
+
+def test_on_postgresql(postgres_url: str) -> None:
+    _check(postgres_url)
