@@ -132,18 +132,20 @@ def create_handoff(session: Session, request: HandoffRequest,
     submitted = request.submitted_at or utc_now()
     created = to_db_time(submitted)
     respond_by = timeframe.respond_by(submitted, gemeente_config)
+    phone = contact.phone.e164 if contact.phone else None
 
     handoff = Handoff(
         reference_code=codes.unique_code(lambda code: _code_exists(session, code)),
         gemeente_code=gemeente.code, status=NEW,
         consent_text=_clean(request.consent_text), consent_at=to_db_time(request.consent_at),
-        contact_channel=contact.channel, phone=contact.phone.e164 if contact.phone else None,
+        contact_channel=contact.channel, phone=phone,
         email=contact.email, preferred_time=contact.preferred_time,
-        alias=_clean(request.alias, MAX_ALIAS) or None, reason=_clean(request.reason),
+        alias=_clean(request.alias, MAX_ALIAS) or None,
+        reason=privacy.mask_known_contact(_clean(request.reason), phone, contact.email),
         topics=_json([_clean(t, 100) for t in request.topics]),
         intents=_json([_clean(i, 100) for i in request.intents]),
         summary=_json(_summary(request, contact, gemeente.code)),
-        transcript=_json(transcripts.clean(request.transcript, contact.phone and contact.phone.e164, contact.email)),
+        transcript=_json(transcripts.clean(request.transcript, phone, contact.email)),
         created_at=created, respond_by=respond_by,
         retention_until=created + timedelta(days=settings.HANDOFF_RETENTION_DAYS),
     )
@@ -151,12 +153,15 @@ def create_handoff(session: Session, request: HandoffRequest,
     handoff.history.append(HandoffStatusChange(from_status=None, to_status=NEW, at=created, by=ASSISTANT))
     handoff.outbox.append(_outbox_message(handoff, gemeente_config, created))
     session.flush()
+    return _receipt(handoff, gemeente_config, submitted)
+
+
+def _receipt(handoff: Handoff, config: GemeenteConfig, submitted: datetime) -> HandoffReceipt:
     return HandoffReceipt(
-        reference_code=handoff.reference_code, gemeente_code=gemeente.code, gemeente_name=gemeente_config.name,
-        respond_by=respond_by, deadline_sentence=timeframe.deadline_sentence(respond_by, submitted),
-        office_notice=timeframe.office_notice(submitted, gemeente_config),
-        contact_route=gemeente_config.contact_route,
-        delivery="webhook" if gemeente_config.endpoint else "portaal",
+        reference_code=handoff.reference_code, gemeente_code=handoff.gemeente_code, gemeente_name=config.name,
+        respond_by=handoff.respond_by, deadline_sentence=timeframe.deadline_sentence(handoff.respond_by, submitted),
+        office_notice=timeframe.office_notice(submitted, config), contact_route=config.contact_route,
+        delivery="webhook" if config.endpoint else "portaal",
     )
 
 

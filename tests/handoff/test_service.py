@@ -110,7 +110,7 @@ def test_gemeente_without_own_entry_is_stored_and_flagged_for_the_portal(sqlite_
 
 
 def test_every_text_is_scrubbed_and_contact_details_live_in_one_place(db_url: str, config: HandoffConfig) -> None:
-    request = make_request(alias=f"Sam {BSN}", reason=f"rekening {IBAN}",
+    request = make_request(alias=f"Sam {BSN}", reason=f"rekening {IBAN}, bel 06 12 34 56 78",
                            answers={"work_history": f"schoonmaker, IBAN {IBAN}", "wish": "bel me: 0612345678"})
     submit_handoff(request, db_url, config)
     with session_scope(db_url) as session:
