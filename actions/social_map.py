@@ -76,18 +76,22 @@ class ValidateSocialMapForm(FormValidationAction):
 
     def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
-        found = resolve_gemeente(str(value or ""))
-        if not found.found and not found.ambiguous:
-            found = find_gemeente_in_text(str(value or ""))
-        if found.found:
-            return {"gemeente": found.gemeente.code}
-        if found.ambiguous:
-            choices = list(found.candidates)
-            dispatcher.utter_message(text=message("gemeente_which")["text"], buttons=_gemeente_buttons(choices))
-        else:
-            dispatcher.utter_message(text=message("gemeente_unknown")["text"],
-                                     buttons=_gemeente_buttons(_nearby_gemeenten(tracker)))
-        return {"gemeente": None}
+        return check_gemeente(value, dispatcher, tracker)
+
+
+def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """The gemeente slot for what the person typed or clicked; buttons when it is ambiguous or unknown."""
+    found = resolve_gemeente(str(value or ""))
+    if not found.found and not found.ambiguous:
+        found = find_gemeente_in_text(str(value or ""))
+    if found.found:
+        return {"gemeente": found.gemeente.code}
+    if found.ambiguous:
+        dispatcher.utter_message(text=message("gemeente_which")["text"], buttons=_gemeente_buttons(list(found.candidates)))
+    else:
+        dispatcher.utter_message(text=message("gemeente_unknown")["text"],
+                                 buttons=_gemeente_buttons(_nearby_gemeenten(tracker)))
+    return {"gemeente": None}
 
 
 def _nearby_gemeenten(tracker: Tracker) -> List[Gemeente]:
@@ -114,7 +118,8 @@ class ActionAskGemeente(Action):
         return "action_ask_gemeente"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(**message("ask_gemeente"))
+        handoff = (tracker.active_loop or {}).get("name") == "handoff_form"
+        dispatcher.utter_message(**message("handoff_ask_gemeente" if handoff else "ask_gemeente"))
         return []
 
 

@@ -16,6 +16,8 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.request import Request
 
 from bot import settings
+from bot.contact_vault import keep, take_out_contacts
+from bot.db import session_scope
 from bot.input_guard import PayloadPolicy, guard
 from bot.messages import message as system_message
 
@@ -26,7 +28,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # Intents a payload may never name: Rasa's internal ones.
 _INTERNAL_INTENTS = {"nlu_fallback", "session_start", "back"}
 # Entities that buttons send; a payload with any other entity is treated as plain words.
-BUTTON_ENTITIES = frozenset({"gemeente", "theme"})
+BUTTON_ENTITIES = frozenset({"gemeente", "theme", "channel", "preferred_time"})
 
 
 @lru_cache(maxsize=None)
@@ -41,7 +43,7 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
 
     async def handle(message: UserMessage) -> None:
         result = guard(message.text, payload_policy(), settings.MAX_MESSAGE_LENGTH)
-        message.text = result.text
+        message.text = _vault_contacts(result.text, message.sender_id)
         out = message.output_channel
         recipient = message.sender_id
         if result.truncated:
@@ -57,6 +59,20 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
             await out.send_text_message(recipient, system_message("technical_problem")["text"])
 
     return handle
+
+
+def _vault_contacts(text: str, sender_id: Optional[str]) -> str:
+    """Phone numbers and e-mail addresses go to the contact vault; Rasa sees (and stores) only masked forms."""
+    if text.startswith("/"):
+        return text
+    masked, found = take_out_contacts(text)
+    if found:
+        try:
+            with session_scope() as session:
+                keep(session, sender_id or "", found)
+        except Exception:  # the details are dropped rather than stored in the conversation
+            logger.exception("Contact vault unavailable; contact details in a message were dropped")
+    return masked
 
 
 def _count_responses(out: Any) -> Callable[[], int]:

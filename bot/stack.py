@@ -45,7 +45,7 @@ def free_port() -> int:
 class Service:
     name: str
     command: List[str]
-    health_url: str
+    health_url: Optional[str]  # None: ready once the process has started and not stopped
     process: Optional[subprocess.Popen] = None
 
 
@@ -75,6 +75,8 @@ class Stack:
                  "--endpoints", "endpoints.yml", "--cors", "*"],
                 f"http://{host}:{self.rasa_port}/",
             ),
+            # Delivers stored handoffs to the gemeenten's endpoints (outbox; retries with backoff).
+            Service("notifier", [str(BIN / "python"), "-m", "bot", "handoff", "notify"], None),
         ]
 
     @property
@@ -118,6 +120,8 @@ class Stack:
         while time.monotonic() < deadline:
             if service.process and service.process.poll() is not None:
                 raise RuntimeError(f"{service.name} stopped at start-up; see {self.log_dir / service.name}.log")
+            if service.health_url is None:
+                return
             try:
                 if requests.get(service.health_url, timeout=2).ok:
                     return

@@ -33,9 +33,20 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+def stack_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder with the running stack's databases and logs."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def stack_database(stack_var: Path) -> Path:
+    return stack_var / "wegwijzer.db"
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, stack_var: Path):
     """Action server and Rasa server, started for real on free ports with their own conversation store."""
-    var = tmp_path_factory.mktemp("stack")
+    var = stack_var
     running = Stack(
         rasa_port=free_port(), action_port=free_port(), model=trained_model, log_dir=var / "logs",
         env={"TRACKER_DB": str(var / "tracker.db"), "WW_VAR_DIR": str(var),

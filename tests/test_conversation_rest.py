@@ -42,8 +42,10 @@ def test_a_multi_turn_conversation(chat: Chat):
     assert "Fijn dat je er was" in chat.say_text("doei")
 
 
-def test_ask_for_a_person_gives_a_route_and_a_sentence_to_use(chat: Chat):
-    text = chat.say_text("ik wil een mens spreken")
+def test_ask_for_a_person_offers_the_handoff_and_no_gives_a_route_and_a_sentence(chat: Chat):
+    messages = chat.say("ik wil een mens spreken")
+    assert "vrijwillig" in messages[0]["text"] and {"/affirm", "/deny"} <= set(payloads(messages))
+    text = chat.say_text("/deny")
     assert "gemeente" in text and "Ik heb een beperking en geen uitkering" in text
 
 

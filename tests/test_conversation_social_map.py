@@ -46,5 +46,6 @@ def test_more_and_other_help(chat: Chat):
 
 def test_a_person_can_be_asked_for_in_the_middle_of_a_search(chat: Chat):
     assert "welke gemeente" in chat.say_text("waar kan ik terecht voor jobcoaching")
-    assert "Ik heb een beperking en geen uitkering" in chat.say_text("/request_human")
-    assert "computerprogramma" in chat.say_text("hallo"), "the form is no longer active"
+    assert "vrijwillig" in chat.say_text("/request_human"), "the search stops and the handoff is offered"
+    assert "Ik heb een beperking en geen uitkering" in chat.say_text("/deny")
+    assert "computerprogramma" in chat.say_text("hallo"), "no form is active any more"

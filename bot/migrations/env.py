@@ -7,6 +7,8 @@ from sqlalchemy import create_engine
 from bot.db import Base
 # Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
 import bot.socialmap.models  # noqa: F401
+import bot.handoff.models  # noqa: F401
+import bot.contact_vault  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

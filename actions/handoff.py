@@ -1,0 +1,263 @@
+"""The warm handoff: consent, gemeente, how to be contacted, a check of the summary, then the handoff is stored."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.social_map import check_gemeente
+from bot import contact_vault
+from bot.db import session_scope
+from bot.handoff.config import ConfigError
+from bot.handoff.contact import (
+    EMAIL, TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
+)
+from bot.handoff.service import HandoffRequest, status_message, submit_handoff
+from bot.handoff.transcript import from_rasa_events
+from bot.messages import message, text
+from bot.privacy import mask_email, mask_phone, scrub
+from bot.regions import get_gemeente
+
+CONTACT_SLOTS = ["contact_channel", "contact_phone", "contact_email", "preferred_time", "contact_alias",
+                 "handoff_notes", "handoff_confirmed"]
+ALL_SLOTS = ["handoff_consent", "handoff_consent_at", "handoff_reason"] + CONTACT_SLOTS
+SKIPPED = "-"
+MAX_ALIAS, MAX_NOTES = 40, 500
+
+
+def _intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def _said_no(tracker: Tracker) -> bool:
+    return _intent(tracker) == "deny"
+
+
+class ValidateHandoffForm(FormValidationAction):
+    """Checks each answer; what is asked depends on the chosen contact channel."""
+
+    def name(self) -> Text:
+        return "validate_handoff_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("handoff_consent") is False:
+            return ["handoff_consent"]
+        channel = tracker.get_slot("contact_channel")
+        contact = ["contact_phone", "preferred_time"] if channel == TELEFOON else ["contact_email"] if channel else []
+        return ["handoff_consent", "gemeente", "contact_channel", *contact, "contact_alias", "handoff_notes",
+                "handoff_confirmed"]
+
+    def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        if value is True:
+            return {"handoff_consent": True, "handoff_consent_at": datetime.now(timezone.utc).isoformat()}
+        return {"handoff_consent": False}
+
+    def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
+        return check_gemeente(value, dispatcher, tracker)
+
+    def validate_contact_channel(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> Dict[Text, Any]:
+        return _checked("contact_channel", lambda: validate_channel(str(value)), dispatcher)
+
+    def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        real = _from_vault(tracker, contact_vault.PHONE) or str(value)
+        return _checked("contact_phone", lambda: mask_phone(validate_phone(real).national), dispatcher)
+
+    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        real = _from_vault(tracker, contact_vault.EMAIL) or str(value)
+        return _checked("contact_email", lambda: mask_email(validate_email(real)), dispatcher)
+
+    def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        return _checked("preferred_time", lambda: validate_preferred_time(str(value)), dispatcher)
+
+    def validate_contact_alias(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return {"contact_alias": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_ALIAS] or SKIPPED}
+
+    def validate_handoff_notes(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return {"handoff_notes": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
+
+    def validate_handoff_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if value is True:
+            return {"handoff_confirmed": True}
+        dispatcher.utter_message(**message("handoff_correct"))
+        return {slot: None for slot in CONTACT_SLOTS}
+
+
+def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    try:
+        return {slot: check()}
+    except InvalidContact as problem:
+        dispatcher.utter_message(text=problem.message)
+        return {slot: None}
+
+
+def _from_vault(tracker: Tracker, kind: str) -> Optional[str]:
+    try:
+        with session_scope() as session:
+            return contact_vault.latest(session, tracker.sender_id, kind)
+    except SQLAlchemyError:
+        return None
+
+
+class AskMessage(Action):
+    """Asks for one slot with the message of the same key."""
+
+    slot = ""
+    key = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(**message(self.key))
+        return []
+
+
+class ActionAskHandoffConsent(AskMessage):
+    slot, key = "handoff_consent", "handoff_explain"
+
+
+class ActionAskContactChannel(AskMessage):
+    slot, key = "contact_channel", "handoff_ask_channel"
+
+
+class ActionAskContactPhone(AskMessage):
+    slot, key = "contact_phone", "handoff_ask_phone"
+
+
+class ActionAskContactEmail(AskMessage):
+    slot, key = "contact_email", "handoff_ask_email"
+
+
+class ActionAskPreferredTime(AskMessage):
+    slot, key = "preferred_time", "handoff_ask_time"
+
+
+class ActionAskContactAlias(AskMessage):
+    slot, key = "contact_alias", "handoff_ask_alias"
+
+
+class ActionAskHandoffNotes(AskMessage):
+    slot, key = "handoff_notes", "handoff_ask_notes"
+
+
+class ActionAskHandoffConfirmed(Action):
+    """Shows what will be sent, and asks "Klopt dit?"."""
+
+    def name(self) -> Text:
+        return "action_ask_handoff_confirmed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        gemeente = get_gemeente(tracker.get_slot("gemeente") or "")
+        channel = tracker.get_slot("contact_channel")
+        if channel == TELEFOON:
+            contact = f"bellen naar {tracker.get_slot('contact_phone')} ({tracker.get_slot('preferred_time')})"
+        else:
+            contact = f"{channel} via {tracker.get_slot('contact_email')}"
+        not_told = text("not_told")
+        alias, notes = tracker.get_slot("contact_alias"), tracker.get_slot("handoff_notes")
+        dispatcher.utter_message(**message(
+            "handoff_summary", gemeente=gemeente.name if gemeente else not_told, contact=contact,
+            alias=alias if alias and alias != SKIPPED else not_told,
+            notes=notes if notes and notes != SKIPPED else not_told))
+        return []
+
+
+def _reset(sender_id: str) -> List[Dict[Text, Any]]:
+    try:
+        with session_scope() as session:
+            contact_vault.forget(session, sender_id)
+    except SQLAlchemyError:
+        pass  # the vault empties itself after VAULT_MINUTES
+    return [SlotSet(slot, None) for slot in ALL_SLOTS]
+
+
+class ActionSubmitHandoff(Action):
+    """Stores the handoff (and queues its delivery) when the person agreed; otherwise gives the route to call."""
+
+    def name(self) -> Text:
+        return "action_submit_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("handoff_consent") is not True or tracker.get_slot("handoff_confirmed") is not True:
+            dispatcher.utter_message(**message("handoff_declined"))
+            return _reset(tracker.sender_id)
+        try:
+            receipt = submit_handoff(self.request(tracker))
+        except (InvalidContact, ValueError, ConfigError, SQLAlchemyError):
+            dispatcher.utter_message(**message("handoff_failed"))
+            return _reset(tracker.sender_id)
+        for line in receipt.messages():
+            dispatcher.utter_message(text=line)
+        return _reset(tracker.sender_id) + [SlotSet("last_handoff_code", receipt.reference_code)]
+
+    @staticmethod
+    def request(tracker: Tracker) -> HandoffRequest:
+        channel = tracker.get_slot("contact_channel")
+        events = list(tracker.events)
+        person = [e for e in events if e.get("event") == "user"]
+        alias, notes = tracker.get_slot("contact_alias"), tracker.get_slot("handoff_notes")
+        return HandoffRequest(
+            gemeente_code=tracker.get_slot("gemeente"),
+            consent_text=text("handoff_explain"),
+            consent_at=datetime.fromisoformat(tracker.get_slot("handoff_consent_at")),
+            contact_channel=channel,
+            phone=_from_vault(tracker, contact_vault.PHONE) if channel == TELEFOON else None,
+            email=_from_vault(tracker, contact_vault.EMAIL) if channel != TELEFOON else None,
+            preferred_time=tracker.get_slot("preferred_time") or "geen voorkeur",
+            alias=alias if alias and alias != SKIPPED else None,
+            reason=tracker.get_slot("handoff_reason") or "vraagt zelf om een medewerker",
+            question=next((str(e.get("text")) for e in person if not str(e.get("text", "")).startswith("/")), ""),
+            answers={"limits_and_wishes": notes} if notes and notes != SKIPPED else {},
+            articles_shown=list(dict.fromkeys(
+                e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "last_article"
+                and e.get("value"))),
+            intents=list(dict.fromkeys(
+                (e.get("parse_data") or {}).get("intent", {}).get("name") for e in person
+                if (e.get("parse_data") or {}).get("intent", {}).get("name"))),
+            transcript=from_rasa_events(events),
+        )
+
+
+class ActionCancelHandoff(Action):
+    """The person stops halfway: nothing is sent, and what they gave is wiped."""
+
+    def name(self) -> Text:
+        return "action_cancel_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(**message("handoff_cancelled"))
+        return _reset(tracker.sender_id)
+
+
+class ActionHandoffStatus(Action):
+    """'Wat is de status van WW-…?': new, picked up, contact made or closed, and nothing more."""
+
+    def name(self) -> Text:
+        return "action_handoff_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        asked = str(tracker.latest_message.get("text") or "")
+        try:
+            with session_scope() as session:
+                mentions_code = "WW" in asked.upper()
+                answer = status_message(session, asked if mentions_code else
+                                        tracker.get_slot("last_handoff_code") or asked)
+        except SQLAlchemyError:
+            answer = message("technical_problem")["text"]
+        dispatcher.utter_message(text=answer)
+        return []

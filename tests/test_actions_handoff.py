@@ -1,0 +1,136 @@
+"""The handoff actions with real trackers and a real SQLite database (the contact vault and the handoff tables)."""
+from pathlib import Path
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import (
+    ActionAskHandoffConfirmed,
+    ActionAskHandoffConsent,
+    ActionCancelHandoff,
+    ActionHandoffStatus,
+    ActionSubmitHandoff,
+    ValidateHandoffForm,
+)
+from bot import contact_vault, settings
+from bot.db import session_scope
+from bot.stack import prepare_database
+from tests.actions_support import button_payloads, run, tracker
+
+SENDER = "handoff-test"
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    prepare_database(url)
+    monkeypatch.setattr(settings, "DATABASE_URL", url)
+    return url
+
+
+def vault(url: str, text: str) -> str:
+    masked, found = contact_vault.take_out_contacts(text)
+    with session_scope(url) as session:
+        contact_vault.keep(session, SENDER, found)
+    return masked
+
+
+def validate(slot, value, intent="inform", slots=None):
+    dispatcher = CollectingDispatcher()
+    result = getattr(ValidateHandoffForm(), f"validate_{slot}")(
+        value, dispatcher, tracker(intent, str(value), slots=slots, sender=SENDER), {})
+    return result, [m.get("text") for m in dispatcher.messages]
+
+
+def filled(**extra):
+    slots = {"handoff_consent": True, "handoff_consent_at": "2026-11-24T10:00:00+00:00", "gemeente": "GM0321",
+             "contact_channel": "telefoon", "contact_phone": "06-****5678", "preferred_time": "ochtend",
+             "contact_alias": "Sam", "handoff_notes": "niet bellen voor 10 uur", "handoff_confirmed": True}
+    slots.update(extra)
+    return slots
+
+
+def test_consent_is_explained_and_asked_with_yes_and_no():
+    messages, _ = run(ActionAskHandoffConsent(), tracker("request_human"))
+    assert "vrijwillig" in messages[0]["text"] and button_payloads(messages) == ["/affirm", "/deny"]
+
+
+def test_consent_yes_records_the_moment_and_no_ends_the_form():
+    result, _ = validate("handoff_consent", True, "affirm")
+    assert result["handoff_consent"] is True and result["handoff_consent_at"]
+    assert validate("handoff_consent", False, "deny")[0] == {"handoff_consent": False}
+
+
+def required(slots):
+    import asyncio
+
+    return asyncio.run(ValidateHandoffForm().required_slots([], CollectingDispatcher(), tracker(slots=slots), {}))
+
+
+def test_what_is_asked_depends_on_consent_and_channel():
+    assert required({"handoff_consent": False}) == ["handoff_consent"]
+    assert "contact_phone" in required({"handoff_consent": True, "contact_channel": "telefoon"})
+    by_mail = required({"handoff_consent": True, "contact_channel": "e-mail"})
+    assert "contact_email" in by_mail and "contact_phone" not in by_mail
+
+
+def test_phone_comes_from_the_vault_and_the_slot_holds_only_a_masked_form(database):
+    masked = vault(database, "bel me op 06 12345678")
+    result, _ = validate("contact_phone", masked)
+    assert result == {"contact_phone": "06-****5678"}
+
+
+def test_invalid_phone_and_email_get_a_dutch_explanation(database):
+    assert validate("contact_phone", "12345")[0] == {"contact_phone": None}
+    result, messages = validate("contact_email", "geen-mail")
+    assert result == {"contact_email": None} and "@" in messages[0]
+
+
+def test_skipping_alias_and_notes(database):
+    assert validate("contact_alias", "/deny", "deny")[0] == {"contact_alias": "-"}
+    assert validate("handoff_notes", "mijn bsn is 111222333", "inform")[0] == {"handoff_notes": "mijn bsn is [BSN verwijderd]"}
+
+
+def test_no_at_the_summary_clears_the_contact_details_to_ask_again():
+    result, messages = validate("handoff_confirmed", False, "deny")
+    assert result["contact_channel"] is None and result["handoff_confirmed"] is None
+    assert "nog een keer" in messages[0]
+
+
+def test_summary_shows_what_will_be_sent():
+    messages, _ = run(ActionAskHandoffConfirmed(), tracker(slots=filled()))
+    text = messages[0]["text"]
+    assert "Houten" in text and "06-****5678" in text and "Sam" in text and "/affirm" in button_payloads(messages)
+
+
+def test_submit_stores_the_handoff_and_gives_code_and_time_frame(database):
+    vault(database, "06 12345678")
+    messages, events = run(ActionSubmitHandoff(), tracker("affirm", slots=filled(), sender=SENDER))
+    texts = " ".join(m["text"] for m in messages)
+    assert "Je code is WW-" in texts and "Je hoort uiterlijk" in texts
+    code = next(e["value"] for e in events if e.get("name") == "last_handoff_code")
+    with session_scope(database) as session:
+        assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None, "the vault is emptied"
+    status, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", f"status van {code}"))
+    assert "nieuw" in status[0]["text"]
+
+
+def test_declined_consent_gives_the_route_and_stores_nothing(database):
+    messages, events = run(ActionSubmitHandoff(), tracker("deny", slots={"handoff_consent": False}, sender=SENDER))
+    assert "Ik heb een beperking en geen uitkering" in messages[0]["text"]
+    assert all(e.get("value") is None for e in events if e["event"] == "slot")
+
+
+def test_cancel_wipes_the_vault(database):
+    vault(database, "06 12345678")
+    messages, _ = run(ActionCancelHandoff(), tracker("cancel", sender=SENDER))
+    assert "niets doorgegeven" in messages[0]["text"]
+    with session_scope(database) as session:
+        assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None
+
+
+def test_status_of_unknown_and_malformed_codes(database):
+    unknown, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-7K3M-QN"))
+    malformed, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-12"))
+    assert "niet vinden" in unknown[0]["text"] or "geen goede code" in unknown[0]["text"]
+    assert "geen goede code" in malformed[0]["text"] or "niet vinden" in malformed[0]["text"]

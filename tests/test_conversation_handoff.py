@@ -1,0 +1,94 @@
+"""End-to-end: from a question to a warm handoff to a status lookup, over REST, with the privacy scan."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Chat, payloads
+
+pytestmark = pytest.mark.stack
+
+PHONE = "06 12345678"
+BSN = "111222333"
+IBAN = "NL91ABNA0417164300"
+
+
+def handoff_until_summary(chat: Chat) -> None:
+    chat.say("Mijn aanvraag voor Wajong is afgewezen en ik weet niet wat ik nu moet")
+    assert "vrijwillig" in chat.say_text("kan ik iemand van de gemeente spreken?")
+    assert "welke gemeente" in chat.say_text("/affirm")
+    assert "contact" in chat.say_text("Houten")
+    assert "telefoonnummer" in chat.say_text('/inform{"channel": "telefoon"}')
+    assert "gebeld" in chat.say_text(f"mijn nummer is {PHONE}")
+    assert "noemen" in chat.say_text('/inform{"preferred_time": "ochtend"}')
+    assert "vooraf moet weten" in chat.say_text("Sam")
+
+
+def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
+    handoff_until_summary(chat)
+    summary = chat.say("niet bellen voor 10 uur, mijn moeder komt mee")
+    text = summary[0]["text"]
+    assert "Klopt dit?" in text and "Houten" in text and "06-****5678" in text and "Sam" in text
+    assert "12345678" not in text
+    done = chat.say_text("/affirm")
+    assert "Je code is WW-" in done and "Je hoort uiterlijk" in done
+    code = "WW-" + done.split("Je code is WW-")[1][:7]
+    assert "nieuw" in chat.say_text(f"wat is de status van {code}?")
+    unknown = Chat(chat.stack).say_text("wat is de status van WW-AAAA-AA?")
+    assert "niet vinden" in unknown or "geen goede code" in unknown
+    with sqlite3.connect(stack_database) as db:
+        row = db.execute("select gemeente_code, phone from handoff where reference_code = ?", (code,)).fetchone()
+    assert row[0] == "GM0321" and row[1] == "+31612345678"
+
+
+def test_typed_payload_cannot_skip_consent(chat: Chat, stack_database: Path):
+    chat.say('/affirm{"handoff_consent": "true"}')
+    chat.say("/affirm")
+    with sqlite3.connect(stack_database) as db:
+        before = db.execute("select count(*) from handoff").fetchone()[0]
+    chat.say("Houten")
+    with sqlite3.connect(stack_database) as db:
+        assert db.execute("select count(*) from handoff").fetchone()[0] == before
+
+
+def test_corrections_and_invalid_phone(chat: Chat):
+    chat.say("ik wil een consulent")
+    chat.say("/affirm")
+    chat.say("Zeist")
+    chat.say('/inform{"channel": "telefoon"}')
+    assert "klopt niet" in chat.say_text("12345")
+    chat.say("0612345678")
+    chat.say('/inform{"preferred_time": "middag"}')
+    chat.say("/deny")
+    summary = chat.say_text("/deny")
+    assert "Klopt dit?" in summary and "niet gegeven" in summary
+    assert "nog een keer" in chat.say_text("/deny")
+    assert "e-mailadres" in chat.say_text('/inform{"channel": "e-mail"}')
+    assert "heeft een @" in chat.say_text("geen-mail")
+
+
+def test_cancel_halfway_sends_nothing(chat: Chat, stack_database: Path):
+    with sqlite3.connect(stack_database) as db:
+        before = db.execute("select count(*) from handoff").fetchone()[0]
+    chat.say("kan iemand mij bellen")
+    chat.say("/affirm")
+    assert "niets doorgegeven" in chat.say_text("stop")
+    with sqlite3.connect(stack_database) as db:
+        assert db.execute("select count(*) from handoff").fetchone()[0] == before
+
+
+def test_no_bsn_iban_or_phone_number_in_any_store_or_log(chat: Chat, stack_database: Path, stack_var: Path):
+    chat.say(f"mijn bsn is {BSN} en mijn rekening {IBAN}")
+    handoff_until_summary(chat)
+    chat.say("-")
+    chat.say("/affirm")
+    files = [p for p in stack_var.rglob("*") if p.is_file()]
+    assert any(p.name == "tracker.db" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        for secret in (BSN, IBAN, "612345678"):
+            if secret == "612345678" and path.name.startswith("wegwijzer.db"):
+                continue  # the consented handoff record is the one place the phone number may be
+            assert secret.encode() not in data, f"{secret} found in {path}"
