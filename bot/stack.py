@@ -153,6 +153,9 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description="Start Wegwijzer Werk on this machine.")
     parser.add_argument("--shell", action="store_true", help="talk to the assistant in this terminal")
     args = parser.parse_args(argv)
+    # Set explicitly: a shell that starts us in the background ignores SIGINT, and Python would inherit that.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stack = Stack()
     if args.shell:
         stack.services = [stack.service("actions")]
@@ -167,7 +170,6 @@ def main(argv: List[str]) -> int:
         print(f"Actieserver:        http://127.0.0.1:{stack.action_port}/health")
         print(f"Logbestanden:       {stack.log_dir}")
         print("Stoppen: Ctrl-C", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         next_purge = 0.0
         while all(s.process and s.process.poll() is None for s in stack.services):
             if time.monotonic() >= next_purge:
