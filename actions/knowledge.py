@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import long_answer, short_answer
+from bot.care import acknowledgement, handoff_reason, offer_handoff_message
 from bot.knowledge import library
 from bot.messages import message
 
@@ -24,8 +25,17 @@ class ActionShowArticle(Action):
         if article is None:
             dispatcher.utter_message(**message("ask_rephrase"))
             return []
+        text = str(tracker.latest_message.get("text") or "")
+        heard = acknowledgement(text) if intent != "crisis" else None
+        if heard:
+            dispatcher.utter_message(text=heard)
         dispatcher.utter_message(**short_answer(article))
-        return [SlotSet("last_article", article.id)]
+        events = [SlotSet("last_article", article.id)]
+        reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
+        if reason and intent != "crisis":
+            dispatcher.utter_message(**offer_handoff_message())
+            events.append(SlotSet("handoff_reason", reason))
+        return events
 
 
 class ActionShowArticleDetails(Action):

@@ -44,6 +44,7 @@ class Article:
     example: bool = False
     standard_buttons: bool = True
     socialmap_theme: Optional[str] = None  # what "Waar kan ik terecht?" searches for after this article
+    offer_handoff: bool = False  # a moment where people drop out of view: offer a person after the answer
     path: str = ""
 
 
@@ -88,6 +89,7 @@ def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str,
         example=bool(data.get("example", False)),
         standard_buttons=bool(data.get("standard_buttons", True)),
         socialmap_theme=data.get("socialmap_theme"),
+        offer_handoff=bool(data.get("offer_handoff", False)),
         path=str(path),
     )
 
@@ -100,6 +102,7 @@ def load_article(path: Path, base: Optional[Article] = None) -> Article:
             "id": base.id, "title": base.title, "intents": base.intents, "short": base.short,
             "checked": base.checked, "next_steps": base.next_steps, "general_knowledge": base.general_knowledge,
             "standard_buttons": base.standard_buttons, "socialmap_theme": base.socialmap_theme,
+            "offer_handoff": base.offer_handoff,
             "sources": [{"title": s.title, "url": s.url, "seed": s.seed, "lines": s.lines} for s in base.sources],
         }
         data = {**inherited, **data}

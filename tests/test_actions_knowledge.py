@@ -14,7 +14,7 @@ def test_every_topic_gets_its_short_answer_with_next_steps(intent):
     messages, events = run(ActionShowArticle(), tracker(intent))
     assert article.short in messages[0]["text"]
     assert {"/more_info", "/request_human"} <= set(button_payloads(messages))
-    assert events == [{"event": "slot", "timestamp": None, "name": "last_article", "value": article.id}]
+    assert events[0] == {"event": "slot", "timestamp": None, "name": "last_article", "value": article.id}
 
 
 def test_more_info_shows_the_long_answer_and_sources_of_the_last_article():
@@ -49,3 +49,32 @@ def test_crisis_answer_gives_113_and_112_first():
     first = messages[0]["text"]
     assert "113" in first and "0800-0113" in first and "112" in first
     assert "/request_human" in button_payloads(messages)
+
+
+def test_a_hard_story_is_acknowledged_before_the_answer():
+    messages, _ = run(ActionShowArticle(), tracker(
+        "ask_right_to_support", "ik word al maanden van het kastje naar de muur gestuurd, heb ik recht op hulp?"))
+    assert "kastje naar de muur" in messages[0]["text"]
+    assert library().for_intent("ask_right_to_support").short in messages[1]["text"]
+
+
+def test_a_plain_question_gets_no_acknowledgement():
+    messages, _ = run(ActionShowArticle(), tracker("ask_jobcoaching", "wat doet een jobcoach?"))
+    assert messages[0]["text"].startswith("**")
+
+
+def test_a_question_about_own_debts_gets_the_answer_and_the_offer_of_a_person():
+    messages, events = run(ActionShowArticle(), tracker("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?"))
+    assert messages[-1]["buttons"][0]["payload"] == "/request_human" and "eigen situatie" in messages[-1]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "handoff_reason", "value": "vraag over schulden"} in events
+
+
+def test_a_rejected_benefit_is_a_moment_to_offer_a_person():
+    messages, events = run(ActionShowArticle(), tracker("ask_benefit_rejected", "mijn wajong is afgewezen"))
+    assert "Wat naar" in messages[0]["text"] and "eigen situatie" in messages[-1]["text"]
+    assert any(e.get("name") == "handoff_reason" for e in events)
+
+
+def test_crisis_is_never_preceded_or_followed_by_anything_else():
+    messages, events = run(ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden"))
+    assert len(messages) == 1 and "113" in messages[0]["text"]

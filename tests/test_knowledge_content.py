@@ -118,3 +118,13 @@ def test_example_local_version_for_utrecht_is_marked():
     for article in utrecht.values():
         assert article.example and article.gemeente == "GM0344"
         assert "Voorbeeld" in article.short
+
+
+def test_the_assistants_own_messages_are_plain_and_free_of_forbidden_claims():
+    care = yaml.safe_load((settings.KNOWLEDGE_DIR / "conversation_care.yml").read_text(encoding="utf-8"))
+    system = yaml.safe_load((settings.KNOWLEDGE_DIR / "system_messages.yml").read_text(encoding="utf-8"))
+    texts = [a["text"] for a in care["acknowledgements"]] + [care["offer_handoff"]["text"]]
+    texts += [m["text"] if isinstance(m, dict) else m for m in system.values()]
+    for text in texts:
+        assert not measure(str(text)).long_sentences, text
+        assert not [p for p in FORBIDDEN if re.search(p, str(text).lower())], text
