@@ -64,7 +64,7 @@ test: $(MODEL)
 	$(PY) -m pytest
 
 eval: $(MODEL)
-	$(RASA) test nlu --nlu tests/nlu/heldout --model $(MODEL) --out reports/nlu
+	$(PY) -m bot.evaluation
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache

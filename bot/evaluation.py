@@ -1,0 +1,105 @@
+"""`make eval`: NLU quality on the held-out examples, beside a simple baseline trained on the same data.
+
+Prints per-intent precision, recall and F1, macro and weighted F1, the most confused pairs and the share of
+questions that fall to the fallback; writes reports/eval.json and reports/eval.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from bot import settings
+
+REPORTS = settings.ROOT / "reports"
+Example = Tuple[str, str]  # (text, intent)
+
+
+def load_examples(folder: Path) -> List[Example]:
+    """All (text, intent) pairs in the Rasa NLU files under `folder`."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(folder))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def baseline_scores(train: List[Example], test: List[Example]) -> Dict[str, float]:
+    """TF-IDF (words and character n-grams) with logistic regression: the comparison anchor."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(TfidfVectorizer(), TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4)))
+    model = make_pipeline(features, LogisticRegression(max_iter=2000))
+    model.fit([t for t, _ in train], [i for _, i in train])
+    predicted = model.predict([t for t, _ in test])
+    truth = [i for _, i in test]
+    return {"accuracy": accuracy_score(truth, predicted),
+            "macro_f1": f1_score(truth, predicted, average="macro"),
+            "weighted_f1": f1_score(truth, predicted, average="weighted")}
+
+
+def rasa_scores(model: Path, heldout: Path, out: Path) -> Dict[str, Any]:
+    subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu", str(heldout),
+                    "--model", str(model), "--out", str(out)], check=True, cwd=settings.ROOT,
+                   stdout=subprocess.DEVNULL)
+    report = json.loads((out / "intent_report.json").read_text())
+    errors = json.loads((out / "intent_errors.json").read_text()) if (out / "intent_errors.json").exists() else []
+    pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
+    total = sum(v["support"] for k, v in report.items() if isinstance(v, dict) and "support" in v
+                and k not in ("macro avg", "weighted avg", "micro avg"))
+    fallback = sum(n for (_, predicted), n in pairs.items() if predicted == "nlu_fallback")
+    return {
+        "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),
+        "macro_f1": report["macro avg"]["f1-score"],
+        "weighted_f1": report["weighted avg"]["f1-score"],
+        "fallback_rate": fallback / total if total else 0.0,
+        "examples": total,
+        "per_intent": {k: {"precision": v["precision"], "recall": v["recall"], "f1": v["f1-score"],
+                           "support": v["support"]}
+                       for k, v in sorted(report.items()) if isinstance(v, dict) and "support" in v
+                       and k not in ("macro avg", "weighted avg", "micro avg")},
+        "confused": [{"intent": a, "predicted": b, "count": n} for (a, b), n in pairs.most_common(10)],
+    }
+
+
+def markdown(result: Dict[str, Any]) -> str:
+    ours, base = result["ours"], result["baseline"]
+    lines = ["# NLU evaluation on the held-out examples", "",
+             f"{ours['examples']} held-out examples, never used for training.", "",
+             "| | accuracy | macro F1 | weighted F1 |", "|---|---|---|---|",
+             f"| Wegwijzer Werk (DIET) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
+             f"| baseline (TF-IDF + logistic regression) | {base['accuracy']:.3f} | {base['macro_f1']:.3f} | "
+             f"{base['weighted_f1']:.3f} |", "",
+             f"Fallback rate (held-out questions answered with \"Bedoel je …?\"): {ours['fallback_rate']:.1%}", "",
+             "| intent | precision | recall | F1 | n |", "|---|---|---|---|---|"]
+    lines += [f"| {k} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} | {v['support']} |"
+              for k, v in ours["per_intent"].items()]
+    lines += ["", "Most confused pairs:", ""] + [f"- {c['intent']} → {c['predicted']}: {c['count']}"
+                                                 for c in ours["confused"]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: List[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.evaluation")
+    parser.add_argument("--model", default=str(settings.ROOT / "models" / "wegwijzer.tar.gz"))
+    parser.add_argument("--heldout", default=str(settings.ROOT / "tests" / "nlu" / "heldout"))
+    args = parser.parse_args(argv)
+    REPORTS.mkdir(exist_ok=True)
+    heldout = Path(args.heldout)
+    result = {"ours": rasa_scores(Path(args.model), heldout, REPORTS / "nlu"),
+              "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout))}
+    (REPORTS / "eval.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    text = markdown(result)
+    (REPORTS / "eval.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
