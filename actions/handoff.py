@@ -15,7 +15,7 @@ from bot import contact_vault
 from bot.db import session_scope
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
-    EMAIL, TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
+    TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
 )
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.transcript import from_rasa_events

@@ -56,6 +56,14 @@ def is_up_to_date(url: Optional[str] = None) -> bool:
     return current_revision(url) == head_revision()
 
 
+def require_up_to_date(url: Optional[str] = None) -> bool:
+    """True when the database is at the newest migration; otherwise say what to run."""
+    if is_up_to_date(url):
+        return True
+    print("De database is niet bijgewerkt. Voer eerst uit: python -m bot db upgrade")
+    return False
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot db", description="Migraties van de applicatiedatabase.")
     parser.add_argument("--url", help="database-URL (standaard DATABASE_URL)")

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bot import settings
-from bot.stack import Stack, free_port
+from bot.stack import Stack, free_port, prepare_database
 
 ROOT = settings.ROOT
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
@@ -30,6 +30,15 @@ def trained_model() -> Path:
         subprocess.run([RASA, "train", "--fixed-model-name", "wegwijzer", "--out", "models"], cwd=ROOT, check=True)
         MODEL.touch()
     return MODEL
+
+
+@pytest.fixture
+def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated application database with the shipped social map, used by the actions (settings patched)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    prepare_database(url)
+    monkeypatch.setattr(settings, "DATABASE_URL", url)
+    return url
 
 
 @pytest.fixture(scope="session")

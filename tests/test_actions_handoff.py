@@ -1,5 +1,4 @@
 """The handoff actions with real trackers and a real SQLite database (the contact vault and the handoff tables)."""
-from pathlib import Path
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,20 +11,16 @@ from actions.handoff import (
     ActionSubmitHandoff,
     ValidateHandoffForm,
 )
-from bot import contact_vault, settings
+from bot import contact_vault
 from bot.db import session_scope
-from bot.stack import prepare_database
 from tests.actions_support import button_payloads, run, tracker
 
 SENDER = "handoff-test"
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    prepare_database(url)
-    monkeypatch.setattr(settings, "DATABASE_URL", url)
-    return url
+def database(app_database: str) -> str:
+    return app_database
 
 
 def vault(url: str, text: str) -> str:

@@ -1,5 +1,4 @@
 """The social-map actions with real trackers, on a real SQLite database loaded with the shipped map."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,17 +13,13 @@ from actions.social_map import (
 from bot import settings
 from bot.db import session_scope
 from bot.socialmap.models import UnmetNeed
-from bot.stack import prepare_database
 from tests.actions_support import button_payloads, run, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'map.db'}"
-    prepare_database(url)
-    monkeypatch.setattr(settings, "DATABASE_URL", url)
-    return url
+def database(app_database: str) -> str:
+    return app_database
 
 
 def slots_of(events):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Chat, payloads
+from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack
 

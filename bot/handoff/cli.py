@@ -7,13 +7,13 @@ import signal
 import threading
 from functools import partial
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 from bot import settings
 from bot.db import session_scope
 from bot.handoff import codes, notifier, retention, service
 from bot.handoff.config import ConfigError, load_config
-from bot.migrate import is_up_to_date
+from bot.migrate import require_up_to_date
 
 OK, PROBLEM = 0, 1
 
@@ -34,13 +34,6 @@ def _parser() -> argparse.ArgumentParser:
     requeue = sub.add_parser("requeue", help="een gemarkeerde overdracht opnieuw laten versturen")
     requeue.add_argument("code")
     return parser
-
-
-def _needs_schema(url: Optional[str]) -> bool:
-    if is_up_to_date(url):
-        return True
-    print("De database is niet bijgewerkt. Voer eerst uit: python -m bot db upgrade")
-    return False
 
 
 def _notify(args: argparse.Namespace) -> int:
@@ -111,7 +104,7 @@ def main(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if args.command != "check-config" and not _needs_schema(args.db):
+    if args.command != "check-config" and not require_up_to_date(args.db):
         return PROBLEM
     try:
         return COMMANDS[args.command](args)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List
 
 from bot import regions, settings
 from bot.db import session_scope
-from bot.migrate import is_up_to_date, upgrade
+from bot.migrate import require_up_to_date, upgrade
 from bot.socialmap import bench, generator, hsds_io, reports
 from bot.socialmap.search import record_unmet_need, search
 
@@ -48,13 +48,6 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("--record-unmet", action="store_true", help="niets in de buurt? tel het als onvervulde vraag")
     sub.add_parser("unmet-needs", help="vragen waarvoor in de buurt niets gevonden werd")
     return parser
-
-
-def _needs_schema(url: Optional[str]) -> bool:
-    if is_up_to_date(url):
-        return True
-    print("De database is niet bijgewerkt. Voer eerst uit: python -m bot db upgrade")
-    return False
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -168,6 +161,6 @@ WITHOUT_DATABASE = ("generate", "bench", "load-shipped", "regions-report")
 
 def main(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
-    if args.command not in WITHOUT_DATABASE and not _needs_schema(args.db):
+    if args.command not in WITHOUT_DATABASE and not require_up_to_date(args.db):
         return USAGE
     return COMMANDS[args.command](args)

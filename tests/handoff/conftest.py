@@ -3,7 +3,6 @@ configuration in tmp_path, and a real local HTTP receiver that checks the signat
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -26,8 +25,8 @@ from bot.handoff.notifier import (
 )
 from bot.handoff.service import HandoffRequest
 from bot.migrate import upgrade
+from tests.databases import postgres_schema
 
-POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET_ENV = "WW_TEST_HANDOFF_SECRET"
 SECRET = "test-geheim-dat-alleen-de-ontvanger-kent"
 HOUTEN = "GM0321"  # has its own entry with a webhook in the test configuration
@@ -36,34 +35,12 @@ BSN = "123456782"
 IBAN = "NL91ABNA0417164300"
 
 
-def _postgres_problem() -> Optional[str]:
-    try:
-        import psycopg2
-
-        psycopg2.connect(POSTGRES, connect_timeout=3).close()
-    except Exception as exc:  # any failure means: not reachable here; the skip says why
-        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    return None
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL schema at the newest migration, dropped afterwards."""
-    problem = _postgres_problem()
-    if problem:
-        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
-    schema = f"ww_handoff_{uuid.uuid4().hex[:10]}"
-    admin = get_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    try:
+    with postgres_schema("ww_handoff") as url:
         upgrade(url)
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List
 
 import pytest
 from sqlalchemy import func, select
@@ -15,26 +13,7 @@ from sqlalchemy import func, select
 from bot.db import get_engine, session_scope
 from bot.migrate import upgrade
 from bot.socialmap import hsds_io, models
-
-POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_problem() -> Optional[str]:
-    try:
-        import psycopg2
-
-        psycopg2.connect(POSTGRES, connect_timeout=3).close()
-    except Exception as exc:  # any failure means: not reachable here, say why
-        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    return None
-
-
-def sqlite_database(folder: Path) -> str:
-    """A new SQLite file in `folder`, migrated to the newest revision."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'wegwijzer.db'}"
-    upgrade(url)
-    return url
+from tests.databases import postgres_schema, sqlite_database
 
 
 @pytest.fixture
@@ -45,28 +24,9 @@ def empty_sqlite_url(tmp_path: Path) -> Iterator[str]:
     get_engine(url).dispose()
 
 
-@contextmanager
-def _postgres_schema() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema, dropped afterwards; a skip that says why when there is no server."""
-    problem = _postgres_problem()
-    if problem:
-        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
-    schema = f"ww_test_{uuid.uuid4().hex[:10]}"
-    admin = get_engine(POSTGRES)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 @pytest.fixture
 def postgres_schema_url() -> Iterator[str]:
-    with _postgres_schema() as url:
+    with postgres_schema() as url:
         yield url
 
 
@@ -106,7 +66,7 @@ def shipped_readonly_url(request: pytest.FixtureRequest, tmp_path_factory: pytes
             url = sqlite_database(tmp_path_factory.mktemp("shipped"))
             stack.callback(get_engine(url).dispose)
         else:
-            url = stack.enter_context(_postgres_schema())
+            url = stack.enter_context(postgres_schema())
             upgrade(url)
         with session_scope(url) as session:
             hsds_io.load_shipped(session)

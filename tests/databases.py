@@ -1,0 +1,53 @@
+"""Real databases for tests: migrated SQLite files, and fresh PostgreSQL schemas when a server is reachable."""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pytest
+
+from bot.db import get_engine
+from bot.migrate import upgrade
+
+POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_problem() -> Optional[str]:
+    """None when PostgreSQL answers at POSTGRES; otherwise why not, for the skip message."""
+    try:
+        import psycopg2
+
+        psycopg2.connect(POSTGRES, connect_timeout=3).close()
+    except Exception as exc:  # any failure means: not reachable here; the skip says why
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return None
+
+
+@contextmanager
+def postgres_schema(prefix: str = "ww_test") -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema, dropped afterwards; a skip that says why when there is no server."""
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES} ({problem})")
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = get_engine(POSTGRES)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def sqlite_database(folder: Path) -> str:
+    """A new SQLite file in `folder`, migrated to the newest revision."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'wegwijzer.db'}"
+    upgrade(url)
+    return url
