@@ -26,6 +26,13 @@ from bot.regions import get_gemeente
 CONTACT_SLOTS = ["contact_channel", "contact_phone", "contact_email", "preferred_time", "contact_alias",
                  "handoff_notes", "handoff_confirmed"]
 ALL_SLOTS = ["handoff_consent", "handoff_consent_at", "handoff_reason"] + CONTACT_SLOTS
+# What "aanpassen" on the summary asks again, per button.
+CORRECTABLE = {
+    "gemeente": ["gemeente"],
+    "contact": ["contact_channel", "contact_phone", "contact_email", "preferred_time"],
+    "naam": ["contact_alias"],
+    "notities": ["handoff_notes"],
+}
 SKIPPED = "-"
 MAX_ALIAS, MAX_NOTES = 40, 500
 
@@ -93,8 +100,9 @@ class ValidateHandoffForm(FormValidationAction):
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value is True:
             return {"handoff_confirmed": True}
+        field = next(tracker.get_latest_entity_values("field"), "contact")
         dispatcher.utter_message(**message("handoff_correct"))
-        return {slot: None for slot in CONTACT_SLOTS}
+        return {slot: None for slot in CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"]}
 
 
 def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:

@@ -89,7 +89,15 @@ def test_skipping_alias_and_notes(database):
 def test_no_at_the_summary_clears_the_contact_details_to_ask_again():
     result, messages = validate("handoff_confirmed", False, "deny")
     assert result["contact_channel"] is None and result["handoff_confirmed"] is None
-    assert "nog een keer" in messages[0]
+    assert "gemeente" not in result and "nog een keer" in messages[0]
+
+
+def test_each_part_of_the_summary_can_be_corrected_on_its_own():
+    dispatcher = CollectingDispatcher()
+    t = tracker("deny", '/deny{"field": "gemeente"}', sender=SENDER)
+    t.latest_message["entities"] = [{"entity": "field", "value": "gemeente"}]
+    result = ValidateHandoffForm().validate_handoff_confirmed(False, dispatcher, t, {})
+    assert result == {"gemeente": None, "handoff_confirmed": None}
 
 
 def test_summary_shows_what_will_be_sent():

@@ -92,3 +92,11 @@ def test_no_bsn_iban_or_phone_number_in_any_store_or_log(chat: Chat, stack_datab
             if secret == "612345678" and path.name.startswith("wegwijzer.db"):
                 continue  # the consented handoff record is the one place the phone number may be
             assert secret.encode() not in data, f"{secret} found in {path}"
+
+
+def test_the_gemeente_can_be_corrected_at_the_summary(chat: Chat):
+    handoff_until_summary(chat)
+    assert "Houten" in chat.say_text("-")
+    assert "welke gemeente" in chat.say_text('/deny{"field": "gemeente"}')
+    summary = chat.say_text("Zeist")
+    assert "Klopt dit?" in summary and "Zeist" in summary and "06-****5678" in summary
