@@ -4,8 +4,14 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import (
+    ActionAskContactAlias,
+    ActionAskContactChannel,
+    ActionAskContactEmail,
+    ActionAskContactPhone,
     ActionAskHandoffConfirmed,
     ActionAskHandoffConsent,
+    ActionAskHandoffNotes,
+    ActionAskPreferredTime,
     ActionCancelHandoff,
     ActionHandoffStatus,
     ActionSubmitHandoff,
@@ -137,3 +143,21 @@ def test_status_of_unknown_and_malformed_codes(database):
     malformed, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-12"))
     assert "niet vinden" in unknown[0]["text"] or "geen goede code" in unknown[0]["text"]
     assert "geen goede code" in malformed[0]["text"] or "niet vinden" in malformed[0]["text"]
+
+
+@pytest.mark.parametrize("action, expected", [
+    (ActionAskContactChannel(), '/inform{"channel": "telefoon"}'),
+    (ActionAskPreferredTime(), '/inform{"preferred_time": "ochtend"}'),
+    (ActionAskContactAlias(), "/deny"),
+    (ActionAskHandoffNotes(), "/deny"),
+])
+def test_questions_with_choices_offer_them_as_buttons(action, expected):
+    messages, events = run(action, tracker("inform"))
+    assert messages[0]["text"] and expected in button_payloads(messages) and events == []
+
+
+@pytest.mark.parametrize("action, words", [(ActionAskContactPhone(), "telefoonnummer"),
+                                           (ActionAskContactEmail(), "e-mailadres")])
+def test_questions_for_contact_details_say_what_is_needed(action, words):
+    messages, _ = run(action, tracker("inform"))
+    assert words in messages[0]["text"]
