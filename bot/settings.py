@@ -53,3 +53,19 @@ HANDOFF_SIGNATURE_TOLERANCE_SECONDS = _int("WW_HANDOFF_SIGNATURE_TOLERANCE_S", 3
 # Conversations in the conversation store are deleted this many days after their last message
 # (`python -m bot retention purge`; `make run` also does it at start and every hour).
 CONVERSATION_RETENTION_DAYS = _int("WW_CONVERSATION_RETENTION_DAYS", 30)
+
+# Consulent portal (bot/portal/, served by bot/web/ on WEB_PORT).
+# Signs the session cookie. Unset: a random key per process (everyone signs in again after a restart).
+WEB_SECRET_KEY = os.environ.get("WW_WEB_SECRET_KEY", "")
+# "1" only for plain http on this computer (`make run`): session cookies then lack the Secure flag.
+WEB_DEV = os.environ.get("WW_WEB_DEV", "") == "1"
+# Signed-in sessions end after this many minutes without a request, and after WEB_SESSION_MAX_HOURS anyway.
+WEB_SESSION_IDLE_MINUTES = _int("WW_WEB_SESSION_IDLE_MIN", 30)
+WEB_SESSION_MAX_HOURS = _int("WW_WEB_SESSION_MAX_H", 10)
+# After this many failed sign-ins in a row an account is locked for WEB_LOCKOUT_MINUTES.
+WEB_MAX_FAILED_LOGINS = _int("WW_WEB_MAX_FAILED_LOGINS", 5)
+WEB_LOCKOUT_MINUTES = _int("WW_WEB_LOCKOUT_MIN", 15)
+# Every failed sign-in answers only after this delay (milliseconds), to slow down guessing.
+WEB_FAILED_LOGIN_DELAY_MS = _int("WW_WEB_FAILED_LOGIN_DELAY_MS", 1000)
+# The inbox marks a handoff whose promised date is this many days away or less.
+WEB_DEADLINE_WARNING_DAYS = _int("WW_WEB_DEADLINE_WARNING_DAYS", 1)

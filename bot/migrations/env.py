@@ -9,6 +9,7 @@ from bot.db import Base
 import bot.socialmap.models  # noqa: F401
 import bot.handoff.models  # noqa: F401
 import bot.contact_vault  # noqa: F401
+import bot.portal.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

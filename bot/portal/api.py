@@ -1,0 +1,91 @@
+"""JSON API for a gemeente's own systems (docs/openapi.yaml): list and fetch handoffs, change their status.
+
+Authentication is a bearer token per account (`python -m bot portal create-token`), never the session cookie:
+so a web page can never make a signed-in consulent's browser call the API (no CSRF), and 401 is unambiguous.
+The same rules as the pages apply (bot/portal/service.py), and every fetch and change is in the audit log.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint, g, jsonify, request
+
+from bot.portal import accounts, service
+from bot.portal.models import PortalUser
+from bot.web.database import get_db
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _error(status: int, message: str):  # type: ignore[no-untyped-def]
+    response = jsonify(error=message)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="wegwijzer"'
+    return response
+
+
+@bp.before_request
+def authenticate() -> Any:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user: Optional[PortalUser] = None
+    if scheme.lower() == "bearer":
+        user = accounts.user_for_token(get_db(), token.strip())
+    if user is None:
+        return _error(401, "niet ingelogd: stuur Authorization: Bearer <token>")
+    if not service.reads_handoffs(user):
+        return _error(403, "deze rol leest geen overdrachten")
+    g.api_user = user
+    return None
+
+
+def _handoff(code: str):  # type: ignore[no-untyped-def]
+    return service.get_handoff(get_db(), g.api_user, code)
+
+
+@bp.get("/handoffs")
+def list_handoffs():  # type: ignore[no-untyped-def]
+    status = request.args.get("status", "")[:20]
+    if status and status not in (*service.STATUSES, "alle"):
+        return _error(400, "onbekende status")
+    handoffs = service.list_handoffs(get_db(), g.api_user, service.Filters(status=status or "alle"))
+    return jsonify(handoffs=[service.list_item(h) for h in handoffs])
+
+
+@bp.get("/handoffs/<code>")
+def get_handoff(code: str):  # type: ignore[no-untyped-def]
+    db = get_db()
+    try:
+        handoff = _handoff(code)
+    except service.NotFound:
+        return _error(404, "niet gevonden")
+    service.audit(db, g.api_user, "api_bekijken", handoff)
+    db.commit()
+    return jsonify(service.document(db, handoff))
+
+
+@bp.post("/handoffs/<code>/status")
+def set_status(code: str):  # type: ignore[no-untyped-def]
+    db = get_db()
+    try:
+        handoff = _handoff(code)
+    except service.NotFound:
+        return _error(404, "niet gevonden")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("status"), str):
+        return _error(400, "verwacht JSON met 'status'")
+    fields = {k: body.get(k) or "" for k in ("outcome", "outcome_detail", "contact_method")}
+    if not all(isinstance(v, str) for v in fields.values()):
+        return _error(400, "outcome, outcome_detail en contact_method zijn tekst")
+    try:
+        service.set_status(db, g.api_user, handoff, body["status"], fields["outcome"], fields["outcome_detail"],
+                           fields["contact_method"])
+    except service.Forbidden as problem:
+        db.rollback()
+        return _error(403, str(problem))
+    except service.Invalid as problem:
+        db.rollback()
+        return _error(409, str(problem))
+    db.commit()
+    return jsonify(service.document(db, handoff))
