@@ -68,7 +68,7 @@ class Portal:
 
 
 def csrf_token(client: FlaskClient, path: str = "/inloggen") -> str:
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
@@ -109,3 +109,11 @@ def portal(sqlite_url: str) -> Portal:
 def any_portal(db_url: str) -> Portal:
     """The same portal on SQLite and on PostgreSQL (skipped, with the reason, when there is no server)."""
     return make_portal(db_url)
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheaper argon2 parameters in tests only; the hashes are still real argon2id."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
