@@ -1,4 +1,4 @@
-"""Starts and stops the running product: action server and Rasa server (later also the web app and notifier).
+"""Starts and stops the running product: action server, Rasa server, the web app (portal) and the notifier.
 
 `python -m bot.stack` is what `make run` calls; the end-to-end tests use `Stack` to start the same processes
 on free ports.
@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import secrets
+
 import requests
 
 from bot import settings
 from bot.retention import purge_conversations, tracker_url
 
 BIN = Path(sys.executable).parent
+DEMO_SECRET = "WW_HANDOFF_SECRET_DEMO"
 
 
 def prepare_database(url: str) -> None:
@@ -33,6 +36,27 @@ def prepare_database(url: str) -> None:
     upgrade(url)
     with session_scope(url) as session:
         load_shipped(session)
+
+
+def ensure_demo_account(url: str) -> Optional[str]:
+    """A demo teamleider for the example gemeenten when the portal has no account yet; its password, else None."""
+    from bot.db import session_scope
+    from bot.handoff.config import load_config
+    from bot.portal.accounts import ensure_demo_account as create
+
+    config = load_config()
+    gemeenten = sorted(code for code, entry in config.entries.items() if entry.example) or ["GM0344"]
+    with session_scope(url) as session:
+        return create(session, gemeenten)
+
+
+def purge_handoffs(url: str) -> int:
+    """Closed handoffs past their retention date deleted, with the portal's notes (the scheduled retention job)."""
+    from bot.db import session_scope
+    from bot.handoff.retention import purge
+
+    with session_scope(url) as session:
+        return purge(session)
 
 
 def free_port() -> int:
@@ -59,9 +83,18 @@ class Stack:
     log_dir: Path = settings.VAR_DIR / "logs"
     env: Dict[str, str] = field(default_factory=dict)
     services: List[Service] = field(default_factory=list)
+    # None: WEB_PORT for the stack on the default ports (`make run`), a free port for one on other ports (tests).
+    web_port: Optional[int] = None
+    demo_password: Optional[str] = None  # set by start() when it created the demo account
 
     def __post_init__(self) -> None:
         host = "127.0.0.1"
+        if self.web_port is None:
+            default = (self.rasa_port, self.action_port) == (settings.RASA_PORT, settings.ACTION_PORT)
+            self.web_port = settings.WEB_PORT if default else free_port()
+        if not (self.env.get(DEMO_SECRET) or os.environ.get(DEMO_SECRET)):
+            # The notifier signs and the demo receiver checks with the same secret; random, never a fixed one.
+            self.env[DEMO_SECRET] = secrets.token_urlsafe(32)
         self.services = [
             Service(
                 "actions",
@@ -75,6 +108,9 @@ class Stack:
                  "--endpoints", "endpoints.yml", "--cors", "*"],
                 f"http://{host}:{self.rasa_port}/",
             ),
+            # The consulent portal, its API and the demo gemeente's webhook receiver.
+            Service("web", [str(BIN / "python"), "-m", "bot.web", "--port", str(self.web_port)],
+                    f"http://{host}:{self.web_port}/healthz"),
             # Delivers stored handoffs to the gemeenten's endpoints (outbox; retries with backoff).
             Service("notifier", [str(BIN / "python"), "-m", "bot", "handoff", "notify"], None),
         ]
@@ -93,6 +129,10 @@ class Stack:
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
         })
+        env["WEB_PORT"] = str(self.web_port)
+        env.setdefault("WW_HANDOFF_DEMO_URL", f"http://127.0.0.1:{self.web_port}/demo/handoff-receiver")
+        # Plain http on this computer only: session cookies without the Secure flag (see README, portal).
+        env.setdefault("WW_WEB_DEV", "1")
         env.setdefault("TRACKER_DB", str(settings.VAR_DIR / "tracker.db"))
         env.setdefault("DATABASE_URL", settings.DATABASE_URL)
         return env
@@ -102,6 +142,8 @@ class Stack:
         env = self.environment()
         Path(env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
         prepare_database(env["DATABASE_URL"])
+        if any(s.name == "web" for s in self.services):
+            self.demo_password = ensure_demo_account(env["DATABASE_URL"])
         for service in self.services:
             self.start_service(service)
         for service in self.services:
@@ -168,12 +210,17 @@ def main(argv: List[str]) -> int:
                  "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment())
         print(f"Assistent (REST):   POST {stack.rest_url}")
         print(f"Actieserver:        http://127.0.0.1:{stack.action_port}/health")
+        print(f"Consulentenportaal: http://localhost:{stack.web_port}/")
+        if stack.demo_password:
+            print(f"Demo-account:       gebruikersnaam demo, wachtwoord {stack.demo_password} "
+                  "(wordt maar één keer getoond)")
         print(f"Logbestanden:       {stack.log_dir}")
         print("Stoppen: Ctrl-C", flush=True)
         next_purge = 0.0
         while all(s.process and s.process.poll() is None for s in stack.services):
             if time.monotonic() >= next_purge:
                 purge_conversations(tracker_url(stack.environment()["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
+                purge_handoffs(stack.environment()["DATABASE_URL"])
                 next_purge = time.monotonic() + 3600
             time.sleep(1)
         print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
