@@ -22,7 +22,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run train shell test validate eval clean db content-report
+.PHONY: help setup run train shell test validate eval clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
@@ -60,7 +60,7 @@ shell: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings
 
-test: $(MODEL)
+test: $(MODEL) test-deps
 	$(PY) -m pytest
 
 eval: $(MODEL)
@@ -71,3 +71,13 @@ clean:
 
 content-report: $(VENV)/.installed
 	$(PY) -m bot content report
+
+# System packages for the browser test (tests/portal/test_browser.py): Debian's Chromium (Playwright cannot
+# download browsers here) and axe-core from npm, pinned in package-lock.json. Root runs apt-get itself.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+test-deps: node_modules/.package-lock.json
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
