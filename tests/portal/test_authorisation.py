@@ -1,7 +1,7 @@
 """Every route × every role × own or other gemeente → allowed, 403 or 404; and every route is in the matrix."""
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import pytest
 

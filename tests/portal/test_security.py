@@ -15,7 +15,7 @@ from bot.portal.models import PortalUser
 from bot.portal.views import SIGN_IN_FAILED
 from bot.web import create_app
 from bot.web.security import CSP
-from tests.portal.conftest import HOUTEN, PASSWORD, Portal, add_handoff, csrf_token, login, post
+from tests.portal.conftest import HOUTEN, PASSWORD, Portal, add_handoff, login, post
 
 XSS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">klik</a>']
 
