@@ -94,3 +94,38 @@ def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_datab
             assert errors == []  # no CSP violation or script error in the console
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
+                    reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)")
+def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    username = f"beheer-{uuid.uuid4().hex[:8]}"
+    with session_scope(f"sqlite:///{stack_database}") as session:
+        accounts.create_user(session, username, "beheerder", ["GM0321"], PASSWORD)
+    base = f"http://127.0.0.1:{stack.web_port}"
+    laptop = {"width": 1280, "height": 800}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_context(bypass_csp=True).new_page()
+        try:
+            page.goto(f"{base}/inloggen")
+            page.get_by_label("Gebruikersnaam").fill(username)
+            page.get_by_label("Wachtwoord").fill("fout wachtwoord")
+            page.get_by_role("button", name="Inloggen").click()
+            check_page(page, "inloggen-mislukt", laptop)
+            page.get_by_label("Wachtwoord").fill(PASSWORD)
+            page.get_by_role("button", name="Inloggen").click()
+            page.wait_for_url(f"{base}/beheer/accounts")
+            check_page(page, "accounts", laptop)
+            page.get_by_label("Gebruikersnaam", exact=True).fill(f"c-{uuid.uuid4().hex[:6]}")
+            page.get_by_role("button", name="Account aanmaken").click()
+            assert "maar één keer getoond" in page.locator("main").inner_text()
+            check_page(page, "account-aangemaakt", laptop)
+            for name, path in (("audit", "/beheer/audit"), ("instellingen", "/beheer/instellingen"),
+                               ("geen-toegang", "/overdracht/WW-AAAA-AA"), ("niet-gevonden", "/bestaat-niet")):
+                page.goto(f"{base}{path}")
+                check_page(page, name, laptop)
+        finally:
+            browser.close()
