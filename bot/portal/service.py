@@ -151,6 +151,14 @@ def deadline_state(handoff: Handoff, on: Optional[date] = None) -> str:
     return ""
 
 
+def delivery_problem(handoff: Handoff) -> Optional[str]:
+    """Why the gemeente's own system did not get this handoff (no webhook, or it kept failing); None when it did."""
+    for message in handoff.outbox:
+        if message.delivered_at is None and message.flagged:
+            return message.last_error or "niet afgeleverd"
+    return None
+
+
 def _change(session: Session, user: PortalUser, handoff: Handoff, status: str) -> None:
     change_status(session, handoff.reference_code, status, by=user.username)
 

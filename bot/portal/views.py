@@ -161,6 +161,7 @@ def handoff_page(code: str):  # type: ignore[no-untyped-def]
         topics=service.topics_of(handoff), notes=service.notes_of(db, handoff), deadline=service.deadline_state(handoff),
         may_change=service.may_change(_user(), work) and handoff.status != "closed",
         colleagues=service.colleagues(db, handoff) if current_user.role == TEAMLEIDER else [],
+        delivery_problem=service.delivery_problem(handoff),
         BOT=transcripts.BOT,
     )
 

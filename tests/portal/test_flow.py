@@ -6,7 +6,8 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.handoff.models import Handoff
 from bot.portal.models import AuditEntry, HandoffNote, HandoffWork
-from tests.portal.conftest import Portal, post
+from bot.portal import accounts
+from tests.portal.conftest import PASSWORD, Portal, add_handoff, post
 
 
 def test_inbox_shows_own_gemeente_oldest_first(any_portal: Portal) -> None:
@@ -84,3 +85,14 @@ def test_notes_are_kept_with_author(portal: Portal) -> None:
     with session_scope(portal.url) as session:
         note = session.execute(select(HandoffNote)).scalar_one()
         assert (note.by, note.text) == ("collega", "Even gekeken.")
+
+
+def test_a_handoff_that_only_waits_in_the_portal_says_so(portal: Portal) -> None:
+    # Amsterdam has no entry of its own in the shipped configuration, so no webhook: the outbox message is flagged.
+    code = add_handoff(portal.url, "GM0363")
+    with session_scope(portal.url) as session:
+        accounts.create_user(session, "amsterdam", "consulent", ["GM0363"], PASSWORD)
+    page = portal.client("amsterdam").get(f"/overdracht/{code}").get_data(as_text=True)
+    assert "Niet in het systeem van de gemeente: geen webhook ingesteld" in page
+    houten = portal.client("consulent").get(f"/overdracht/{portal.codes['houten']}").get_data(as_text=True)
+    assert "Niet in het systeem van de gemeente" not in houten
