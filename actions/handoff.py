@@ -19,6 +19,7 @@ from bot.handoff.contact import (
 )
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.transcript import from_rasa_events
+from bot.knowledge import library
 from bot.messages import message, text
 from bot.privacy import mask_email, mask_phone, scrub
 from bot.regions import get_gemeente
@@ -219,6 +220,9 @@ class ActionSubmitHandoff(Action):
         events = list(tracker.events)
         person = [e for e in events if e.get("event") == "user"]
         alias, notes = tracker.get_slot("contact_alias"), tracker.get_slot("handoff_notes")
+        articles = list(dict.fromkeys(
+            e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "last_article"
+            and e.get("value")))
         return HandoffRequest(
             gemeente_code=tracker.get_slot("gemeente"),
             consent_text=text("handoff_explain"),
@@ -231,9 +235,8 @@ class ActionSubmitHandoff(Action):
             reason=tracker.get_slot("handoff_reason") or "vraagt zelf om een medewerker",
             question=next((str(e.get("text")) for e in person if not str(e.get("text", "")).startswith("/")), ""),
             answers={"limits_and_wishes": notes} if notes and notes != SKIPPED else {},
-            articles_shown=list(dict.fromkeys(
-                e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "last_article"
-                and e.get("value"))),
+            articles_shown=articles,
+            topics=[a.title for a in map(library().get, articles) if a],
             intents=list(dict.fromkeys(
                 (e.get("parse_data") or {}).get("intent", {}).get("name") for e in person
                 if (e.get("parse_data") or {}).get("intent", {}).get("name"))),

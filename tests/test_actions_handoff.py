@@ -112,6 +112,13 @@ def test_summary_shows_what_will_be_sent():
     assert "Houten" in text and "06-****5678" in text and "Sam" in text and "/affirm" in button_payloads(messages)
 
 
+def test_the_request_names_the_topics_the_person_read_about():
+    t = tracker("affirm", slots=filled(), sender=SENDER)
+    t.events.append({"event": "slot", "name": "last_article", "value": "jobcoaching"})
+    request = ActionSubmitHandoff.request(t)
+    assert request.articles_shown == ["jobcoaching"] and request.topics == ["Jobcoaching"]
+
+
 def test_submit_stores_the_handoff_and_gives_code_and_time_frame(database):
     vault(database, "06 12345678")
     messages, events = run(ActionSubmitHandoff(), tracker("affirm", slots=filled(), sender=SENDER))
