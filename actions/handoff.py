@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.social_map import check_gemeente
-from bot import contact_vault
+from bot import contact_vault, settings
 from bot.db import session_scope
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
@@ -136,8 +136,17 @@ class AskMessage(Action):
         return []
 
 
+def consent_message() -> Dict[str, Any]:
+    """What the person says yes to: who gets what, why, how long it is kept, and that it is voluntary."""
+    return message("handoff_explain", days=settings.HANDOFF_RETENTION_DAYS)
+
+
 class ActionAskHandoffConsent(AskMessage):
-    slot, key = "handoff_consent", "handoff_explain"
+    slot = "handoff_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(**consent_message())
+        return []
 
 
 class ActionAskContactChannel(AskMessage):
@@ -225,7 +234,7 @@ class ActionSubmitHandoff(Action):
             and e.get("value")))
         return HandoffRequest(
             gemeente_code=tracker.get_slot("gemeente"),
-            consent_text=text("handoff_explain"),
+            consent_text=consent_message()["text"],
             consent_at=datetime.fromisoformat(tracker.get_slot("handoff_consent_at")),
             contact_channel=channel,
             phone=_from_vault(tracker, contact_vault.PHONE) if channel == TELEFOON else None,
