@@ -18,6 +18,7 @@ from bot.handoff.contact import (
     TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
 )
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
+from bot.handoff.situation import situation
 from bot.handoff.transcript import from_rasa_events
 from bot.knowledge import library
 from bot.messages import message, text
@@ -243,7 +244,8 @@ class ActionSubmitHandoff(Action):
             alias=alias if alias and alias != SKIPPED else None,
             reason=tracker.get_slot("handoff_reason") or "vraagt zelf om een medewerker",
             question=next((str(e.get("text")) for e in person if not str(e.get("text", "")).startswith("/")), ""),
-            answers={"limits_and_wishes": notes} if notes and notes != SKIPPED else {},
+            answers={**situation(str(e.get("text") or "") for e in person),
+                     **({"limits_and_wishes": notes} if notes and notes != SKIPPED else {})},
             articles_shown=articles,
             topics=[a.title for a in map(library().get, articles) if a],
             intents=list(dict.fromkeys(

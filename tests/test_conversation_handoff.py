@@ -39,8 +39,10 @@ def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
     unknown = Chat(chat.stack).say_text("wat is de status van WW-AAAA-AA?")
     assert "niet vinden" in unknown or "geen goede code" in unknown
     with sqlite3.connect(stack_database) as db:
-        row = db.execute("select gemeente_code, phone from handoff where reference_code = ?", (code,)).fetchone()
+        row = db.execute("select gemeente_code, phone, summary from handoff where reference_code = ?",
+                         (code,)).fetchone()
     assert row[0] == "GM0321" and row[1] == "+31612345678"
+    assert "Wajong afgewezen" in row[2] and "niet bellen voor 10 uur" in row[2], "the summary has what was told"
 
 
 def test_typed_payload_cannot_skip_consent(chat: Chat, stack_database: Path):

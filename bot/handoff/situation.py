@@ -1,0 +1,39 @@
+"""The person's situation as they told it (why no benefit, beperking, work history), for the consulent's summary.
+
+Picked from the person's own messages with the patterns in knowledge/handoff/situation.yml; nothing is asked.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List
+
+import yaml
+
+from bot import settings
+from bot.privacy import scrub
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> Dict[str, Any]:
+    return yaml.safe_load((settings.KNOWLEDGE_DIR / "handoff" / "situation.yml").read_text(encoding="utf-8"))
+
+
+def _labels(kind: str, text: str) -> List[str]:
+    return [entry["text"] for entry in _patterns()[kind] if any(re.search(p, text) for p in entry["patterns"])]
+
+
+def _work_history(text: str) -> List[str]:
+    found = []
+    for pattern in _patterns()["work_history"]:
+        for match in re.finditer(pattern, text):
+            found.append(match.group(0).strip())
+    return found
+
+
+def situation(messages: Iterable[str]) -> Dict[str, str]:
+    """`answers` entries for build_summary from what the person wrote; keys only for what was told."""
+    text = " ".join(m.lower() for m in messages if m and not m.startswith("/"))
+    parts = {"why_no_benefit": _labels("why_no_benefit", text), "beperking": _labels("beperking", text),
+             "work_history": [scrub(w) for w in _work_history(text)]}
+    return {key: "; ".join(dict.fromkeys(values)) for key, values in parts.items() if values}
