@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.latest import latest_intent, latest_text
 from actions.social_map import check_gemeente
 from bot import contact_vault, settings
 from bot.db import session_scope
@@ -39,12 +40,8 @@ SKIPPED = "-"
 MAX_ALIAS, MAX_NOTES = 40, 500
 
 
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
-
-
 def _said_no(tracker: Tracker) -> bool:
-    return _intent(tracker) == "deny"
+    return latest_intent(tracker) == "deny"
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -273,7 +270,7 @@ class ActionHandoffStatus(Action):
         return "action_handoff_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        asked = str(tracker.latest_message.get("text") or "")
+        asked = latest_text(tracker)
         try:
             with session_scope() as session:
                 mentions_code = "WW" in asked.upper()

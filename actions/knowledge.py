@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.latest import latest_intent, latest_text
 from bot.answers import long_answer, short_answer
 from bot.care import acknowledgement, handoff_reason, offer_handoff_message
 from bot.knowledge import library
@@ -20,12 +21,12 @@ class ActionShowArticle(Action):
         return "action_show_article"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        intent = latest_intent(tracker)
         article = library().for_intent(intent, tracker.get_slot("gemeente"))
         if article is None:
             dispatcher.utter_message(**message("ask_rephrase"))
             return []
-        text = str(tracker.latest_message.get("text") or "")
+        text = latest_text(tracker)
         heard = acknowledgement(text) if intent != "crisis" else None
         if heard:
             dispatcher.utter_message(text=heard)

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.latest import latest_intent, latest_text
 from bot import settings
 from bot.answers import HUMAN
 from bot.db import session_scope
@@ -21,14 +22,6 @@ from bot.socialmap.taxonomy import find_audiences_in_text, find_theme_in_text
 
 PAGE = 3
 MAX_GEMEENTE_BUTTONS = 14
-
-
-def _text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
 def _article_theme(tracker: Tracker) -> Optional[str]:
@@ -45,10 +38,10 @@ class ActionPrefillSocialMap(Action):
         return "action_prefill_social_map"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        text = _text(tracker)
+        text = latest_text(tracker)
         theme = None
-        if _intent(tracker) != "find_other_service":
-            theme = find_theme_in_text(text) or (_article_theme(tracker) if _intent(tracker) == "ask_where_to_go" else None)
+        if latest_intent(tracker) != "find_other_service":
+            theme = find_theme_in_text(text) or (_article_theme(tracker) if latest_intent(tracker) == "ask_where_to_go" else None)
         events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
         place = find_gemeente_in_text(text)
         if place.found:
@@ -134,7 +127,7 @@ class ActionSearchSocialMap(Action):
         if not theme:
             dispatcher.utter_message(text=message("ask_theme")["text"], buttons=theme_buttons() + [HUMAN])
             return []
-        offset = int(tracker.get_slot("sm_offset") or 0) if _intent(tracker) == "show_more_results" else 0
+        offset = int(tracker.get_slot("sm_offset") or 0) if latest_intent(tracker) == "show_more_results" else 0
         try:
             with session_scope() as session:
                 result = search(session, theme, tracker.get_slot("gemeente"), tracker.get_slot("sm_audience"),

@@ -61,6 +61,7 @@ def split_front_matter(text: str, path: Path) -> tuple[Dict[str, Any], str]:
     return data, body.strip()
 
 
+@lru_cache(maxsize=None)
 def _seed_titles() -> Dict[str, str]:
     return yaml.safe_load((settings.KNOWLEDGE_DIR / "sources.yml").read_text(encoding="utf-8"))["seeds"]
 

@@ -217,10 +217,11 @@ def main(argv: List[str]) -> int:
         print(f"Logbestanden:       {stack.log_dir}")
         print("Stoppen: Ctrl-C", flush=True)
         next_purge = 0.0
+        env = stack.environment()
         while all(s.process and s.process.poll() is None for s in stack.services):
             if time.monotonic() >= next_purge:
-                purge_conversations(tracker_url(stack.environment()["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
-                purge_handoffs(stack.environment()["DATABASE_URL"])
+                purge_conversations(tracker_url(env["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
+                purge_handoffs(env["DATABASE_URL"])
                 next_purge = time.monotonic() + 3600
             time.sleep(1)
         print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
