@@ -26,17 +26,20 @@ from bot.messages import message, text
 from bot.privacy import mask_email, mask_phone, scrub
 from bot.regions import get_gemeente
 
+# Optional, for the consulent's summary (reflection cards, seed 003 §4.4); "Sla de rest over" skips them all.
+OPTIONAL_SLOTS = ["handoff_next_step", "handoff_helps", "handoff_in_the_way", "handoff_notes"]
 CONTACT_SLOTS = ["contact_channel", "contact_phone", "contact_email", "preferred_time", "contact_alias",
-                 "handoff_notes", "handoff_confirmed"]
+                 *OPTIONAL_SLOTS, "handoff_confirmed"]
 ALL_SLOTS = ["handoff_consent", "handoff_consent_at", "handoff_reason"] + CONTACT_SLOTS
 # What "aanpassen" on the summary asks again, per button.
 CORRECTABLE = {
     "gemeente": ["gemeente"],
     "contact": ["contact_channel", "contact_phone", "contact_email", "preferred_time"],
     "naam": ["contact_alias"],
-    "notities": ["handoff_notes"],
+    "notities": OPTIONAL_SLOTS,
 }
 SKIPPED = "-"
+SKIP_REST = "rest"
 MAX_ALIAS, MAX_NOTES = 40, 500
 
 
@@ -56,7 +59,7 @@ class ValidateHandoffForm(FormValidationAction):
             return ["handoff_consent"]
         channel = tracker.get_slot("contact_channel")
         contact = ["contact_phone", "preferred_time"] if channel == TELEFOON else ["contact_email"] if channel else []
-        return ["handoff_consent", "gemeente", "contact_channel", *contact, "contact_alias", "handoff_notes",
+        return ["handoff_consent", "gemeente", "contact_channel", *contact, "contact_alias", *OPTIONAL_SLOTS,
                 "handoff_confirmed"]
 
     def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -91,9 +94,21 @@ class ValidateHandoffForm(FormValidationAction):
                                domain: DomainDict) -> Dict[Text, Any]:
         return {"contact_alias": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_ALIAS] or SKIPPED}
 
+    def validate_handoff_next_step(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        return _optional("handoff_next_step", value, tracker)
+
+    def validate_handoff_helps(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return _optional("handoff_helps", value, tracker)
+
+    def validate_handoff_in_the_way(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        return _optional("handoff_in_the_way", value, tracker)
+
     def validate_handoff_notes(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
-        return {"handoff_notes": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
+        return _optional("handoff_notes", value, tracker)
 
     def validate_handoff_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
@@ -102,6 +117,16 @@ class ValidateHandoffForm(FormValidationAction):
         field = next(tracker.get_latest_entity_values("field"), "contact")
         dispatcher.utter_message(**message("handoff_correct"))
         return {slot: None for slot in CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"]}
+
+
+def _optional(slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+    """An optional answer in the person's words (numbers scrubbed); "Overslaan" skips it, "Sla de rest over"
+    skips it and every optional question after it."""
+    if _said_no(tracker):
+        if next(tracker.get_latest_entity_values("field"), None) == SKIP_REST:
+            return {s: SKIPPED for s in OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):]}
+        return {slot: SKIPPED}
+    return {slot: scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
 
 
 def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
@@ -167,6 +192,18 @@ class ActionAskContactAlias(AskMessage):
     slot, key = "contact_alias", "handoff_ask_alias"
 
 
+class ActionAskHandoffNextStep(AskMessage):
+    slot, key = "handoff_next_step", "handoff_ask_next_step"
+
+
+class ActionAskHandoffHelps(AskMessage):
+    slot, key = "handoff_helps", "handoff_ask_helps"
+
+
+class ActionAskHandoffInTheWay(AskMessage):
+    slot, key = "handoff_in_the_way", "handoff_ask_in_the_way"
+
+
 class ActionAskHandoffNotes(AskMessage):
     slot, key = "handoff_notes", "handoff_ask_notes"
 
@@ -185,12 +222,18 @@ class ActionAskHandoffConfirmed(Action):
         else:
             contact = f"{channel} via {tracker.get_slot('contact_email')}"
         not_told = text("not_told")
-        alias, notes = tracker.get_slot("contact_alias"), tracker.get_slot("handoff_notes")
+        told = {slot: _told(tracker, slot) or not_told for slot in ["contact_alias", *OPTIONAL_SLOTS]}
         dispatcher.utter_message(**message(
             "handoff_summary", gemeente=gemeente.name if gemeente else not_told, contact=contact,
-            alias=alias if alias and alias != SKIPPED else not_told,
-            notes=notes if notes and notes != SKIPPED else not_told))
+            alias=told["contact_alias"], next_step=told["handoff_next_step"], helps=told["handoff_helps"],
+            in_the_way=told["handoff_in_the_way"], notes=told["handoff_notes"]))
         return []
+
+
+def _told(tracker: Tracker, slot: str) -> Optional[str]:
+    """A slot's answer, or None when it was skipped or not asked."""
+    value = tracker.get_slot(slot)
+    return value if value and value != SKIPPED else None
 
 
 def _reset(sender_id: str) -> List[Dict[Text, Any]]:
@@ -226,7 +269,6 @@ class ActionSubmitHandoff(Action):
         channel = tracker.get_slot("contact_channel")
         events = list(tracker.events)
         person = [e for e in events if e.get("event") == "user"]
-        alias, notes = tracker.get_slot("contact_alias"), tracker.get_slot("handoff_notes")
         articles = list(dict.fromkeys(
             e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "last_article"
             and e.get("value")))
@@ -238,11 +280,10 @@ class ActionSubmitHandoff(Action):
             phone=_from_vault(tracker, contact_vault.PHONE) if channel == TELEFOON else None,
             email=_from_vault(tracker, contact_vault.EMAIL) if channel != TELEFOON else None,
             preferred_time=tracker.get_slot("preferred_time") or "geen voorkeur",
-            alias=alias if alias and alias != SKIPPED else None,
+            alias=_told(tracker, "contact_alias"),
             reason=tracker.get_slot("handoff_reason") or "vraagt zelf om een medewerker",
             question=next((str(e.get("text")) for e in person if not str(e.get("text", "")).startswith("/")), ""),
-            answers={**situation(str(e.get("text") or "") for e in person),
-                     **({"limits_and_wishes": notes} if notes and notes != SKIPPED else {})},
+            answers=_answers(tracker, person),
             articles_shown=articles,
             topics=[a.title for a in map(library().get, articles) if a],
             intents=list(dict.fromkeys(
@@ -250,6 +291,14 @@ class ActionSubmitHandoff(Action):
                 if (e.get("parse_data") or {}).get("intent", {}).get("name"))),
             transcript=from_rasa_events(events),
         )
+
+
+def _answers(tracker: Tracker, person: List[Dict[Text, Any]]) -> Dict[str, Any]:
+    """What the person told, for the summary: the situation from their messages, then the optional answers."""
+    told = {key: _told(tracker, slot) for key, slot in (
+        ("wish", "handoff_next_step"), ("helps", "handoff_helps"), ("in_the_way", "handoff_in_the_way"),
+        ("limits_and_wishes", "handoff_notes"), ("preferred_term", "preferred_term"))}
+    return {**situation(str(e.get("text") or "") for e in person), **{k: v for k, v in told.items() if v}}
 
 
 class ActionCancelHandoff(Action):

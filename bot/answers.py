@@ -1,8 +1,9 @@
 """Turns articles into chat messages: the short answer with buttons first, the long one with sources on request."""
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
+from bot.care import Term, use_term
 from bot.knowledge import Article, Source
 
 MORE = {"title": "Meer uitleg", "payload": "/more_info"}
@@ -12,18 +13,20 @@ HUMAN = {"title": "Praat met een medewerker", "payload": "/request_human"}
 Button = Dict[str, str]
 
 
-def short_answer(article: Article) -> Dict[str, object]:
-    """The first answer: title, 2–4 sentences, and the next steps as buttons."""
+def short_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:
+    """The first answer: title, 2–4 sentences, and the next steps as buttons; in the person's own word for their
+    beperking when they chose one (source titles and links keep their words)."""
     standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
-    return {"text": f"**{article.title}**\n\n{article.short}", "buttons": _buttons(article, standard)}
+    text = use_term(f"**{article.title}**\n\n{article.short}", term)
+    return {"text": text, "buttons": _buttons(article, standard, term)}
 
 
-def long_answer(article: Article) -> Dict[str, object]:
+def long_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:
     """'Meer uitleg': the explanation and its sources as links."""
     sources = "\n".join(f"- {source_line(s)}" for s in article.sources)
-    text = f"{article.body}\n\n**Bronnen**\n{sources}"
+    text = f"{use_term(article.body, term)}\n\n**Bronnen**\n{sources}"
     standard = [WHERE, HUMAN] if article.standard_buttons else [HUMAN]
-    return {"text": text, "buttons": _buttons(article, standard)}
+    return {"text": text, "buttons": _buttons(article, standard, term)}
 
 
 def source_line(source: Source) -> str:
@@ -33,7 +36,7 @@ def source_line(source: Source) -> str:
     return f"{source.title}{where}"
 
 
-def _buttons(article: Article, standard: List[Button]) -> List[Button]:
-    own = [{"title": str(b["title"]), "payload": str(b["payload"])} for b in article.next_steps[:3]]
+def _buttons(article: Article, standard: List[Button], term: Optional[Term]) -> List[Button]:
+    own = [{"title": use_term(str(b["title"]), term), "payload": str(b["payload"])} for b in article.next_steps[:3]]
     payloads = {b["payload"] for b in standard}
     return [b for b in own if b["payload"] not in payloads] + standard

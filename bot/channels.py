@@ -28,7 +28,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # Intents a payload may never name: Rasa's internal ones.
 _INTERNAL_INTENTS = {"nlu_fallback", "session_start", "back"}
 # Entities that buttons send; a payload with any other entity is treated as plain words.
-BUTTON_ENTITIES = frozenset({"gemeente", "theme", "channel", "preferred_time", "field"})
+BUTTON_ENTITIES = frozenset({"gemeente", "theme", "channel", "preferred_time", "field", "preferred_term"})
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,9 @@ def message(key: str, **values: Any) -> Dict[str, Any]:
     raw = _all()[key]
     if isinstance(raw, str):
         raw = {"text": raw}
-    text = " ".join(str(raw["text"]).split()).format(**values)
+    # Spaces are tidied within each line; line breaks (paragraphs, lists in a `|` block) stay.
+    lines = (" ".join(line.split()) for line in str(raw["text"]).strip().split("\n"))
+    text = "\n".join(lines).format(**values)
     return {"text": text, "buttons": list(raw.get("buttons") or [])}
 
 

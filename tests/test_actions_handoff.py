@@ -10,6 +10,9 @@ from actions.handoff import (
     ActionAskContactPhone,
     ActionAskHandoffConfirmed,
     ActionAskHandoffConsent,
+    ActionAskHandoffHelps,
+    ActionAskHandoffInTheWay,
+    ActionAskHandoffNextStep,
     ActionAskHandoffNotes,
     ActionAskPreferredTime,
     ActionCancelHandoff,
@@ -168,3 +171,44 @@ def test_questions_with_choices_offer_them_as_buttons(action, expected):
 def test_questions_for_contact_details_say_what_is_needed(action, words):
     messages, _ = run(action, tracker("inform"))
     assert words in messages[0]["text"]
+
+
+def skip(slot, rest=False):
+    t = tracker("deny", '/deny{"field": "rest"}' if rest else "/deny", sender=SENDER)
+    if rest:
+        t.latest_message["entities"] = [{"entity": "field", "value": "rest"}]
+    return getattr(ValidateHandoffForm(), f"validate_{slot}")("/deny", CollectingDispatcher(), t, {})
+
+
+def test_the_optional_questions_can_be_skipped_one_by_one_or_all_at_once():
+    assert skip("handoff_helps") == {"handoff_helps": "-"}
+    assert skip("handoff_next_step", rest=True) == {
+        "handoff_next_step": "-", "handoff_helps": "-", "handoff_in_the_way": "-", "handoff_notes": "-"}
+    assert skip("handoff_in_the_way", rest=True) == {"handoff_in_the_way": "-", "handoff_notes": "-"}
+    assert validate("handoff_in_the_way", "reizen is lastig; mijn bsn is 111222333")[0] == {
+        "handoff_in_the_way": "reizen is lastig; mijn bsn is [BSN verwijderd]"}
+
+
+def test_next_step_question_offers_choices_skip_and_skip_the_rest():
+    messages, _ = run(ActionAskHandoffNextStep(), tracker())
+    assert "Wat wil je dat er nu gebeurt" in messages[0]["text"]
+    assert button_payloads(messages)[-2:] == ["/deny", '/deny{"field": "rest"}']
+    for action in (ActionAskHandoffHelps(), ActionAskHandoffInTheWay()):
+        assert '/deny{"field": "rest"}' in button_payloads(run(action, tracker())[0])
+
+
+def test_the_check_shows_wishes_what_helps_and_what_is_in_the_way():
+    slots = filled(handoff_next_step="Samen zoeken naar werk", handoff_helps="mijn moeder denkt mee",
+                   handoff_in_the_way="-")
+    text = run(ActionAskHandoffConfirmed(), tracker(slots=slots))[0][0]["text"]
+    assert "- Wil graag: Samen zoeken naar werk\n" in text and "- Wat helpt: mijn moeder denkt mee\n" in text
+    assert "- Wat in de weg zit: niet gegeven\n" in text, "a skipped answer is shown as not given, one per line"
+
+
+def test_the_summary_gets_the_reflection_answers_and_the_persons_word():
+    slots = filled(handoff_next_step="Samen zoeken naar werk", handoff_helps="vaste tijden",
+                   handoff_in_the_way="reizen is lastig", preferred_term="ziekte")
+    answers = ActionSubmitHandoff.request(tracker("affirm", slots=slots, sender=SENDER)).answers
+    assert answers["wish"] == "Samen zoeken naar werk" and answers["helps"] == "vaste tijden"
+    assert answers["in_the_way"] == "reizen is lastig" and answers["preferred_term"] == "ziekte"
+    assert answers["limits_and_wishes"] == "niet bellen voor 10 uur"

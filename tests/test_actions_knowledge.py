@@ -1,7 +1,7 @@
 """The article actions with a real tracker, on the shipped articles."""
 import pytest
 
-from actions.knowledge import ActionShowArticle, ActionShowArticleDetails
+from actions.knowledge import ActionConfirmPreferredTerm, ActionShowArticle, ActionShowArticleDetails
 from bot.knowledge import library
 from tests.actions_support import button_payloads, run, tracker
 
@@ -78,3 +78,58 @@ def test_a_rejected_benefit_is_a_moment_to_offer_a_person():
 def test_crisis_is_never_preceded_or_followed_by_anything_else():
     messages, events = run(ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden"))
     assert len(messages) == 1 and "113" in messages[0]["text"]
+
+
+# The person's own word for their beperking (knowledge/conversation_care.yml, preferred_terms).
+def test_a_person_who_says_ziekte_is_asked_once_which_word_to_use():
+    text = "ik heb een chronische ziekte, kan ik hulp krijgen bij werk?"
+    messages, _ = run(ActionShowArticle(), tracker("ask_right_to_support", text))
+    assert 'Jij zegt "ziekte"' in messages[-1]["text"]
+    assert button_payloads(messages)[-2:] == ['/choose_term{"preferred_term": "ziekte"}',
+                                              '/choose_term{"preferred_term": "beperking"}']
+    asked = tracker("ask_jobcoaching", text)
+    asked.events.insert(0, {"event": "bot", "text": messages[-1]["text"], "data": {"buttons": messages[-1]["buttons"]}})
+    again, _ = run(ActionShowArticle(), asked)
+    assert not any("Jij zegt" in m["text"] for m in again), "asked once, never again"
+
+
+@pytest.mark.parametrize("text", ["ik heb een beperking en een ziekte", "hoe werkt jobcoaching?",
+                                  "ik ben ziek en heb een beperking"])
+def test_no_word_question_when_the_person_says_beperking_or_names_nothing(text):
+    messages, _ = run(ActionShowArticle(), tracker("ask_jobcoaching", text))
+    assert not any("Jij zegt" in m["text"] for m in messages)
+
+
+def test_no_word_question_in_the_same_turn_as_the_offer_of_a_person():
+    messages, _ = run(ActionShowArticle(), tracker("ask_gemeente_refuses", "ik ben ziek en de gemeente weigert, ik wil bezwaar"))
+    assert "/request_human" in button_payloads(messages[-1:]) and not any("Jij zegt" in m["text"] for m in messages)
+
+
+def test_the_chosen_word_is_remembered_and_used_in_the_answers_but_not_in_links():
+    choose = tracker("choose_term", '/choose_term{"preferred_term": "aandoening"}')
+    choose.latest_message["entities"] = [{"entity": "preferred_term", "value": "aandoening"}]
+    messages, events = run(ActionConfirmPreferredTerm(), choose)
+    assert '"aandoening"' in messages[0]["text"] and events == [
+        {"event": "slot", "timestamp": None, "name": "preferred_term", "value": "aandoening"}]
+    article = library().for_intent("ask_disclosure")
+    assert "beperking" in article.short
+    messages, _ = run(ActionShowArticle(), tracker("ask_disclosure", slots={"preferred_term": "aandoening"}))
+    assert "aandoening" in messages[0]["text"] and " beperking" not in messages[0]["text"]
+    details, _ = run(ActionShowArticleDetails(),
+                     tracker("more_info", slots={"preferred_term": "aandoening", "last_article": article.id}))
+    links = [part for part in details[0]["text"].split("(")[1:] if part.startswith("http")]
+    assert all("aandoening" not in link for link in links), "a link keeps its address"
+
+
+@pytest.mark.parametrize("text, word", [("zeg maar ziekte", "ziekte"), ("beperking is prima", "beperking"),
+                                        ("liever niet beperking maar handicap", "handicap")])
+def test_a_typed_choice_is_understood(text, word):
+    _, events = run(ActionConfirmPreferredTerm(), tracker("choose_term", text))
+    assert events[0]["value"] == word
+
+
+def test_an_unknown_word_gets_the_list_to_choose_from():
+    bad = tracker("choose_term", '/choose_term{"preferred_term": "<script>"}')
+    bad.latest_message["entities"] = [{"entity": "preferred_term", "value": "<script>"}]
+    messages, events = run(ActionConfirmPreferredTerm(), bad)
+    assert events == [] and "Kies er een" in messages[0]["text"] and len(messages[0]["buttons"]) == 4

@@ -23,7 +23,10 @@ def handoff_until_summary(chat: Chat) -> None:
     assert "telefoonnummer" in chat.say_text('/inform{"channel": "telefoon"}')
     assert "gebeld" in chat.say_text(f"mijn nummer is {PHONE}")
     assert "noemen" in chat.say_text('/inform{"preferred_time": "ochtend"}')
-    assert "vooraf moet weten" in chat.say_text("Sam")
+    assert "Wat wil je dat er nu gebeurt" in chat.say_text("Sam")
+    assert "Wat helpt jou" in chat.say_text("Samen zoeken naar werk")
+    assert "wat zit in de weg" in chat.say_text("mijn moeder denkt mee")
+    assert "vooraf moet weten" in chat.say_text("reizen is lastig")
 
 
 def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
@@ -43,6 +46,8 @@ def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
                          (code,)).fetchone()
     assert row[0] == "GM0321" and row[1] == "+31612345678"
     assert "Wajong afgewezen" in row[2] and "niet bellen voor 10 uur" in row[2], "the summary has what was told"
+    for told in ("Samen zoeken naar werk", "mijn moeder denkt mee", "reizen is lastig"):
+        assert told in row[2], "what they want next, what helps and what is in the way reach the consulent"
 
 
 def test_typed_payload_cannot_skip_consent(chat: Chat, stack_database: Path):
@@ -63,9 +68,9 @@ def test_corrections_and_invalid_phone(chat: Chat):
     assert "klopt niet" in chat.say_text("12345")
     chat.say("0612345678")
     chat.say('/inform{"preferred_time": "middag"}')
-    chat.say("/deny")
-    summary = chat.say_text("/deny")
-    assert "Klopt dit?" in summary and "niet gegeven" in summary
+    assert "Wat wil je dat er nu gebeurt" in chat.say_text("/deny")
+    summary = chat.say_text('/deny{"field": "rest"}')
+    assert "Klopt dit?" in summary and "Wil graag: niet gegeven" in summary, "'Sla de rest over' goes to the check"
     assert "nog een keer" in chat.say_text("/deny")
     assert "e-mailadres" in chat.say_text('/inform{"channel": "e-mail"}')
     assert "heeft een @" in chat.say_text("geen-mail")

@@ -20,7 +20,7 @@ SITUATION = ("why_no_benefit", "beperking", "work_history", "current", "trend", 
 ALWAYS_SHOWN = ("why_no_benefit", "beperking", "work_history", "wish")
 WANTS_NEXT = ("wish", "first_step", "help_wanted")
 LISTS = ("limits_and_wishes", "helps", "in_the_way")
-WORKING_TOGETHER = ("decision_style", "communication")
+WORKING_TOGETHER = ("decision_style", "communication", "preferred_term")
 ANSWER_KEYS = frozenset(SITUATION + WANTS_NEXT + LISTS + WORKING_TOGETHER)
 HEADLINE_LENGTH = 140
 
@@ -87,7 +87,7 @@ def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, ar
     `answers` is a flat dict as a Rasa action has it from slots: why_no_benefit, beperking, work_history,
     current, trend, own_view, involved, wish, first_step, help_wanted, limits_and_wishes, helps, in_the_way
     (reflection-card domains gezondheid/geldzaken/familie/huis/werk, optionally {"domain", "note"}),
-    decision_style, communication. Unknown keys are kept under "Overig" rather than lost.
+    decision_style, communication, preferred_term (the person's word for their beperking). Unknown keys are kept under "Overig" rather than lost.
     `articles_shown` holds article ids or {"id", "title"} dicts.
     """
     answers = answers or {}
