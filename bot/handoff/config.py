@@ -229,6 +229,20 @@ def _day_ranges(value: Any, where: str, problems: List[str]) -> Tuple[Tuple[time
     return tuple(ranges)
 
 
+def opening_ranges(text: str) -> Tuple[Tuple[time, time], ...]:
+    """One weekday's hours ("09:00-12:30, 13:30-17:00", or "gesloten": none); ValueError when they do not parse."""
+    problems: List[str] = []
+    ranges = _day_ranges(text, "openingstijden", problems)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return ranges
+
+
+def format_ranges(ranges: Iterable[Tuple[time, time]]) -> str:
+    """The opposite of `opening_ranges`: "09:00-12:30, 13:30-17:00", or "gesloten"."""
+    return ", ".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in ranges) or CLOSED
+
+
 def expand_env(text: str) -> str:
     """`${NAME}` and `${NAME:-default}` replaced by the environment; KeyError for an unset name without default."""
     def value(match: "re.Match[str]") -> str:
