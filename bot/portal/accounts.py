@@ -97,18 +97,28 @@ def check_password(session: Session, username: str, password: str, now: Optional
         _verify(_DUMMY_HASH, password)
         return SignIn(None)
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.WEB_MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        session.flush()
+        count_failure(session, user, now)
         return SignIn(None)
-    user.failed_logins = 0
+    if not user.totp_secret:
+        # With a second factor the count goes on until the code is right too (see signed_in), so that
+        # signing in again with the password does not give an attacker fresh guesses at the code.
+        user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.flush()
     return SignIn(user, needs_second_factor=bool(user.totp_secret))
+
+
+def count_failure(session: Session, user: PortalUser, now: Optional[datetime] = None) -> bool:
+    """A wrong password or second-factor code; locks the account after too many. True when it is locked now."""
+    now = to_db_time(now or utc_now())
+    user.failed_logins += 1
+    if user.failed_logins >= settings.WEB_MAX_FAILED_LOGINS:
+        user.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
+        user.failed_logins = 0
+    session.flush()
+    return is_locked(user, now)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -149,6 +159,7 @@ def _use_step(session: Session, user: PortalUser, step: int) -> bool:
 
 def signed_in(session: Session, user: PortalUser) -> None:
     user.last_login_at = to_db_time(utc_now())
+    user.failed_logins = 0
     session.flush()
 
 

@@ -101,9 +101,18 @@ def second_factor():  # type: ignore[no-untyped-def]
         session.clear()
         return redirect(url_for("portal.login"))
     if request.method == "POST":
-        if accounts.check_totp(get_db(), pending.user, request.form.get("code", "")):
+        db = get_db()
+        if not accounts.is_locked(pending.user) and accounts.check_totp(db, pending.user,
+                                                                         request.form.get("code", "")):
             return _finish_sign_in(pending.user)
+        # Wrong codes count like wrong passwords: after too many the account is locked and must start again.
+        locked = accounts.is_locked(pending.user) or accounts.count_failure(db, pending.user)
+        db.commit()
         _fail_slowly()
+        if locked:
+            session.clear()
+            flash(SIGN_IN_FAILED, "error")
+            return redirect(url_for("portal.login"))
         flash("Deze code klopt niet. Gebruik de code die je app nu laat zien.", "error")
     return render_template("portal/second_factor.html")
 

@@ -49,7 +49,8 @@ def test_the_form_starts_from_the_current_settings(portal: Portal) -> None:
     assert '<label for="veld-response_days">' in page and 'name="csrf_token"' in page
 
 
-def test_an_edit_changes_what_the_person_is_promised(portal: Portal) -> None:
+def test_an_edit_changes_what_the_person_is_promised(any_portal: Portal) -> None:
+    portal = any_portal  # SQLite, and PostgreSQL when reachable
     client = portal.client("beheerder")
     response = post(client, PAGE, form(response_days="10", uren_woensdag="gesloten", holidays="31-12-2026"), PAGE)
     assert response.status_code == 302
