@@ -42,6 +42,7 @@ class Console:
         self.errors: List[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("response", lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
 
 def new_page(browser: Any, **options: Any) -> Any:

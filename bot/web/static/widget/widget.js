@@ -3,7 +3,7 @@
  *   <script src="https://…/widget/widget.js" data-gemeente="GM0344" data-title="…" data-color="#…"
  *           data-server="https://…" data-privacy-url="https://…"></script>
  * No framework and no build step. Everything is built with DOM calls and classes: no inline script, no style
- * attributes and no innerHTML, so it works under a strict Content-Security-Policy and never shows raw HTML.
+ * attributes and no HTML strings, so it works under a strict Content-Security-Policy and never shows raw HTML.
  * The transcript is kept in sessionStorage (per browser tab) because Rasa's socket.io channel sends no history.
  */
 (function () {
