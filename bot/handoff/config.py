@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import regions, settings
+from bot.handoff.holidays import closed_days
 from bot.handoff.models import HandoffSettingsOverride
 
 DEFAULT = "default"
@@ -34,6 +35,7 @@ KNOWN_FIELDS = {*REQUIRED, "name", "example", "endpoint", "secret_env", "email",
 # the CBS list, and the portal never decides which environment variable is read (that would expose it).
 PORTAL_FIELDS = ("contact_route", "response_days", "office_hours", "holidays", "endpoint", "email")
 MAX_RESPONSE_DAYS = 30
+HOLIDAY_YEARS_AHEAD = 10  # a deadline is weeks away at most; ten years of holidays cost nothing
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _ENV_REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}")
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -125,7 +127,10 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     warnings: List[str] = []
     if not isinstance(raw, dict) or not isinstance(raw.get("gemeenten"), dict):
         raise ConfigError(path, ["de sleutel 'gemeenten' ontbreekt of is geen lijst van gemeenten"])
-    national = _dates(raw.get("national_holidays") or [], "national_holidays", problems)
+    # Computed for every year (bot/handoff/holidays.py), plus any extra national closing days listed.
+    this_year = date.today().year
+    national = closed_days(range(this_year - 1, this_year + HOLIDAY_YEARS_AHEAD + 1)) | _dates(
+        raw.get("national_holidays") or [], "national_holidays", problems)
     entries: Dict[str, GemeenteConfig] = {}
     for key, value in raw["gemeenten"].items():
         entry = _entry(str(key), value, national, problems)
@@ -134,7 +139,6 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     default = entries.pop(DEFAULT, None)
     if DEFAULT not in {str(k) for k in raw["gemeenten"]}:
         problems.append("de vermelding 'default' ontbreekt (nodig voor gemeenten zonder eigen vermelding)")
-    _check_holiday_coverage(national, warnings)
     _check_secrets(entries.values(), warnings)
     if problems or default is None:
         raise ConfigError(path, problems or ["de vermelding 'default' is ongeldig"])
@@ -320,14 +324,6 @@ def _check_secrets(entries: Iterable[GemeenteConfig], warnings: List[str]) -> No
     for name, codes in sorted(unset.items()):
         warnings.append(f"omgevingsvariabele {name} is niet gezet; versturen naar {', '.join(codes)} "
                         "lukt pas als die er is")
-
-
-def _check_holiday_coverage(national: FrozenSet[date], warnings: List[str]) -> None:
-    # A list that silently runs out would make every later deadline one day too early around the holidays.
-    this_year = date.today().year
-    for year in (this_year, this_year + 1):
-        if not any(d.year == year for d in national):
-            warnings.append(f"national_holidays: er staan geen feestdagen voor {year} in de lijst")
 
 
 def apply_override(base: GemeenteConfig, override: Mapping[str, Any], national: FrozenSet[date],
