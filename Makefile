@@ -22,14 +22,15 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run train shell test validate eval clean db content-report test-deps
+.PHONY: help setup run train shell test validate eval bench clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make train  - train the model when data or config changed"
 	@echo "make shell  - talk to the assistant in this terminal"
-	@echo "make eval   - NLU scores on the held-out test file"
+	@echo "make eval   - quality: NLU on the held-out file, test stories, content (reports/eval.md)"
+	@echo "make bench  - speed, cost, scale vs a reference bot (reports/bench.md; BENCH_ARGS=\"--help\")"
 
 setup: $(VENV)/.installed
 
@@ -65,6 +66,10 @@ test: $(MODEL) test-deps
 
 eval: $(MODEL)
 	$(PY) -m bot.evaluation
+
+# Options in BENCH_ARGS, e.g. BENCH_ARGS="--users 1,10 --duration 10" (python -m bot.bench --help).
+bench: $(MODEL)
+	$(PY) -m bot.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache

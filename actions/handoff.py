@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.latest import latest_intent, latest_text
+from actions.latest import latest_intent, latest_text, widget_gemeente
 from actions.social_map import check_gemeente
 from bot import contact_vault, settings
 from bot.db import session_scope
@@ -67,6 +67,15 @@ class ValidateHandoffForm(FormValidationAction):
         if value is True:
             return {"handoff_consent": True, "handoff_consent_at": datetime.now(timezone.utc).isoformat()}
         return {"handoff_consent": False}
+
+    async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        # The widget's gemeente, so the form need not ask; not while the form asks for it (after "aanpassen"
+        # the person's own answer counts).
+        if tracker.get_slot("gemeente") or tracker.get_slot("requested_slot") == "gemeente":
+            return {}
+        code = widget_gemeente(tracker)
+        return {"gemeente": code} if code else {}
 
     def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:

@@ -1,7 +1,11 @@
 """What the person just said, as every action reads it from the tracker."""
 from __future__ import annotations
 
+from typing import Optional
+
 from rasa_sdk import Tracker
+
+from bot.regions import get_gemeente
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -10,3 +14,12 @@ def latest_intent(tracker: Tracker) -> str:
 
 def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
+
+
+def widget_gemeente(tracker: Tracker) -> Optional[str]:
+    """The CBS code of the gemeente whose website the chat widget is on (`data-gemeente`, sent as message
+    metadata), or None. The person's own answer always wins: callers use this only when no gemeente is known."""
+    metadata = tracker.latest_message.get("metadata")
+    code = metadata.get("gemeente") if isinstance(metadata, dict) else None
+    found = get_gemeente(str(code)) if isinstance(code, str) else None
+    return found.code if found else None

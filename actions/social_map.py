@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.latest import latest_intent, latest_text
+from actions.latest import latest_intent, latest_text, widget_gemeente
 from bot import settings
 from bot.answers import HUMAN
 from bot.db import session_scope
@@ -46,6 +46,8 @@ class ActionPrefillSocialMap(Action):
         place = find_gemeente_in_text(text)
         if place.found:
             events.append(SlotSet("gemeente", place.gemeente.code))
+        elif not tracker.get_slot("gemeente") and widget_gemeente(tracker):
+            events.append(SlotSet("gemeente", widget_gemeente(tracker)))
         audiences = find_audiences_in_text(text)
         if audiences:
             events.append(SlotSet("sm_audience", audiences[0]))
@@ -88,7 +90,7 @@ def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracke
 
 
 def _nearby_gemeenten(tracker: Tracker) -> List[Gemeente]:
-    widget = get_gemeente(str((tracker.latest_message.get("metadata") or {}).get("gemeente") or ""))
+    widget = get_gemeente(widget_gemeente(tracker) or "")
     regio = widget.arbeidsmarktregio.code if widget and widget.arbeidsmarktregio else settings.DEFAULT_ARBEIDSMARKTREGIO
     return gemeenten_in_regio(regio)
 

@@ -1,7 +1,9 @@
-"""`make eval`: NLU quality on the held-out examples, beside a simple baseline trained on the same data.
+"""`make eval`: quality in three parts, written to reports/eval.json and reports/eval.md.
 
-Prints per-intent precision, recall and F1, macro and weighted F1, the most confused pairs and the share of
-questions that fall to the fallback; writes reports/eval.json and reports/eval.md.
+- NLU on the held-out examples, beside a simple baseline trained on the same data: per-intent precision, recall
+  and F1, macro and weighted F1, the most confused pairs and the share of questions that fall to the fallback.
+- Dialogue: every test story in tests/stories, passed or failed (`rasa test core`).
+- Content: the articles, how many have sources, their B1 scores and the general-knowledge facts to review.
 """
 from __future__ import annotations
 
@@ -9,11 +11,17 @@ import argparse
 import json
 import subprocess
 import sys
+import statistics
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+import yaml
+
 from bot import settings
+from bot.content_report import report as facts_to_review
+from bot.knowledge import Article, Library, library
+from bot.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
 
 REPORTS = settings.ROOT / "reports"
 Example = Tuple[str, str]  # (text, intent)
@@ -72,10 +80,47 @@ def rasa_scores(model: Path, heldout: Path, out: Path) -> Dict[str, Any]:
 
 
 def fallback_threshold() -> float:
-    import yaml
-
     config = yaml.safe_load((settings.ROOT / "config.yml").read_text(encoding="utf-8"))
     return next(float(c["threshold"]) for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+
+
+def dialogue_scores(model: Path, stories: Path, out: Path) -> Dict[str, Any]:
+    """Every test story replayed against the model; a story fails on its first wrong prediction."""
+    # No --fail-on-prediction-errors: that stops with an error, and here the count of failures is the result.
+    subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "core", "--stories", str(stories),
+                    "--model", str(model), "--out", str(out)], check=True, cwd=settings.ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    accuracy = json.loads((out / "story_report.json").read_text())["conversation_accuracy"]
+    failed_file = out / "failed_test_stories.yml"
+    failed = (yaml.safe_load(failed_file.read_text(encoding="utf-8")) or {}) if failed_file.exists() else {}
+    return {"stories": accuracy["total"], "passed": accuracy["correct"],
+            "failed": accuracy["total"] - accuracy["correct"], "with_warnings": accuracy.get("with_warnings", 0),
+            "failed_stories": [s.get("story", "?") for s in failed.get("stories") or []]}
+
+
+def _spread(scores: Dict[str, float]) -> Dict[str, Any]:
+    """Median and worst of per-article scores (higher is easier), with the article that scores worst."""
+    worst = min(scores, key=scores.get)
+    return {"median": statistics.median(scores.values()), "worst": scores[worst], "worst_article": worst}
+
+
+def content_scores(lib: Library) -> Dict[str, Any]:
+    """The answer library in figures: size, sources, plain language (Flesch-Douma) and facts to review."""
+    national: List[Article] = list(lib.articles.values())
+    local = [a for versions in lib.local.values() for a in versions.values()]
+    every = national + local
+    short = {a.id: measure(a.short).flesch_douma for a in national}
+    body = {a.id: measure(a.body).flesch_douma for a in national}
+    return {
+        "articles": len(national),
+        "local_versions": len(local),
+        "with_sources": sum(1 for a in every if a.sources) / len(every),
+        "with_research_source": sum(1 for a in every if any(s.seed for s in a.sources)) / len(every),
+        "b1_short": _spread(short),
+        "b1_body": _spread(body),
+        "b1_short_passing": sum(1 for a in national if measure(a.short).is_b1) / len(national),
+        "general_knowledge_to_review": len(facts_to_review(lib)),
+    }
 
 
 def markdown(result: Dict[str, Any]) -> str:
@@ -93,18 +138,45 @@ def markdown(result: Dict[str, Any]) -> str:
               for k, v in ours["per_intent"].items()]
     lines += ["", "Most confused pairs:", ""] + [f"- {c['intent']} → {c['predicted']}: {c['count']}"
                                                  for c in ours["confused"]]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + dialogue_markdown(result["dialogue"]) + content_markdown(result["content"])) + "\n"
+
+
+def dialogue_markdown(dialogue: Dict[str, Any]) -> List[str]:
+    lines = ["", "# Dialogue: test stories", "",
+             f"{dialogue['stories']} test stories (tests/stories): {dialogue['passed']} passed, "
+             f"{dialogue['failed']} failed."]
+    return lines + [f"- failed: {name}" for name in dialogue["failed_stories"]]
+
+
+def content_markdown(content: Dict[str, Any]) -> List[str]:
+    short, body = content["b1_short"], content["b1_body"]
+    return ["", "# Content: the answer library", "",
+            "| what | figure |", "|---|---|",
+            f"| articles (national; local versions) | {content['articles']}; {content['local_versions']} |",
+            f"| with sources | {content['with_sources']:.0%} |",
+            f"| with a source in the research | {content['with_research_source']:.0%} |",
+            f"| Flesch-Douma of the short answers: median, worst | {short['median']:.1f}, {short['worst']:.1f} "
+            f"({short['worst_article']}) |",
+            f"| Flesch-Douma of the full answers: median, worst | {body['median']:.1f}, {body['worst']:.1f} "
+            f"({body['worst_article']}) |",
+            f"| short answers that are B1 (Flesch-Douma ≥ {MIN_FLESCH_DOUMA:.0f}, sentences ≤ {MAX_SENTENCE_WORDS} "
+            f"words) | {content['b1_short_passing']:.0%} |",
+            f"| general-knowledge facts awaiting review (`make content-report`) | "
+            f"{content['general_knowledge_to_review']} |"]
 
 
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.evaluation")
     parser.add_argument("--model", default=str(settings.ROOT / "models" / "wegwijzer.tar.gz"))
     parser.add_argument("--heldout", default=str(settings.ROOT / "tests" / "nlu" / "heldout"))
+    parser.add_argument("--stories", default=str(settings.ROOT / "tests" / "stories"))
     args = parser.parse_args(argv)
     REPORTS.mkdir(exist_ok=True)
-    heldout = Path(args.heldout)
-    result = {"ours": rasa_scores(Path(args.model), heldout, REPORTS / "nlu"),
-              "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout))}
+    heldout, model = Path(args.heldout), Path(args.model)
+    result = {"ours": rasa_scores(model, heldout, REPORTS / "nlu"),
+              "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout)),
+              "dialogue": dialogue_scores(model, Path(args.stories), REPORTS / "stories"),
+              "content": content_scores(library())}
     (REPORTS / "eval.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     text = markdown(result)
     (REPORTS / "eval.md").write_text(text)

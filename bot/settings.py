@@ -69,3 +69,8 @@ WEB_LOCKOUT_MINUTES = _int("WW_WEB_LOCKOUT_MIN", 15)
 WEB_FAILED_LOGIN_DELAY_MS = _int("WW_WEB_FAILED_LOGIN_DELAY_MS", 1000)
 # The inbox marks a handoff whose promised date is this many days away or less.
 WEB_DEADLINE_WARNING_DAYS = _int("WW_WEB_DEADLINE_WARNING_DAYS", 1)
+
+# Chat widget (bot/web/widget.py): the socket.io address the demo page gives the widget (`data-server`).
+# Empty: Rasa's port on the host the page was opened on (`make run`). Behind a proxy that serves /socket.io on the
+# web app's own address, set it to that address.
+WIDGET_SOCKET_URL = os.environ.get("WW_WIDGET_SOCKET_URL", "").rstrip("/")

@@ -211,6 +211,7 @@ def main(argv: List[str]) -> int:
         print(f"Assistent (REST):   POST {stack.rest_url}")
         print(f"Actieserver:        http://127.0.0.1:{stack.action_port}/health")
         print(f"Consulentenportaal: http://localhost:{stack.web_port}/")
+        print(f"Demo-pagina (chat): http://localhost:{stack.web_port}/demo/")
         if stack.demo_password:
             print(f"Demo-account:       gebruikersnaam demo, wachtwoord {stack.demo_password} "
                   "(wordt maar één keer getoond)")

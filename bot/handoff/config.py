@@ -1,28 +1,41 @@
 """Per-gemeente handoff settings (knowledge/handoff/gemeenten.yml): where to send, how fast, and when they are open.
 
 The file is content that a functional administrator edits; `python -m bot handoff check-config` checks it.
+A gemeente's beheerder can change some fields in the portal; those are stored in the database
+(handoff_settings_override) and `effective_config` lays them over the file, so what the person is promised
+follows the portal.
 """
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import regions, settings
+from bot.handoff.holidays import closed_days
+from bot.handoff.models import HandoffSettingsOverride
 
 DEFAULT = "default"
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 CLOSED = "gesloten"
 REQUIRED = ("contact_route", "response_days", "office_hours")
 KNOWN_FIELDS = {*REQUIRED, "name", "example", "endpoint", "secret_env", "email", "holidays"}
+# What a beheerder may change in the portal. Not the name, the example flag or secret_env: the name comes from
+# the CBS list, and the portal never decides which environment variable is read (that would expose it).
+PORTAL_FIELDS = ("contact_route", "response_days", "office_hours", "holidays", "endpoint", "email")
 MAX_RESPONSE_DAYS = 30
+HOLIDAY_YEARS_AHEAD = 10  # a deadline is weeks away at most; ten years of holidays cost nothing
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _ENV_REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}")
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -45,9 +58,13 @@ class GemeenteConfig:
     email: Optional[str] = None
     example: bool = False
     own_entry: bool = True
+    # Set in the portal (write-only there); wins over secret_env. Kept out of repr so it never reaches a log.
+    webhook_secret: Optional[str] = field(default=None, repr=False, compare=False)
 
     def secret(self) -> Optional[str]:
-        """The webhook secret, read from the environment at the moment it is needed (never stored)."""
+        """The webhook secret: the one set in the portal, else read from the environment when it is needed."""
+        if self.webhook_secret:
+            return self.webhook_secret
         if not self.secret_env:
             return None
         return os.environ.get(self.secret_env) or None
@@ -61,6 +78,7 @@ class HandoffConfig:
     entries: Dict[str, GemeenteConfig]
     default: GemeenteConfig
     warnings: List[str] = field(default_factory=list)
+    national_holidays: FrozenSet[date] = frozenset()
 
     def for_gemeente(self, code: str) -> GemeenteConfig:
         """The entry for `code`, or the default entry with the gemeente's own code and name."""
@@ -109,7 +127,10 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     warnings: List[str] = []
     if not isinstance(raw, dict) or not isinstance(raw.get("gemeenten"), dict):
         raise ConfigError(path, ["de sleutel 'gemeenten' ontbreekt of is geen lijst van gemeenten"])
-    national = _dates(raw.get("national_holidays") or [], "national_holidays", problems)
+    # Computed for every year (bot/handoff/holidays.py), plus any extra national closing days listed.
+    this_year = date.today().year
+    national = closed_days(range(this_year - 1, this_year + HOLIDAY_YEARS_AHEAD + 1)) | _dates(
+        raw.get("national_holidays") or [], "national_holidays", problems)
     entries: Dict[str, GemeenteConfig] = {}
     for key, value in raw["gemeenten"].items():
         entry = _entry(str(key), value, national, problems)
@@ -118,11 +139,10 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     default = entries.pop(DEFAULT, None)
     if DEFAULT not in {str(k) for k in raw["gemeenten"]}:
         problems.append("de vermelding 'default' ontbreekt (nodig voor gemeenten zonder eigen vermelding)")
-    _check_holiday_coverage(national, warnings)
     _check_secrets(entries.values(), warnings)
     if problems or default is None:
         raise ConfigError(path, problems or ["de vermelding 'default' is ongeldig"])
-    return HandoffConfig(entries=entries, default=default, warnings=warnings)
+    return HandoffConfig(entries=entries, default=default, warnings=warnings, national_holidays=national)
 
 
 def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str]) -> Optional[GemeenteConfig]:
@@ -145,9 +165,7 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
     hours = _office_hours(value.get("office_hours"), where, problems)
     endpoint = _endpoint(value.get("endpoint"), where, problems)
     secret_env = _secret_env(value.get("secret_env"), endpoint, where, problems)
-    email = value.get("email")
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", str(email)):
-        problems.append(f"{where}: e-mailadres '{email}' klopt niet")
+    email = _email(value.get("email"), where, problems)
     own = _dates(value.get("holidays") or [], f"{where}.holidays", problems)
     if len(problems) > before:
         return None
@@ -155,8 +173,17 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
     return GemeenteConfig(
         code=code, name=name, contact_route=" ".join(str(value["contact_route"]).split()), response_days=days,
         office_hours=hours, holidays=national | own, endpoint=endpoint, secret_env=secret_env,
-        email=str(email) if email else None, example=bool(value.get("example", False)),
+        email=email, example=bool(value.get("example", False)),
     )
+
+
+def _email(value: Any, where: str, problems: List[str]) -> Optional[str]:
+    if value in (None, ""):
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", str(value)):
+        problems.append(f"{where}: e-mailadres '{value}' klopt niet")
+        return None
+    return str(value)
 
 
 def _response_days(value: Any, where: str, problems: List[str]) -> int:
@@ -206,6 +233,20 @@ def _day_ranges(value: Any, where: str, problems: List[str]) -> Tuple[Tuple[time
     return tuple(ranges)
 
 
+def opening_ranges(text: str) -> Tuple[Tuple[time, time], ...]:
+    """One weekday's hours ("09:00-12:30, 13:30-17:00", or "gesloten": none); ValueError when they do not parse."""
+    problems: List[str] = []
+    ranges = _day_ranges(text, "openingstijden", problems)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return ranges
+
+
+def format_ranges(ranges: Iterable[Tuple[time, time]]) -> str:
+    """The opposite of `opening_ranges`: "09:00-12:30, 13:30-17:00", or "gesloten"."""
+    return ", ".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in ranges) or CLOSED
+
+
 def expand_env(text: str) -> str:
     """`${NAME}` and `${NAME:-default}` replaced by the environment; KeyError for an unset name without default."""
     def value(match: "re.Match[str]") -> str:
@@ -220,11 +261,15 @@ def expand_env(text: str) -> str:
     return _ENV_REFERENCE.sub(value, text)
 
 
-def _endpoint(value: Any, where: str, problems: List[str]) -> Optional[str]:
+def _endpoint(value: Any, where: str, problems: List[str], expand: bool = True) -> Optional[str]:
     if value in (None, ""):
         return None
+    if not expand and "${" in str(value):
+        # Only the file may name environment variables: from the portal, "${WW_…}" would leak their values.
+        problems.append(f"{where}: endpoint mag geen ${{…}} bevatten")
+        return None
     try:
-        url = expand_env(str(value)).strip()
+        url = expand_env(str(value)).strip() if expand else str(value).strip()
     except KeyError as error:
         problems.append(f"{where}: endpoint gebruikt omgevingsvariabele {error.args[0]}, maar die is niet gezet")
         return None
@@ -281,9 +326,62 @@ def _check_secrets(entries: Iterable[GemeenteConfig], warnings: List[str]) -> No
                         "lukt pas als die er is")
 
 
-def _check_holiday_coverage(national: FrozenSet[date], warnings: List[str]) -> None:
-    # A list that silently runs out would make every later deadline one day too early around the holidays.
-    this_year = date.today().year
-    for year in (this_year, this_year + 1):
-        if not any(d.year == year for d in national):
-            warnings.append(f"national_holidays: er staan geen feestdagen voor {year} in de lijst")
+def apply_override(base: GemeenteConfig, override: Mapping[str, Any], national: FrozenSet[date],
+                   webhook_secret: Optional[str] = None) -> GemeenteConfig:
+    """`base` with the portal's changed fields (PORTAL_FIELDS, in the file's shapes); ConfigError lists problems.
+
+    The same checks as the file, except that an endpoint is taken literally (no environment variables).
+    """
+    where = base.code
+    problems: List[str] = []
+    changes: Dict[str, Any] = {}
+    for unknown in sorted(set(override) - set(PORTAL_FIELDS)):
+        problems.append(f"{where}: veld '{unknown}' kan niet in het portaal worden gewijzigd")
+    if "contact_route" in override:
+        changes["contact_route"] = " ".join(str(override["contact_route"] or "").split())
+        if not changes["contact_route"]:
+            problems.append(f"{where}: verplicht veld 'contact_route' ontbreekt")
+    if "response_days" in override:
+        if override["response_days"] is None:
+            problems.append(f"{where}: verplicht veld 'response_days' ontbreekt")
+        changes["response_days"] = _response_days(override["response_days"], where, problems)
+    if "office_hours" in override:
+        changes["office_hours"] = _office_hours(override["office_hours"] or {}, where, problems)
+    if "holidays" in override:
+        changes["holidays"] = national | _dates(override["holidays"] or [], f"{where}.holidays", problems)
+    if "endpoint" in override:
+        changes["endpoint"] = _endpoint(override["endpoint"], where, problems, expand=False)
+    if "email" in override:
+        changes["email"] = _email(override["email"], where, problems)
+    secret = webhook_secret or base.webhook_secret
+    if changes.get("endpoint", base.endpoint) and not (secret or base.secret_env):
+        problems.append(f"{where}: een endpoint heeft een geheim nodig om te ondertekenen")
+    if problems:
+        raise ConfigError(Path(f"portaal:{where}"), problems)
+    return replace(base, **changes, webhook_secret=secret, own_entry=True)
+
+
+def effective_config(session: Session, path: Optional[Path] = None) -> HandoffConfig:
+    """The file (load_config) with every gemeente's portal changes on top: what the handoff service uses.
+
+    An override that no longer passes the checks (say, after the file changed) is skipped with a warning in
+    the log and in `warnings`, so that a handoff is still stored with the file's settings.
+    """
+    config = load_config(path)
+    rows = session.execute(select(HandoffSettingsOverride)).scalars().all()
+    if not rows:
+        return config
+    entries = dict(config.entries)
+    warnings = list(config.warnings)
+    for row in rows:
+        try:
+            override = json.loads(row.settings or "{}")
+            if not isinstance(override, dict):
+                raise ValueError("geen lijst van velden")
+            entries[row.gemeente_code] = apply_override(config.for_gemeente(row.gemeente_code), override,
+                                                        config.national_holidays, row.webhook_secret)
+        except ValueError as error:  # a ConfigError, or JSON that does not parse
+            warning = f"{row.gemeente_code}: instellingen uit het portaal niet gebruikt: {error}"
+            logging.getLogger(__name__).warning(warning)
+            warnings.append(warning)
+    return replace(config, entries=entries, warnings=warnings)

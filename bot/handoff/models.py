@@ -103,3 +103,19 @@ class HandoffPurgeCount(Base):
     count = Column(Integer, nullable=False, default=0)
 
     __table_args__ = (UniqueConstraint("gemeente_code", "month", name="uq_handoff_purge_count"),)
+
+
+class HandoffSettingsOverride(Base):
+    """A gemeente's handoff settings as its beheerder changed them in the portal, on top of gemeenten.yml.
+
+    `settings` holds only the fields that differ from the file, in the file's own names and shapes, so that
+    one parser (bot/handoff/config.py) checks both. The webhook secret is write-only in the portal: it is
+    stored here because signing needs it, and is never shown, logged or sent anywhere but into the signature.
+    """
+
+    __tablename__ = "handoff_settings_override"
+    gemeente_code = Column(String(10), primary_key=True)
+    settings = Column(Text, nullable=False, default="{}")  # JSON object
+    webhook_secret = Column(String(200))
+    updated_at = Column(DateTime, nullable=False)
+    updated_by = Column(String(100), nullable=False)  # the beheerder's portal account

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot import settings
 from bot.db import session_scope
-from bot.handoff.config import HandoffConfig, load_config
+from bot.handoff.config import HandoffConfig, effective_config
 from bot.handoff.models import Handoff, HandoffOutbox
 from bot.handoff.service import NO_ENDPOINT, as_document, to_db_time, utc_now
 
@@ -103,7 +103,9 @@ def deliver_pending(session_factory: SessionFactory, now: Optional[datetime] = N
     """Send every due message once. `now` is the scheduling clock (signatures always use the real time)."""
     now = to_db_time(now or utc_now())
     policy = policy or DeliveryPolicy.from_settings()
-    config = config or load_config()
+    if config is None:
+        with session_factory() as session:
+            config = effective_config(session)  # the file with the portal's changes (endpoint, secret)
     stats = DeliveryStats()
     for message_id in _claim_due(session_factory, now, policy, limit):
         outcome = _send(session_factory, message_id, config, policy)

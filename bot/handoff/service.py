@@ -14,7 +14,7 @@ from bot import privacy, regions, settings
 from bot.db import session_scope
 from bot.handoff import codes, texts, timeframe
 from bot.handoff import transcript as transcripts
-from bot.handoff.config import GemeenteConfig, HandoffConfig, load_config
+from bot.handoff.config import GemeenteConfig, HandoffConfig, effective_config
 from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact, validate_phone
 from bot.handoff.models import (
     CLOSED,
@@ -128,7 +128,7 @@ def create_handoff(session: Session, request: HandoffRequest,
     if not (request.consent_text or "").strip() or request.consent_at is None:
         raise ValueError("zonder toestemming (tekst en tijdstip) wordt niets doorgegeven")
     contact = validate_contact(request.contact_channel, request.phone, request.email, request.preferred_time)
-    gemeente_config = (config or load_config()).for_gemeente(gemeente.code)
+    gemeente_config = (config or effective_config(session)).for_gemeente(gemeente.code)
     submitted = request.submitted_at or utc_now()
     created = to_db_time(submitted)
     respond_by = timeframe.respond_by(submitted, gemeente_config)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
@@ -10,7 +12,7 @@ from typing import Iterable, Optional
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import regions, settings
@@ -95,18 +97,28 @@ def check_password(session: Session, username: str, password: str, now: Optional
         _verify(_DUMMY_HASH, password)
         return SignIn(None)
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.WEB_MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        session.flush()
+        count_failure(session, user, now)
         return SignIn(None)
-    user.failed_logins = 0
+    if not user.totp_secret:
+        # With a second factor the count goes on until the code is right too (see signed_in), so that
+        # signing in again with the password does not give an attacker fresh guesses at the code.
+        user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.flush()
     return SignIn(user, needs_second_factor=bool(user.totp_secret))
+
+
+def count_failure(session: Session, user: PortalUser, now: Optional[datetime] = None) -> bool:
+    """A wrong password or second-factor code; locks the account after too many. True when it is locked now."""
+    now = to_db_time(now or utc_now())
+    user.failed_logins += 1
+    if user.failed_logins >= settings.WEB_MAX_FAILED_LOGINS:
+        user.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
+        user.failed_logins = 0
+    session.flush()
+    return is_locked(user, now)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -116,12 +128,38 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_totp(user: PortalUser, code: str) -> bool:
-    return bool(user.totp_secret) and pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1)
+def check_totp(session: Session, user: PortalUser, code: str, now: Optional[float] = None) -> bool:
+    """True for a right code that was not used before; its time step is then recorded (the caller commits).
+
+    A code stays right for up to 90 seconds (one step of clock drift either way), so without the recorded step
+    someone who saw it could sign in with it again. A step at or before the last used one is refused.
+    """
+    if not user.totp_secret:
+        return False
+    totp, code = pyotp.TOTP(user.totp_secret), (code or "").strip()
+    current = totp.timecode(time.time() if now is None else now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(code, totp.generate_otp(step)):
+            return _use_step(session, user, step)
+    return False
+
+
+def _use_step(session: Session, user: PortalUser, step: int) -> bool:
+    # One conditional UPDATE, so two requests with the same code at the same moment cannot both succeed.
+    used = session.execute(
+        update(PortalUser)
+        .where(PortalUser.id == user.id,
+               or_(PortalUser.totp_last_step.is_(None), PortalUser.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(user)
+    return used
 
 
 def signed_in(session: Session, user: PortalUser) -> None:
     user.last_login_at = to_db_time(utc_now())
+    user.failed_logins = 0
     session.flush()
 
 

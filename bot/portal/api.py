@@ -40,6 +40,11 @@ def authenticate() -> Any:
     return None
 
 
+def _token() -> str:
+    """Which token was used, for the audit log: the start of its stored hash (a reissued token differs)."""
+    return f"token {g.api_user.api_token_hash[:8]}"
+
+
 def _handoff(code: str):  # type: ignore[no-untyped-def]
     return service.get_handoff(get_db(), g.api_user, code)
 
@@ -49,7 +54,14 @@ def list_handoffs():  # type: ignore[no-untyped-def]
     status = request.args.get("status", "")[:20]
     if status and status not in (*service.STATUSES, "alle"):
         return _error(400, "onbekende status")
-    handoffs = service.list_handoffs(get_db(), g.api_user, service.Filters(status=status or "alle"))
+    db = get_db()
+    handoffs = service.list_handoffs(db, g.api_user, service.Filters(status=status or "alle"))
+    # One entry per gemeente, so each gemeente's beheerder sees the read; counts only, no personal data.
+    for code in g.api_user.gemeente_codes:
+        count = sum(1 for h in handoffs if h.gemeente_code == code)
+        service.audit(db, g.api_user, "api_lijst", gemeente_code=code,
+                      detail=f"{_token()}; status {status or 'alle'}; {count} overdrachten")
+    db.commit()
     return jsonify(handoffs=[service.list_item(h) for h in handoffs])
 
 
@@ -60,7 +72,7 @@ def get_handoff(code: str):  # type: ignore[no-untyped-def]
         handoff = _handoff(code)
     except service.NotFound:
         return _error(404, "niet gevonden")
-    service.audit(db, g.api_user, "api_bekijken", handoff)
+    service.audit(db, g.api_user, "api_bekijken", handoff, _token())
     db.commit()
     return jsonify(service.document(db, handoff))
 

@@ -23,6 +23,7 @@ class PortalUser(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime)
     totp_secret = Column(String(64))  # optional second factor (beheerders)
+    totp_last_step = Column(Integer)  # the 30-second step of the last accepted code: a code works only once
     session_nonce = Column(String(64), nullable=False)  # changed at sign-out: old session cookies stop working
     api_token_hash = Column(String(64))  # sha256 of the bearer token for /api/, when one was issued
     active = Column(Boolean, nullable=False, default=True)

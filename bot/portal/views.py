@@ -1,4 +1,5 @@
-"""The portal's pages: sign-in, inbox, handoff page with its actions, and the beheerder's accounts and audit log."""
+"""The portal's pages: sign-in, inbox, handoff page with its actions, and the beheerder's accounts, audit log
+and the gemeente's handoff settings."""
 from __future__ import annotations
 
 import csv
@@ -13,10 +14,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_login import current_user, login_user, logout_user
 
 from bot.handoff import transcript as transcripts
-from bot.handoff.config import load_config
+from bot.handoff.config import effective_config
 from bot.handoff.models import STATUSES
 from bot.handoff.service import status_label
-from bot.portal import accounts, service
+from bot.portal import accounts, handoff_settings, service
 from bot.portal.auth import SignedIn, role_required, start_session
 from bot.portal.models import BEHEERDER, CONSULENT, ROLES, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
@@ -47,7 +48,8 @@ def local_time(moment: Optional[Any], with_time: bool = True) -> str:
 @bp.app_context_processor
 def labels() -> dict:
     return {"status_label": status_label, "statuses": STATUSES, "outcomes": service.OUTCOMES,
-            "contact_methods": service.CONTACT_METHODS, "role_labels": ROLE_LABELS}
+            "contact_methods": service.CONTACT_METHODS, "role_labels": ROLE_LABELS,
+            "opening_hours": handoff_settings.opening_hours, "secret_labels": handoff_settings.SECRET_LABELS}
 
 
 def _user() -> PortalUser:
@@ -99,9 +101,18 @@ def second_factor():  # type: ignore[no-untyped-def]
         session.clear()
         return redirect(url_for("portal.login"))
     if request.method == "POST":
-        if accounts.check_totp(pending.user, request.form.get("code", "")):
+        db = get_db()
+        if not accounts.is_locked(pending.user) and accounts.check_totp(db, pending.user,
+                                                                         request.form.get("code", "")):
             return _finish_sign_in(pending.user)
+        # Wrong codes count like wrong passwords: after too many the account is locked and must start again.
+        locked = accounts.is_locked(pending.user) or accounts.count_failure(db, pending.user)
+        db.commit()
         _fail_slowly()
+        if locked:
+            session.clear()
+            flash(SIGN_IN_FAILED, "error")
+            return redirect(url_for("portal.login"))
         flash("Deze code klopt niet. Gebruik de code die je app nu laat zien.", "error")
     return render_template("portal/second_factor.html")
 
@@ -154,7 +165,7 @@ def handoff_page(code: str):  # type: ignore[no-untyped-def]
     service.audit(db, _user(), "bekijken", handoff)
     db.commit()
     work = db.get(service.HandoffWork, handoff.id) or service.HandoffWork()
-    config = load_config().for_gemeente(handoff.gemeente_code)
+    config = effective_config(db).for_gemeente(handoff.gemeente_code)
     return render_template(
         "portal/handoff.html", handoff=handoff, work=work, gemeente=config.name,
         summary=json.loads(handoff.summary), transcript=json.loads(handoff.transcript),
@@ -274,9 +285,49 @@ def _no_formula(value: str) -> str:
 @bp.get("/beheer/instellingen")
 @role_required(BEHEERDER)
 def settings_page():  # type: ignore[no-untyped-def]
-    config = load_config()
-    entries = [config.for_gemeente(code) for code in _user().gemeente_codes]
-    return render_template("portal/settings.html", entries=entries)
+    return render_template("portal/settings.html",
+                           gemeenten=handoff_settings.overview(get_db(), _user().gemeente_codes))
+
+
+def _own_gemeente(code: str) -> str:
+    # A beheerder changes only their own gemeenten; another gemeente's settings are not secret, so 403, not 404.
+    code = code.strip().upper()
+    if code not in _user().gemeente_codes:
+        abort(403)
+    return code
+
+
+@bp.route("/beheer/instellingen/<code>", methods=["GET", "POST"])
+@role_required(BEHEERDER)
+def settings_edit(code: str):  # type: ignore[no-untyped-def]
+    db = get_db()
+    code = _own_gemeente(code)
+    current = handoff_settings.settings_of(db, code)
+    if request.method == "GET":
+        form = handoff_settings.SettingsForm.from_config(current.effective, current.national)
+        return render_template("portal/settings_edit.html", current=current, form=form, errors={})
+    form = handoff_settings.SettingsForm.from_request(request.form)
+    try:
+        changed = handoff_settings.save(db, _user(), code, form)
+    except handoff_settings.Problems as problems:
+        db.rollback()
+        return render_template("portal/settings_edit.html", current=current, form=form,
+                               errors=problems.errors), 400
+    db.commit()
+    flash("De instellingen zijn opgeslagen. Nieuwe overdrachten krijgen ze meteen." if changed
+          else "Er is niets veranderd.", "info")
+    return redirect(url_for("portal.settings_page"))
+
+
+@bp.post("/beheer/instellingen/<code>/standaard")
+@role_required(BEHEERDER)
+def settings_reset(code: str):  # type: ignore[no-untyped-def]
+    db = get_db()
+    code = _own_gemeente(code)
+    done = handoff_settings.reset(db, _user(), code)
+    db.commit()
+    flash("De standaardinstellingen gelden weer." if done else "Er waren geen eigen instellingen.", "info")
+    return redirect(url_for("portal.settings_page"))
 
 
 @bp.app_errorhandler(403)

@@ -1,4 +1,5 @@
-"""The web app (application factory): the consulent portal at `/`, its JSON API at `/api/`, and the demo pages."""
+"""The web app (application factory): the consulent portal at `/`, its JSON API at `/api/`, the chat widget's files
+at `/widget/` and the demo pages."""
 from __future__ import annotations
 
 import secrets
@@ -17,7 +18,7 @@ csrf = CSRFProtect()
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app; `config` overrides the settings (tests pass TESTING, DATABASE_URL, …)."""
     from bot.portal import api, auth, views
-    from bot.web import demo
+    from bot.web import demo, widget
 
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -45,6 +46,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(widget.bp)
     # The API authenticates with a bearer token, the receiver with a signature: no cookies, so no CSRF.
     csrf.exempt(api.bp)
     csrf.exempt(demo.bp)

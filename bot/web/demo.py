@@ -1,4 +1,4 @@
-"""The demo gemeente's webhook receiver (`make run`); `/demo/` itself is reserved for the chat widget demo page.
+"""The demo gemeente: its "Werk en inkomen" page with the chat widget (`/demo/`), and its webhook receiver.
 
 It checks the signature exactly as a real gemeente should (bot.handoff.notifier.verify_signature) and accepts
 each Idempotency-Key once: a repeat is answered 200 without being counted again.
@@ -9,17 +9,32 @@ import os
 import threading
 from typing import Set
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 
 from bot.handoff.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from bot.web.security import csp
+from bot.web.widget import socket_url, websocket_origin
 
 SECRET_ENV = "WW_HANDOFF_SECRET_DEMO"
-bp = Blueprint("demo", __name__, url_prefix="/demo")
+DEMO_GEMEENTE = "GM0344"  # Utrecht: the example gemeente with a local answer and a handoff endpoint
+bp = Blueprint("demo", __name__, url_prefix="/demo", static_folder="static/demo", static_url_path="/static")
 _lock = threading.Lock()
 
 
 def _received() -> Set[str]:
     return current_app.extensions.setdefault("demo_received", set())
+
+
+@bp.get("/", defaults={"name": "werk"})
+@bp.get("/contact", defaults={"name": "contact"})
+def page(name: str):  # type: ignore[no-untyped-def]
+    """Gemeente Voorbeeld's "Werk en inkomen" pages, with the widget embedded by one script tag. Two pages, so
+    that going from one to the other shows the conversation carrying on."""
+    server = socket_url(request)
+    response = make_response(render_template(f"demo/{name}.html", server=server, gemeente=DEMO_GEMEENTE))
+    # The widget talks to Rasa on another port: that origin (and its websocket form) is the one exception.
+    response.headers["Content-Security-Policy"] = csp(server, websocket_origin(server))
+    return response
 
 
 @bp.post("/handoff-receiver")

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+def csp(*connect_src: str) -> str:
+    """The policy; a page that talks to another origin (the chat widget to Rasa) adds it to connect-src only."""
+    connect = " ".join(("'self'",) + connect_src)
+    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+            f"connect-src {connect}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+CSP = csp()
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",

@@ -14,7 +14,7 @@ from bot import settings
 from bot.db import session_scope
 from bot.portal import accounts
 from bot.portal.models import AuditEntry
-from tests.portal.conftest import Portal
+from tests.portal.conftest import HOUTEN, Portal
 
 SPEC_PATH = settings.ROOT / "docs" / "openapi.yaml"
 
@@ -75,6 +75,26 @@ def test_list_only_own_gemeente(any_portal: Portal, tokens: Dict[str, str]) -> N
     closed = check(call(any_portal, "GET", "/api/handoffs?status=closed", tokens["consulent"]), "/api/handoffs", "GET")
     assert closed["handoffs"] == []
     check(call(any_portal, "GET", "/api/handoffs?status=' OR 1=1", tokens["consulent"]), "/api/handoffs", "GET")
+
+
+def test_every_api_read_is_audited_without_personal_data(any_portal: Portal, tokens: Dict[str, str]) -> None:
+    code = any_portal.codes["houten"]
+    call(any_portal, "GET", "/api/handoffs?status=new", tokens["consulent"])
+    call(any_portal, "GET", f"/api/handoffs/{code}", tokens["consulent"])
+    with session_scope(any_portal.url) as session:
+        token_hash = accounts.find_user(session, "consulent").api_token_hash
+        entries = session.execute(select(AuditEntry).where(AuditEntry.action.in_(("api_lijst", "api_bekijken")))
+                                  .order_by(AuditEntry.id)).scalars().all()
+        rows = [(e.username, e.action, e.reference_code, e.gemeente_code, e.detail, e.at) for e in entries]
+    assert [r[:4] for r in rows] == [("consulent", "api_lijst", None, HOUTEN),
+                                     ("consulent", "api_bekijken", code, HOUTEN)]
+    assert rows[0][4] == f"token {token_hash[:8]}; status new; 2 overdrachten"
+    assert rows[1][4] == f"token {token_hash[:8]}"
+    assert all(r[5] is not None for r in rows)
+    # The beheerder of Houten sees both reads in the audit log; nothing of the person is in it.
+    page = any_portal.client("beheerder").get("/beheer/audit").get_data(as_text=True)
+    assert "api_lijst" in page and "api_bekijken" in page
+    assert "0612345678" not in page and "Sam" not in page and "jobcoach" not in page
 
 
 def test_fetch_and_change_status(any_portal: Portal, tokens: Dict[str, str]) -> None:

@@ -42,17 +42,31 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("GET", "/beheer/audit"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/audit.csv"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/instellingen"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
+    ("GET", "/beheer/instellingen/GM0321"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
+    ("GET", "/beheer/instellingen/GM0355"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403),
+    ("POST", "/beheer/instellingen/GM0321"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
+                                                  beheerder=REDIRECT),
+    ("POST", "/beheer/instellingen/GM0355"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403),
+    ("POST", "/beheer/instellingen/GM0321/standaard"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
+                                                            beheerder=REDIRECT),
+    ("POST", "/beheer/instellingen/GM0355/standaard"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
+                                                            beheerder=403),
 }
 FORMS = {"contact": {"method": "telefoon"}, "notitie": {"text": "x"}, "afsluiten": {"outcome": "geholpen"},
          "toewijzen": {"username": "collega"}, "accounts": {"username": "nieuw", "role": "consulent",
                                                             "gemeente": "GM0321"}}
-# Routes outside this matrix, each with its own tests: sign-in and sign-out, the API (bearer tokens), the
-# demo receiver (signatures), static files and the health check.
+SETTINGS_FORM = {"response_days": "3", "contact_route": "Bel het algemene nummer van de gemeente.",
+                 "uren_maandag": "09:00-17:00"}
+# Routes of the portal and the API outside this matrix, each with its own tests: sign-in and sign-out, the API
+# (bearer tokens), static files. The demo pages and the widget hold no personal data (tests/widget; the demo
+# receiver checks signatures in test_demo_and_stack.py).
 OTHER_ROUTES = {"/inloggen", "/inloggen/code", "/uitloggen", "/api/handoffs", "/api/handoffs/<code>",
-                "/api/handoffs/<code>/status", "/demo/handoff-receiver", "/static/portal/<path:filename>", "/healthz"}
+                "/api/handoffs/<code>/status", "/static/portal/<path:filename>"}
 
 
 def _form(path: str) -> Dict[str, str]:
+    if path.startswith("/beheer/instellingen/") and not path.endswith("/standaard"):
+        return SETTINGS_FORM
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return FORMS.get(last, {})
 
@@ -74,10 +88,11 @@ def test_matrix(sqlite_url: str, role: str, route: Tuple[str, str]) -> None:
 
 
 def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> None:
-    served = {rule.rule for rule in portal.app.url_map.iter_rules()}
+    served = {rule.rule for rule in portal.app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] in ("portal", "api")}
     in_matrix = {"/", "/overdracht/<code>", "/overdracht/<code>/<action>", "/beheer/accounts",
                  "/beheer/accounts/<username>/ontgrendelen", "/beheer/audit", "/beheer/audit.csv",
-                 "/beheer/instellingen"}
+                 "/beheer/instellingen", "/beheer/instellingen/<code>", "/beheer/instellingen/<code>/standaard"}
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES
     for rule in in_matrix:

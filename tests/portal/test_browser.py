@@ -103,7 +103,8 @@ def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Pa
 
     username = f"beheer-{uuid.uuid4().hex[:8]}"
     with session_scope(f"sqlite:///{stack_database}") as session:
-        accounts.create_user(session, username, "beheerder", ["GM0321"], PASSWORD)
+        # Amsterdam too: its settings are changed below, and no other test makes handoffs there.
+        accounts.create_user(session, username, "beheerder", ["GM0321", "GM0363"], PASSWORD)
     base = f"http://127.0.0.1:{stack.web_port}"
     laptop = {"width": 1280, "height": 800}
     with sync_playwright() as playwright:
@@ -127,5 +128,29 @@ def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Pa
                                ("geen-toegang", "/overdracht/WW-AAAA-AA"), ("niet-gevonden", "/bestaat-niet")):
                 page.goto(f"{base}{path}")
                 check_page(page, name, laptop)
+            change_settings_in_the_browser(page, base, stack_database, laptop)
         finally:
             browser.close()
+
+
+def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:
+    """A wrong value is explained on the page; a right one reaches the handoff service; then back to standard."""
+    from bot.handoff.config import effective_config
+
+    page.goto(f"{base}/beheer/instellingen")
+    page.get_by_role("link", name="Instellingen van Amsterdam wijzigen").click()
+    check_page(page, "instellingen-wijzigen", viewport)
+    page.get_by_label("Reageren binnen (aantal werkdagen)").fill("99")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Vul een heel getal in van 1 tot en met 30." in page.locator("main").inner_text()
+    check_page(page, "instellingen-fout", viewport)
+    page.get_by_label("Reageren binnen (aantal werkdagen)").fill("8")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(f"{base}/beheer/instellingen")
+    assert "De instellingen zijn opgeslagen." in page.locator("main").inner_text()
+    with session_scope(f"sqlite:///{database}") as session:
+        assert effective_config(session).for_gemeente("GM0363").response_days == 8
+    page.get_by_role("button", name="Terug naar de standaardinstellingen van Amsterdam").click()
+    assert "De standaardinstellingen gelden weer." in page.locator("main").inner_text()
+    with session_scope(f"sqlite:///{database}") as session:
+        assert effective_config(session).for_gemeente("GM0363").response_days == 5

@@ -1,5 +1,5 @@
 """Security, each point on its own: CSRF, cookies, headers, stored XSS, brute force, enumeration, SQL injection,
-session expiry and sign-out, second factor."""
+session expiry and sign-out, second factor (codes work once; wrong codes count towards the lockout)."""
 from __future__ import annotations
 
 import time
@@ -194,3 +194,50 @@ def test_beheerder_with_second_factor(portal: Portal) -> None:
     assert post(client, "/inloggen/code", {"code": "000000"}, "/inloggen/code").status_code == 200
     response = post(client, "/inloggen/code", {"code": pyotp.TOTP(secret).now()}, "/inloggen/code")
     assert response.status_code == 302 and client.get("/beheer/accounts").status_code == 200
+
+
+def test_a_second_factor_code_works_only_once(portal: Portal) -> None:
+    with session_scope(portal.url) as session:
+        accounts.create_user(session, "beheer2fa", "beheerder", [HOUTEN], PASSWORD, with_totp=True)
+        secret = session.execute(select(PortalUser.totp_secret).where(PortalUser.username == "beheer2fa")).scalar()
+    code = pyotp.TOTP(secret).now()
+    first = portal.app.test_client()
+    login(first, "beheer2fa", PASSWORD)
+    assert post(first, "/inloggen/code", {"code": code}, "/inloggen/code").status_code == 302
+    # Someone who saw the code signs in with the password within the same 30 (or 90) seconds: refused.
+    second = portal.app.test_client()
+    login(second, "beheer2fa", PASSWORD)
+    replay = post(second, "/inloggen/code", {"code": code}, "/inloggen/code")
+    assert replay.status_code == 200 and "Deze code klopt niet" in replay.get_data(as_text=True)
+    assert second.get("/beheer/accounts").status_code == 302
+
+
+def test_an_older_code_after_a_newer_one_is_refused(portal: Portal) -> None:
+    with session_scope(portal.url) as session:
+        accounts.create_user(session, "beheer2fa", "beheerder", [HOUTEN], PASSWORD, with_totp=True)
+        user = accounts.find_user(session, "beheer2fa")
+        totp, now = pyotp.TOTP(user.totp_secret), time.time()
+        assert accounts.check_totp(session, user, totp.at(now), now=now)
+        assert not accounts.check_totp(session, user, totp.at(now), now=now)
+        assert not accounts.check_totp(session, user, totp.at(now - 30), now=now)  # still in the window
+        assert accounts.check_totp(session, user, totp.at(now + 30), now=now)  # the next step is new
+        assert user.totp_last_step == totp.timecode(now) + 1
+
+
+def test_wrong_second_factor_codes_lock_the_account(portal: Portal) -> None:
+    with session_scope(portal.url) as session:
+        accounts.create_user(session, "beheer2fa", "beheerder", [HOUTEN], PASSWORD, with_totp=True)
+    client = portal.app.test_client()
+    # Signing in again with the password gives no fresh guesses: the count goes on until the code is right.
+    for attempt in range(4):
+        if attempt % 2 == 0:
+            login(client, "beheer2fa", PASSWORD)
+        assert post(client, "/inloggen/code", {"code": "000000"}, "/inloggen/code").status_code == 200
+    login(client, "beheer2fa", PASSWORD)
+    locked = post(client, "/inloggen/code", {"code": "000000"}, "/inloggen/code")
+    assert locked.status_code == 302 and locked.headers["Location"] == "/inloggen"
+    # Locked: the password (and so the right code) no longer gets in.
+    assert login(client, "beheer2fa", PASSWORD).status_code == 200
+    assert client.get("/inloggen/code").headers["Location"] == "/inloggen"
+    with session_scope(portal.url) as session:
+        assert accounts.is_locked(accounts.find_user(session, "beheer2fa"))

@@ -1,0 +1,84 @@
+"""Peak resident memory of a group of server processes and all their children, sampled from /proc (Linux).
+
+psutil is not among the project's packages; /proc is enough for the one number the benchmark needs.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Set
+
+PROC = Path("/proc")
+
+
+def _children() -> Dict[int, List[int]]:
+    """Parent pid → child pids, for every process this user can see."""
+    tree: Dict[int, List[int]] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # Field 4 of stat is the parent; the command name (field 2) may hold spaces, so split after ')'.
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def process_tree(roots: Iterable[int]) -> Set[int]:
+    tree = _children()
+    found: Set[int] = set()
+    todo = [pid for pid in roots]
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(tree.get(pid, []))
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass  # the process ended between listing and reading
+    return 0
+
+
+def tree_rss(roots: Iterable[int]) -> int:
+    """Resident memory of the processes `roots` and all their descendants, summed, in bytes."""
+    return sum(rss_bytes(pid) for pid in process_tree(roots))
+
+
+class PeakSampler:
+    """Samples the summed RSS of a process tree in a thread; `peak` is the highest sample (bytes)."""
+
+    def __init__(self, roots: Iterable[int], interval: float = 0.5) -> None:
+        self.roots = list(roots)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def sample(self) -> None:
+        self.peak = max(self.peak, tree_rss(self.roots))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakSampler":
+        if self.roots and PROC.exists():
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+            self.sample()

@@ -1,0 +1,33 @@
+"""Peak memory of a process tree, read from /proc."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bot.bench.memory import PeakSampler, process_tree, tree_rss
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+FIFTY_MB = 50 * 2**20
+
+
+def test_the_tree_includes_children_and_their_memory():
+    code = "import time; x = b'1' * (50 * 2**20); print('ready', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        with PeakSampler([os.getpid()], interval=0.05) as sampler:
+            time.sleep(0.2)
+        assert child.pid in process_tree([os.getpid()])
+        assert tree_rss([child.pid]) > FIFTY_MB
+        assert sampler.peak > tree_rss([child.pid]), "the child's memory is part of the parent's tree"
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_process_that_is_gone_has_no_memory():
+    assert tree_rss([2**22 + 12345]) == 0
