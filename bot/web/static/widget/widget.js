@@ -28,7 +28,7 @@
     human: "Praat met een medewerker",
     input: "Typ je vraag",
     send: "Verstuur",
-    privacy: "Je praat met een computerprogramma. Deel geen BSN of medische gegevens.",
+    privacy: "Je praat met een computerprogramma. Deel geen BSN of andere persoonlijke nummers.",
     privacyLink: "Lees hoe we met je gegevens omgaan",
     newWindow: " (opent in een nieuw venster)",
     you: "Jij: ",
