@@ -139,6 +139,32 @@ def test_messages_wait_while_offline_and_go_when_the_connection_is_back(page: An
     assert page.locator(".ww-pending").count() == 0
 
 
+def test_personal_numbers_are_sent_but_never_kept_in_the_browser(page: Any) -> None:
+    open_chat(page)
+    typed = "bel me op 06 12345678 of mail sam@voorbeeld.nl, bsn 111222333, rekening NL91ABNA0417164300"
+    page.get_by_label("Typ je vraag").fill(typed)
+    page.keyboard.press("Enter")
+    assert sent(page)[-1]["message"] == typed, "the assistant gets the real text (its guard takes the numbers out)"
+    page.evaluate("window.__server.drop()")
+    page.get_by_label("Typ je vraag").fill("mijn nummer is +31 6 1234 5678")
+    page.keyboard.press("Enter")
+    stored = page.evaluate("window.sessionStorage.getItem('wegwijzer-werk')")
+    shown = page.locator(".ww-messages").inner_text()
+    for secret in ("12345678", "1234 5678", "sam@voorbeeld.nl", "111222333", "NL91ABNA0417164300"):
+        assert secret not in stored and secret not in shown
+    assert "[nummer]" in shown and "[e-mailadres]" in shown and "[rekeningnummer]" in shown
+    page.evaluate("window.__server.restore()")
+    wait_until(page, "document.querySelector('.ww-status').textContent === 'Verbonden'")
+    assert sent(page)[-1]["message"] == "mijn nummer is +31 6 1234 5678", "the queue sends the real text from memory"
+
+
+def test_dates_and_short_numbers_stay_as_typed(page: Any) -> None:
+    open_chat(page)
+    page.get_by_label("Typ je vraag").fill("ik werk 24 uur sinds 24-11-2026 in 3512 AB")
+    page.keyboard.press("Enter")
+    assert "ik werk 24 uur sinds 24-11-2026 in 3512 AB" in page.locator(".ww-msg-user").last.inner_text()
+
+
 def test_reload_keeps_the_conversation_and_restart_starts_a_new_one(page: Any) -> None:
     open_chat(page)
     page.get_by_label("Typ je vraag").fill("Mijn vraag")

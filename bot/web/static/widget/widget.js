@@ -71,7 +71,22 @@
 
   function save() {
     state.messages = state.messages.slice(-MAX_STORED);
-    try { window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* memory only */ }
+    // What is stored never holds a personal number or e-mail address (see masked); the queue keeps its real
+    // text in memory only, so a reload while offline sends the masked text and the assistant asks again.
+    var stored = Object.assign({}, state, { queue: state.queue.map(masked) });
+    try { window.sessionStorage.setItem(STORE_KEY, JSON.stringify(stored)); } catch (e) { /* memory only */ }
+  }
+
+  // Phone numbers, BSN and IBAN never persist anywhere, the browser's storage included: the transcript keeps
+  // them masked, as the assistant's own records do. Nine digits or more is a personal number (a date has eight).
+  var IBAN = /\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]){10,30}\b/g;
+  var EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+  var NUMBER = /\+?\d[\d\s().\/-]*\d/g;
+
+  function masked(text) {
+    return String(text).replace(IBAN, "[rekeningnummer]").replace(EMAIL, "[e-mailadres]").replace(NUMBER, function (found) {
+      return found.replace(/\D/g, "").length >= 9 ? "[nummer]" : found;
+    });
   }
 
   // ---- small DOM helpers
@@ -345,7 +360,7 @@
     var message = (payload || shown).slice(0, MAX_LENGTH);
     state.messages.forEach(function (m) { m.replies = []; });  // an answer closes the earlier choices
     var online = connection === "online" && sessionConfirmed;
-    addMessage({ from: "user", text: shown, pending: !online });
+    addMessage({ from: "user", text: masked(shown), pending: !online });
     if (online) {
       emit(message);
     } else {
