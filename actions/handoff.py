@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -45,6 +45,21 @@ MAX_ALIAS, MAX_NOTES = 40, 500
 
 def _said_no(tracker: Tracker) -> bool:
     return latest_intent(tracker) == "deny"
+
+
+def _optional_answer(slot: str) -> Callable[..., Dict[Text, Any]]:
+    """The form's check for an optional answer in the person's words (numbers scrubbed): "Overslaan" skips it,
+    "Sla de rest over" skips it and every optional question after it."""
+
+    def validate(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: DomainDict) -> Dict[Text, Any]:
+        if _said_no(tracker):
+            if next(tracker.get_latest_entity_values("field"), None) == SKIP_REST:
+                return {s: SKIPPED for s in OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):]}
+            return {slot: SKIPPED}
+        return {slot: scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
+
+    return validate
 
 
 class ValidateHandoffForm(FormValidationAction):
@@ -103,21 +118,10 @@ class ValidateHandoffForm(FormValidationAction):
                                domain: DomainDict) -> Dict[Text, Any]:
         return {"contact_alias": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_ALIAS] or SKIPPED}
 
-    def validate_handoff_next_step(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
-        return _optional("handoff_next_step", value, tracker)
-
-    def validate_handoff_helps(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
-        return _optional("handoff_helps", value, tracker)
-
-    def validate_handoff_in_the_way(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
-        return _optional("handoff_in_the_way", value, tracker)
-
-    def validate_handoff_notes(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
-        return _optional("handoff_notes", value, tracker)
+    validate_handoff_next_step = _optional_answer("handoff_next_step")
+    validate_handoff_helps = _optional_answer("handoff_helps")
+    validate_handoff_in_the_way = _optional_answer("handoff_in_the_way")
+    validate_handoff_notes = _optional_answer("handoff_notes")
 
     def validate_handoff_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
@@ -126,16 +130,6 @@ class ValidateHandoffForm(FormValidationAction):
         field = next(tracker.get_latest_entity_values("field"), "contact")
         dispatcher.utter_message(**message("handoff_correct"))
         return {slot: None for slot in CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"]}
-
-
-def _optional(slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
-    """An optional answer in the person's words (numbers scrubbed); "Overslaan" skips it, "Sla de rest over"
-    skips it and every optional question after it."""
-    if _said_no(tracker):
-        if next(tracker.get_latest_entity_values("field"), None) == SKIP_REST:
-            return {s: SKIPPED for s in OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):]}
-        return {slot: SKIPPED}
-    return {slot: scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
 
 
 def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
