@@ -12,39 +12,24 @@ import pytest
 from bot import settings
 from bot.db import session_scope
 from bot.portal import accounts
+from tests.browser import chromium, needs_browser, open_handoff, serious_violations, sign_in
 from tests.conftest import Chat
 from tests.test_conversation_handoff import handoff_until_summary
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, needs_browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = settings.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.ROOT / "test-artifacts" / "portal"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "browser-test-wachtwoord"
-
-
-def serious_violations(page: Any) -> List[Dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def check_page(page: Any, name: str, viewport: Dict[str, int]) -> None:
     page.set_viewport_size(viewport)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport['width']}.png"), full_page=True)
-    assert serious_violations(page) == [], name
+    assert serious_violations(page, inject=True) == [], name
 
 
-@pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
-                    reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)")
 def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_database: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     handoff_until_summary(chat)
     chat.say("mijn moeder <script>alert(1)</script> komt mee")
     done = chat.say_text("/affirm")
@@ -55,82 +40,64 @@ def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_datab
     base = f"http://127.0.0.1:{chat.stack.web_port}"
     laptop, tablet = {"width": 1280, "height": 800}, {"width": 768, "height": 1024}
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         # bypass_csp only so the test can inject axe-core; the app's own pages need no inline script.
         page = browser.new_context(bypass_csp=True).new_page()
         errors: List[str] = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        try:
-            page.goto(f"{base}/inloggen")
-            check_page(page, "inloggen", laptop)
-            page.get_by_label("Gebruikersnaam").fill(username)
-            page.get_by_label("Wachtwoord").fill(PASSWORD)
-            page.get_by_role("button", name="Inloggen").click()
-            page.wait_for_url(f"{base}/")
-            check_page(page, "inbox", laptop)
-            check_page(page, "inbox", tablet)
-            page.get_by_label("Code").fill(code)
-            page.get_by_role("button", name="Filteren").click()
-            page.get_by_role("link", name=code).click()
-            page.wait_for_url(f"{base}/overdracht/{code}")
-            body = page.locator("main").inner_text()
-            assert "Samenvatting" in body and "Het gesprek met de assistent" in body
-            assert "Wajong" in body and "<script>alert(1)</script>" in body  # shown as text
-            check_page(page, "overdracht", laptop)
-            check_page(page, "overdracht", tablet)
-            page.get_by_role("button", name="Oppakken").click()
-            assert "Je hebt deze overdracht opgepakt." in page.locator("main").inner_text()
-            page.get_by_label("Nieuwe notitie").fill("Gebeld, morgen om 11 uur een afspraak.")
-            page.get_by_role("button", name="Notitie opslaan").click()
-            page.get_by_label("Uitkomst").select_option("geholpen")
-            page.get_by_role("button", name="Afsluiten").click()
-            body = page.locator("main").inner_text()
-            assert "De overdracht is afgesloten." in body and "Gebeld, morgen om 11 uur" in body
-            assert "Uitkomst: geholpen" in body
-            check_page(page, "afgesloten", laptop)
-            page.get_by_role("button", name="Uitloggen").click()
-            page.wait_for_url(f"{base}/inloggen")
-            assert errors == []  # no CSP violation or script error in the console
-        finally:
-            browser.close()
+        page.goto(f"{base}/inloggen")
+        check_page(page, "inloggen", laptop)
+        sign_in(page, base, username, PASSWORD)
+        page.wait_for_url(f"{base}/")
+        check_page(page, "inbox", laptop)
+        check_page(page, "inbox", tablet)
+        body = open_handoff(page, base, code)
+        assert "Samenvatting" in body and "Het gesprek met de assistent" in body
+        assert "Wajong" in body and "<script>alert(1)</script>" in body  # shown as text
+        check_page(page, "overdracht", laptop)
+        check_page(page, "overdracht", tablet)
+        page.get_by_role("button", name="Oppakken").click()
+        assert "Je hebt deze overdracht opgepakt." in page.locator("main").inner_text()
+        page.get_by_label("Nieuwe notitie").fill("Gebeld, morgen om 11 uur een afspraak.")
+        page.get_by_role("button", name="Notitie opslaan").click()
+        page.get_by_label("Uitkomst").select_option("geholpen")
+        page.get_by_role("button", name="Afsluiten").click()
+        body = page.locator("main").inner_text()
+        assert "De overdracht is afgesloten." in body and "Gebeld, morgen om 11 uur" in body
+        assert "Uitkomst: geholpen" in body
+        check_page(page, "afgesloten", laptop)
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(f"{base}/inloggen")
+        assert errors == []  # no CSP violation or script error in the console
 
 
-@pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
-                    reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)")
 def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     username = f"beheer-{uuid.uuid4().hex[:8]}"
     with session_scope(f"sqlite:///{stack_database}") as session:
         # Amsterdam too: its settings are changed below, and no other test makes handoffs there.
         accounts.create_user(session, username, "beheerder", ["GM0321", "GM0363"], PASSWORD)
     base = f"http://127.0.0.1:{stack.web_port}"
     laptop = {"width": 1280, "height": 800}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         page = browser.new_context(bypass_csp=True).new_page()
-        try:
-            page.goto(f"{base}/inloggen")
-            page.get_by_label("Gebruikersnaam").fill(username)
-            page.get_by_label("Wachtwoord").fill("fout wachtwoord")
-            page.get_by_role("button", name="Inloggen").click()
-            check_page(page, "inloggen-mislukt", laptop)
-            page.get_by_label("Wachtwoord").fill(PASSWORD)
-            page.get_by_role("button", name="Inloggen").click()
-            page.wait_for_url(f"{base}/beheer/accounts")
-            check_page(page, "accounts", laptop)
-            page.get_by_label("Gebruikersnaam", exact=True).fill(f"c-{uuid.uuid4().hex[:6]}")
-            page.get_by_role("button", name="Account aanmaken").click()
-            assert "maar één keer getoond" in page.locator("main").inner_text()
-            check_page(page, "account-aangemaakt", laptop)
-            for name, path in (("audit", "/beheer/audit"), ("instellingen", "/beheer/instellingen"),
-                               ("geen-toegang", "/overdracht/WW-AAAA-AA"), ("niet-gevonden", "/bestaat-niet")):
-                page.goto(f"{base}{path}")
-                check_page(page, name, laptop)
-            change_settings_in_the_browser(page, base, stack_database, laptop)
-        finally:
-            browser.close()
+        page.goto(f"{base}/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill("fout wachtwoord")
+        page.get_by_role("button", name="Inloggen").click()
+        check_page(page, "inloggen-mislukt", laptop)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{base}/beheer/accounts")
+        check_page(page, "accounts", laptop)
+        page.get_by_label("Gebruikersnaam", exact=True).fill(f"c-{uuid.uuid4().hex[:6]}")
+        page.get_by_role("button", name="Account aanmaken").click()
+        assert "maar één keer getoond" in page.locator("main").inner_text()
+        check_page(page, "account-aangemaakt", laptop)
+        for name, path in (("audit", "/beheer/audit"), ("instellingen", "/beheer/instellingen"),
+                           ("geen-toegang", "/overdracht/WW-AAAA-AA"), ("niet-gevonden", "/bestaat-niet")):
+            page.goto(f"{base}{path}")
+            check_page(page, name, laptop)
+        change_settings_in_the_browser(page, base, stack_database, laptop)
 
 
 def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:

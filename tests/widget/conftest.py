@@ -6,33 +6,21 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 
 from bot import settings
+from tests.browser import AXE, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = settings.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.ROOT / "test-artifacts" / "widget"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 LAUNCHER = "Vragen over werk? Chat met ons"
-
-needs_browser = pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
-                                   reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)")
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Console:
@@ -49,13 +37,6 @@ def new_page(browser: Any, **options: Any) -> Any:
     context = browser.new_context(**options)
     context.add_init_script(path=str(AXE))
     return context.new_page()
-
-
-def serious_violations(page: Any) -> List[Dict[str, Any]]:
-    result = page.evaluate("""async () => await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:

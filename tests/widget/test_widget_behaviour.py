@@ -9,7 +9,8 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.web.security import csp
-from tests.widget.conftest import LAUNCHER, Console, needs_browser, new_page, serious_violations, wait_until
+from tests.browser import needs_browser, serious_violations
+from tests.widget.conftest import LAUNCHER, Console, new_page, wait_until
 
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static" / "widget"
 ORIGIN = "http://gemeente.test"

@@ -11,10 +11,9 @@ import pytest
 
 from bot.db import session_scope
 from bot.portal import accounts
+from tests.browser import needs_browser, open_handoff, serious_violations, sign_in
 from tests.test_conversation_rest import BAD_INPUT
-from tests.widget.conftest import (
-    LAUNCHER, Console, needs_browser, new_page, screenshot, serious_violations, wait_until,
-)
+from tests.widget.conftest import LAUNCHER, Console, new_page, screenshot, wait_until
 
 pytestmark = [pytest.mark.stack, needs_browser]
 PASSWORD = "widget-test-wachtwoord"
@@ -117,16 +116,9 @@ def test_question_quick_reply_reload_handoff_and_portal(browser: Any, demo: str,
     with session_scope(f"sqlite:///{stack_database}") as session:
         accounts.create_user(session, username, "consulent", ["GM0344"], PASSWORD)
     base = f"http://127.0.0.1:{stack.web_port}"
-    page.goto(f"{base}/inloggen")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(page, base, username, PASSWORD)
     page.wait_for_url(f"{base}/")
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Filteren").click()
-    page.get_by_role("link", name=code).click()
-    page.wait_for_url(f"{base}/overdracht/{code}")
-    body = page.locator("main").inner_text()
+    body = open_handoff(page, base, code)
     assert "Heb ik recht op hulp als ik geen uitkering heb?" in body and "Sam" in body
     page.context.close()
 
