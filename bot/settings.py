@@ -17,12 +17,34 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+# Which set of defaults applies (README, "Production"): "local" (SQLite files, one process of each, `make run`)
+# or "production" (PostgreSQL, a Redis lock store, several Rasa and action servers behind nginx: bot/production.py).
+PROFILE = os.environ.get("WW_PROFILE", "").strip() or "local"
+if PROFILE not in ("local", "production"):
+    raise ValueError(f"WW_PROFILE must be local or production, not {PROFILE!r}")
+PRODUCTION = PROFILE == "production"
+# Production on this machine: its own PostgreSQL (see ../shared/research/platform.md); a cluster sets the URLs.
+_LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/wegwijzer"
+
 # The database for the social map, handoffs and the portal (not Rasa's conversation store).
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'wegwijzer.db'}"
+DATABASE_URL = os.environ.get("DATABASE_URL") or (
+    _LOCAL_POSTGRES if PRODUCTION else f"sqlite:///{VAR_DIR / 'wegwijzer.db'}")
+# Rasa's conversation store: a SQLite file, or a database URL (production; Rasa's `events` table beside ours).
+TRACKER_DB = os.environ.get("TRACKER_DB") or (_LOCAL_POSTGRES if PRODUCTION else str(VAR_DIR / "tracker.db"))
 
 RASA_PORT = _int("RASA_PORT", 5005)
 ACTION_PORT = _int("ACTION_PORT", 5055)
 WEB_PORT = _int("WEB_PORT", 8080)
+
+# Production profile only. The lock store that serialises one conversation's messages across Rasa servers
+# (database number in the path); the key prefix keeps two deployments on one Redis apart (letters and digits).
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
+REDIS_KEY_PREFIX = os.environ.get("WW_REDIS_KEY_PREFIX") or "wegwijzer"
+# How many Rasa servers and action servers; server i listens on RASA_PORT + i and ACTION_PORT + i.
+INSTANCES = _int("WW_INSTANCES", 2)
+# nginx: the one public address (REST, socket.io, portal), and the address Rasa calls the action servers at.
+PUBLIC_PORT = _int("WW_PUBLIC_PORT", 8000)
+ACTIONS_LB_PORT = _int("WW_ACTIONS_LB_PORT", 5050)
 
 # Longer messages are cut to this many characters, and the person is told so.
 MAX_MESSAGE_LENGTH = _int("WW_MAX_MESSAGE_LENGTH", 1000)

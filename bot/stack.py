@@ -59,6 +59,28 @@ def purge_handoffs(url: str) -> int:
         return purge(session)
 
 
+def actions_command(port: int, bin_dir: Path = BIN) -> List[str]:
+    """The action server (it listens on SANIC_HOST, default 0.0.0.0; the stack sets 127.0.0.1)."""
+    return [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(model: Path, port: int, endpoints: str = "endpoints.yml", host: str = "127.0.0.1",
+                 bin_dir: Path = BIN) -> List[str]:
+    """The Rasa server with the guarded channels; `endpoints` picks the stores (endpoints.production.yml)."""
+    return [str(bin_dir / "rasa"), "run", "--model", str(model), "--interface", host, "--port", str(port),
+            "--credentials", "credentials.yml", "--endpoints", endpoints, "--cors", "*"]
+
+
+def web_command(port: int, host: str = "127.0.0.1", bin_dir: Path = BIN) -> List[str]:
+    """The consulent portal, its API and the demo gemeente's webhook receiver."""
+    return [str(bin_dir / "python"), "-m", "bot.web", "--host", host, "--port", str(port)]
+
+
+def notifier_command(bin_dir: Path = BIN) -> List[str]:
+    """Delivers stored handoffs to the gemeenten's endpoints (outbox; retries with backoff)."""
+    return [str(bin_dir / "python"), "-m", "bot", "handoff", "notify"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,6 +93,7 @@ class Service:
     command: List[str]
     health_url: Optional[str]  # None: ready once the process has started and not stopped
     process: Optional[subprocess.Popen] = None
+    env: Dict[str, str] = field(default_factory=dict)  # on top of the stack's environment
 
 
 @dataclass
@@ -96,23 +119,10 @@ class Stack:
             # The notifier signs and the demo receiver checks with the same secret; random, never a fixed one.
             self.env[DEMO_SECRET] = secrets.token_urlsafe(32)
         self.services = [
-            Service(
-                "actions",
-                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-                f"http://{host}:{self.action_port}/health",
-            ),
-            Service(
-                "rasa",
-                [str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", host,
-                 "--port", str(self.rasa_port), "--credentials", "credentials.yml",
-                 "--endpoints", "endpoints.yml", "--cors", "*"],
-                f"http://{host}:{self.rasa_port}/",
-            ),
-            # The consulent portal, its API and the demo gemeente's webhook receiver.
-            Service("web", [str(BIN / "python"), "-m", "bot.web", "--port", str(self.web_port)],
-                    f"http://{host}:{self.web_port}/healthz"),
-            # Delivers stored handoffs to the gemeenten's endpoints (outbox; retries with backoff).
-            Service("notifier", [str(BIN / "python"), "-m", "bot", "handoff", "notify"], None),
+            Service("actions", actions_command(self.action_port), f"http://{host}:{self.action_port}/health"),
+            Service("rasa", rasa_command(self.model, self.rasa_port), f"http://{host}:{self.rasa_port}/"),
+            Service("web", web_command(self.web_port), f"http://{host}:{self.web_port}/healthz"),
+            Service("notifier", notifier_command(), None),
         ]
 
     @property
@@ -140,7 +150,8 @@ class Stack:
     def start(self, timeout: float = 180.0) -> "Stack":
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
-        Path(env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        if "://" not in env["TRACKER_DB"]:  # a SQLite file; the production profile gives a database URL
+            Path(env["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
         prepare_database(env["DATABASE_URL"])
         if any(s.name == "web" for s in self.services):
             self.demo_password = ensure_demo_account(env["DATABASE_URL"])
@@ -153,7 +164,7 @@ class Stack:
     def start_service(self, service: Service) -> None:
         log = open(self.log_dir / f"{service.name}.log", "ab")
         service.process = subprocess.Popen(
-            service.command, cwd=settings.ROOT, env=self.environment(),
+            service.command, cwd=settings.ROOT, env={**self.environment(), **service.env},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
@@ -191,10 +202,28 @@ class Stack:
             self.stop_service(service)
 
 
+def supervise(stack: Stack) -> int:
+    """Run the retention purges every hour until a process stops (1) or Ctrl-C (KeyboardInterrupt)."""
+    next_purge = 0.0
+    env = stack.environment()
+    while all(s.process and s.process.poll() is None for s in stack.services):
+        if time.monotonic() >= next_purge:
+            purge_conversations(tracker_url(env["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
+            purge_handoffs(env["DATABASE_URL"])
+            next_purge = time.monotonic() + 3600
+        time.sleep(1)
+    print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
+    return 1
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(description="Start Wegwijzer Werk on this machine.")
     parser.add_argument("--shell", action="store_true", help="talk to the assistant in this terminal")
     args = parser.parse_args(argv)
+    if settings.PRODUCTION and not args.shell:  # WW_PROFILE=production: the same command starts that profile
+        from bot import production
+
+        return production.main(argv)
     # Set explicitly: a shell that starts us in the background ignores SIGINT, and Python would inherit that.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -217,16 +246,7 @@ def main(argv: List[str]) -> int:
                   "(wordt maar één keer getoond)")
         print(f"Logbestanden:       {stack.log_dir}")
         print("Stoppen: Ctrl-C", flush=True)
-        next_purge = 0.0
-        env = stack.environment()
-        while all(s.process and s.process.poll() is None for s in stack.services):
-            if time.monotonic() >= next_purge:
-                purge_conversations(tracker_url(env["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
-                purge_handoffs(env["DATABASE_URL"])
-                next_purge = time.monotonic() + 3600
-            time.sleep(1)
-        print("Een onderdeel is gestopt; zie de logbestanden.", file=sys.stderr)
-        return 1
+        return supervise(stack)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -33,11 +33,17 @@ class Tally:
     latencies_ms: List[float] = field(default_factory=list)
     by_step_ms: Dict[int, List[float]] = field(default_factory=dict)  # latency per message of a conversation
     error_samples: List[str] = field(default_factory=list)
+    unexpected_samples: List[str] = field(default_factory=list)
 
     def error(self, reason: str) -> None:
         self.errors += 1
         if len(self.error_samples) < 5:
             self.error_samples.append(reason)
+
+    def surprise(self, turn: Turn, answer: str) -> None:
+        self.unexpected += 1
+        if len(self.unexpected_samples) < 5:
+            self.unexpected_samples.append(f"{turn.message!r} → {answer[:100]!r}")
 
 
 @dataclass
@@ -62,6 +68,7 @@ class LevelResult:
     load_avg: Optional[float] = None
     step_p50_ms: List[Optional[float]] = field(default_factory=list)  # median per message of a conversation
     error_samples: List[str] = field(default_factory=list)
+    unexpected_samples: List[str] = field(default_factory=list)
 
     def as_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -86,7 +93,7 @@ def judge(turn: Turn, status: int, body: Any, script: Script, tally: Tally) -> N
             return
         tally.answered += 1
         if turn.expect and turn.expect not in texts:
-            tally.unexpected += 1
+            tally.surprise(turn, texts)
 
 
 async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, script: Script,
@@ -155,6 +162,7 @@ def run_level(bot: str, url: str, script: Script, users: int, duration: float, t
         msgs_per_s=round(tally.answered / elapsed, 2) if elapsed else 0.0,
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95), p99_ms=percentile(lat, 99),
         max_ms=max(lat) if lat else None, error_samples=tally.error_samples,
+        unexpected_samples=tally.unexpected_samples,
         step_p50_ms=[percentile(tally.by_step_ms.get(step, []), 50)
                      for step in range(max(len(c) for c in script.conversations))],
     )
@@ -162,10 +170,12 @@ def run_level(bot: str, url: str, script: Script, users: int, duration: float, t
 
 async def _warm_up(url: str, script: Script, timeout: float) -> Tally:
     tally = Tally()
+    run_id = int(time.time())
     async with aiohttp.ClientSession() as session:
         for number, conversation in enumerate(script.conversations):
+            sender = f"bench-warm-up-{run_id}-{number}"  # one per conversation: the bot remembers within it
             for turn in conversation:
-                await send(session, url, f"bench-warm-up-{int(time.time())}-{number}", turn, script, tally, timeout)
+                await send(session, url, sender, turn, script, tally, timeout)
     return tally
 
 

@@ -45,6 +45,8 @@ def measure_level(target: Target, script: Script, users: int, options: Options) 
         f"{result.errors} errors, {result.lost} lost, {result.unexpected} unexpected{rss}, load {result.load_avg}")
     for sample in result.error_samples:
         say(f"             error: {sample}")
+    for sample in result.unexpected_samples:
+        say(f"             unexpected: {sample}")
     return result.as_dict()
 
 
@@ -80,6 +82,8 @@ def load_levels(options: Options, folder: Path, result: Dict[str, Any]) -> None:
         for target, script in pairs:
             tally = warm_up(target.url, script, options.timeout)
             say(f"Warm-up {target.name}: {tally.answered}/{tally.sent} answered, {tally.unexpected} unexpected")
+            for sample in tally.error_samples + tally.unexpected_samples:
+                say(f"             {sample}")
         for users in options.users:
             say(f"Level: {users} users, {options.duration:.0f} s")
             for target, script in pairs:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.bench import __main__ as cli
-from bot.bench.load import Tally, judge, percentile
+from bot.bench.load import Tally, judge, percentile, warm_up
 from bot.bench.runner import Options, measure_level
 from bot.bench.scripts import Script, Turn, moodbot, wegwijzer
 from bot.bench.servers import Target, rest_url
@@ -54,6 +54,14 @@ def test_percentiles():
 def test_rest_url_accepts_a_base_or_the_webhook():
     assert rest_url("http://h:8000/") == "http://h:8000/webhooks/rest/webhook"
     assert rest_url("http://h:8000/webhooks/rest/webhook") == "http://h:8000/webhooks/rest/webhook"
+
+
+@pytest.mark.stack
+def test_every_conversation_is_understood_by_the_running_stack(stack: Stack):
+    """The bench's conversations hold: the gemeente of the search is remembered for the follow-up."""
+    tally = warm_up(stack.rest_url, wegwijzer())
+    assert tally.answered == tally.sent == 16
+    assert tally.unexpected == 0, tally.unexpected_samples
 
 
 @pytest.mark.stack

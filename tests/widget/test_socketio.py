@@ -97,3 +97,17 @@ def test_without_metadata_the_gemeente_is_asked(socket_url: str) -> None:
         assert "welke gemeente" in texts(chat.say("/affirm")).lower()
     finally:
         chat.close()
+
+
+def test_the_widgets_gemeente_can_be_corrected_at_the_summary(socket_url: str) -> None:
+    chat = SocketChat(socket_url)
+    utrecht = {"gemeente": "GM0344"}
+    try:
+        for text in ("/request_human", "/affirm", '/inform{"channel": "telefoon"}', "06 12345678",
+                     '/inform{"preferred_time": "ochtend"}', "Sam"):
+            chat.say(text, utrecht)
+        assert "Gemeente: Utrecht" in texts(chat.say("/deny", utrecht))
+        assert "welke gemeente" in texts(chat.say('/deny{"field": "gemeente"}', utrecht)).lower()
+        assert "Gemeente: Zeist" in texts(chat.say("Zeist", utrecht)), "the person's answer wins over the page's"
+    finally:
+        chat.close()
