@@ -15,13 +15,14 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic.request import Request
 
-from bot import settings
+from bot import rasa_patches, settings
 from bot.contact_vault import keep, take_out_contacts
 from bot.db import session_scope
 from bot.input_guard import PayloadPolicy, guard
 from bot.messages import message as system_message
 
 logger = logging.getLogger(__name__)
+rasa_patches.apply()  # this module is loaded inside the Rasa server (credentials.yml): see bot/rasa_patches.py
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
