@@ -7,10 +7,10 @@ spreads Rasa's action calls over the action servers.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.stack import Service, Stack, actions_command, notifier_command, rasa_command, supervise, web_command
+from bot.stack import Service, Stack, actions_command, rasa_command, supervise
 
 ENDPOINTS = "endpoints.production.yml"
 # The ports inside a container (deploy/kubernetes); on this machine server i listens on RASA_PORT + i, etc.
