@@ -22,10 +22,11 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run train shell test validate eval bench clean db content-report test-deps
+.PHONY: help setup run run-production nginx train shell test validate eval bench clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
+	@echo "make run-production - 2 Rasa + 2 action servers behind nginx, on PostgreSQL and Redis (README, Production)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make train  - train the model when data or config changed"
 	@echo "make shell  - talk to the assistant in this terminal"
@@ -55,6 +56,15 @@ db: $(VENV)/.installed
 run: $(MODEL)
 	$(PY) -m bot.stack
 
+# The production profile on this machine (bot/production.py). The SQLite defaults above belong to the local
+# profile: unless you set them yourself, they are left out and the profile's own PostgreSQL defaults apply.
+run-production: $(MODEL) nginx
+	env $(if $(filter file,$(origin DATABASE_URL)),-u DATABASE_URL) $(if $(filter file,$(origin TRACKER_DB)),-u TRACKER_DB) \
+		WW_PROFILE=production $(PY) -m bot.stack
+
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nginx; }
+
 shell: $(MODEL)
 	$(PY) -m bot.stack --shell
 
@@ -78,9 +88,10 @@ content-report: $(VENV)/.installed
 	$(PY) -m bot content report
 
 # System packages for the browser test (tests/portal/test_browser.py): Debian's Chromium (Playwright cannot
-# download browsers here) and axe-core from npm, pinned in package-lock.json. Root runs apt-get itself.
+# download browsers here) and axe-core from npm, pinned in package-lock.json; Debian's nginx for the production
+# profile's tests (tests/production). Root runs apt-get itself.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-test-deps: node_modules/.package-lock.json
+test-deps: node_modules/.package-lock.json nginx
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 node_modules/.package-lock.json: package.json package-lock.json

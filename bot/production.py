@@ -7,10 +7,10 @@ spreads Rasa's action calls over the action servers.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.stack import Service, Stack, actions_command, notifier_command, rasa_command, supervise, web_command
+from bot.stack import Service, Stack, actions_command, rasa_command, supervise
 
 ENDPOINTS = "endpoints.production.yml"
 # The ports inside a container (deploy/kubernetes); on this machine server i listens on RASA_PORT + i, etc.
@@ -74,8 +74,10 @@ def nginx_config(prefix: Path, public_port: int, rasa_ports: List[int], web_port
                  actions_lb_port: int, action_ports: List[int]) -> str:
     """nginx.conf for this machine: every path inside `prefix`, so no root rights and no system nginx needed."""
     def servers(ports: List[int]) -> str:
-        # A server that refuses connections is skipped for 10 s; the request goes to the next one.
-        return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in ports)
+        # Never marked as down: a stopped server refuses at once and the request goes to the next one, and a
+        # restarted server gets traffic the moment it is back (a "down" mark would hold it back, and with every
+        # server marked, nginx answers 502 until the marks expire).
+        return "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in ports)
 
     forwarded = """proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
@@ -99,6 +101,8 @@ http {{
     client_body_buffer_size 1m;
     proxy_max_temp_file_size 0;
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    # A server that does not even accept the connection is passed over quickly.
+    proxy_connect_timeout 2s;
 
     # REST: any Rasa server will do; the conversation is in PostgreSQL and its lock in Redis.
     upstream rasa {{
