@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, List, Mapping, Optional
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import privacy, regions, settings
@@ -31,6 +32,8 @@ ASSISTANT = "assistent"
 NO_ENDPOINT = "geen webhook ingesteld voor deze gemeente: oppakken in het portaal"
 MAX_ALIAS = 100
 MAX_FIELD = 4000
+# After a lost connection at COMMIT: seconds to wait before each look for the handoff (the database restarting).
+STORED_CHECK_WAITS = (0.0, 1.0, 2.0, 3.0)
 
 
 @dataclass
@@ -203,13 +206,33 @@ def submit_handoff(request: HandoffRequest, url: Optional[str] = None,
     A code taken at the same moment by another process makes the commit fail; then it tries once more.
     """
     for attempt in (1, 2):
+        receipt: Optional[HandoffReceipt] = None
         try:
             with session_scope(url) as session:
-                return create_handoff(session, request, config)
+                receipt = create_handoff(session, request, config)
+            return receipt
         except IntegrityError:
             if attempt == 2:
                 raise
+        except DBAPIError:
+            # The connection can drop after COMMIT reached the database: then the handoff is stored whole, and
+            # the person must get their code, not "niets bewaard". So look it up before saying it failed.
+            if receipt is not None and _stored_after_all(url, receipt.reference_code):
+                return receipt
+            raise
     raise AssertionError("unreachable")
+
+
+def _stored_after_all(url: Optional[str], code: str) -> bool:
+    """Whether the handoff with `code` is in the database; asked a few times while the database comes back."""
+    for wait in STORED_CHECK_WAITS:
+        time.sleep(wait)
+        try:
+            with session_scope(url) as session:
+                return _code_exists(session, code)
+        except DBAPIError:
+            continue
+    return False
 
 
 def find_handoff(session: Session, text: str) -> Optional[Handoff]:

@@ -195,3 +195,48 @@ def test_privacy_scan_of_the_database_file(tmp_path: Path, sqlite_url: str, conf
     assert b"jobcoach" in raw  # the scan does see the stored text
     for number in (BSN, "123.456.782", IBAN, "NL91 ABNA"):
         assert number.encode() not in raw, f"{number} staat in het databasebestand"
+
+
+def _connection_lost_at_commit(url: str, moment: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection drops just `before` or just `after` COMMIT reaches the database (a restart, a cut cable):
+    the database driver's commit fails once, having committed or not."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db import get_engine
+
+    dialect = get_engine(url).dialect
+    real_commit, calls = dialect.do_commit, []
+
+    def commit(dbapi_connection: object) -> None:
+        calls.append(moment)
+        if len(calls) == 1:
+            if moment == "after":
+                real_commit(dbapi_connection)
+            raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection unexpectedly"))
+        real_commit(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_commit", commit)
+    monkeypatch.setattr(service, "STORED_CHECK_WAITS", (0.0, 0.1))
+
+
+def test_connection_lost_after_commit_still_gives_the_code(db_url: str, config: HandoffConfig,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _connection_lost_at_commit(db_url, "after", monkeypatch)
+    receipt = submit_handoff(make_request(), db_url, config)
+    assert counts(db_url) == {"handoff": 1, "handoff_outbox": 1, "handoff_status_change": 1}
+    assert status_of_code(db_url, receipt.reference_code) == "nieuw", "the code the person gets is the stored one"
+
+
+def test_connection_lost_before_commit_stores_nothing_and_says_so(db_url: str, config: HandoffConfig,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    _connection_lost_at_commit(db_url, "before", monkeypatch)
+    with pytest.raises(OperationalError):
+        submit_handoff(make_request(), db_url, config)
+    assert counts(db_url) == {"handoff": 0, "handoff_outbox": 0, "handoff_status_change": 0}
+
+
+def status_of_code(url: str, code: str) -> object:
+    with session_scope(url) as session:
+        return status_of(session, code)

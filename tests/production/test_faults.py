@@ -104,3 +104,5 @@ def test_postgres_restart_while_the_handoff_commits_never_leaves_half_a_handoff(
     assert told_code or told_failed, f"the person is told either way: {answer}"
     if added == {0}:
         assert told_failed, "nothing stored must never come with a code"
+    else:
+        assert told_code, "a stored handoff is found again after the lost connection, and the person gets its code"
