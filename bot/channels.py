@@ -4,6 +4,7 @@ Same URLs as Rasa's own channels (`/webhooks/rest/webhook`, `/socket.io`); confi
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from functools import lru_cache
@@ -54,6 +55,12 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
         sent = _count_responses(out)
         try:
             await on_new_message(message)
+        except asyncio.CancelledError:
+            # Rasa gave up on the message (a time limit): the person hears so, then the cancellation goes on.
+            logger.error("Handling a message was cancelled (conversation %s)", _short(recipient))
+            if not sent():
+                await out.send_text_message(recipient, system_message("technical_problem")["text"])
+            raise
         except Exception:  # the person still gets an answer; the error goes to the log
             logger.exception("Handling a message failed (conversation %s)", _short(recipient))
         if not sent():

@@ -33,6 +33,20 @@ def test_failure_inside_rasa_still_gives_an_answer():
     assert "geen antwoord" in handle("hallo", broken)[0]
 
 
+def test_a_message_rasa_gives_up_on_still_gets_an_answer():
+    async def timed_out(message):
+        raise asyncio.CancelledError()
+
+    out = CollectingOutputChannel()
+    try:
+        asyncio.run(guarded(timed_out)(UserMessage("hallo", out, "s1")))
+    except asyncio.CancelledError:
+        pass  # Rasa's REST channel catches it and answers with what was collected
+    else:
+        raise AssertionError("the cancellation goes on")
+    assert "geen antwoord" in out.messages[0]["text"]
+
+
 def test_no_answer_from_rasa_gives_an_answer():
     async def silent(message):
         return None
