@@ -13,12 +13,12 @@ from bot import settings
 
 
 @lru_cache(maxsize=None)
-def _content() -> Dict[str, Any]:
+def content() -> Dict[str, Any]:
     return yaml.safe_load((settings.KNOWLEDGE_DIR / "conversation_care.yml").read_text(encoding="utf-8"))
 
 
 def _compiled(section: str, value: str) -> List[Tuple[Pattern[str], str]]:
-    return [(re.compile("|".join(entry["patterns"])), entry[value]) for entry in _content()[section]]
+    return [(re.compile("|".join(entry["patterns"])), entry[value]) for entry in content()[section]]
 
 
 @lru_cache(maxsize=None)
@@ -47,7 +47,7 @@ def handoff_reason(text: str) -> Optional[str]:
 
 
 def offer_handoff_message() -> Dict[str, Any]:
-    raw = _content()["offer_handoff"]
+    raw = content()["offer_handoff"]
     return {"text": " ".join(str(raw["text"]).split()), "buttons": list(raw["buttons"])}
 
 
@@ -63,15 +63,15 @@ class Term:
 @lru_cache(maxsize=None)
 def terms() -> List[Term]:
     return [Term(t["term"], t["plural"], re.compile("|".join(t["patterns"])))
-            for t in _content()["preferred_terms"]["terms"]]
+            for t in content()["preferred_terms"]["terms"]]
 
 
 def term_text(key: str, **values: str) -> str:
-    return " ".join(str(_content()["preferred_terms"][key]).split()).format(**values)
+    return " ".join(str(content()["preferred_terms"][key]).split()).format(**values)
 
 
 def default_term() -> str:
-    return str(_content()["preferred_terms"]["default"])
+    return str(content()["preferred_terms"]["default"])
 
 
 def term(word: Optional[str]) -> Optional[Term]:
