@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.stack import Service, Stack, actions_command, rasa_command, supervise
+from bot.stack import Service, Stack, actions_command, rasa_command, serve
 
 ENDPOINTS = "endpoints.production.yml"
 # The ports inside a container (deploy/kubernetes); on this machine server i listens on RASA_PORT + i, etc.
@@ -292,30 +292,17 @@ class ProductionStack(Stack):
 
 def main(argv: List[str]) -> int:
     """`make run-production`: start the profile, print the addresses, purge every hour, stop on Ctrl-C."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stack = ProductionStack()
-    print(f"Wegwijzer Werk (productieprofiel, {stack.instances}× Rasa en actieserver) start op …", flush=True)
-    try:
-        stack.start()
-        print(f"Assistent (REST, via nginx): POST {stack.rest_url}")
-        print(f"socket.io (via nginx):       {stack.public_url}/socket.io/")
-        print(f"Consulentenportaal:          {stack.public_url}/")
-        print(f"Rasa-servers:                {', '.join(map(str, stack.rasa_ports))}; "
-              f"actieservers: {', '.join(map(str, stack.action_ports))}")
-        print(f"Gesprekken:                  {make_url(stack.tracker_db).render_as_string(hide_password=True)}")
-        print(f"Vergrendeling:               {stack.redis_url} (prefix {stack.redis_key_prefix})")
-        if stack.demo_password:
-            print(f"Demo-account:                gebruikersnaam demo, wachtwoord {stack.demo_password} "
-                  "(wordt maar één keer getoond)")
-        print(f"Logbestanden:                {stack.log_dir}")
-        print("Stoppen: Ctrl-C", flush=True)
-        return supervise(stack)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        print("Wegwijzer Werk stopt …", flush=True)
-        stack.stop()
+    return serve(stack, f"Wegwijzer Werk (productieprofiel, {stack.instances}× Rasa en actieserver) start op …",
+                 lambda: [
+                     ("Assistent (REST, via nginx)", f"POST {stack.rest_url}"),
+                     ("socket.io (via nginx)", f"{stack.public_url}/socket.io/"),
+                     ("Consulentenportaal", f"{stack.public_url}/"),
+                     ("Rasa-servers", f"{', '.join(map(str, stack.rasa_ports))}; "
+                                      f"actieservers: {', '.join(map(str, stack.action_ports))}"),
+                     ("Gesprekken", make_url(stack.tracker_db).render_as_string(hide_password=True)),
+                     ("Vergrendeling", f"{stack.redis_url} (prefix {stack.redis_key_prefix})"),
+                 ])
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import secrets
 
@@ -187,19 +187,23 @@ class Stack:
         return next(s for s in self.services if s.name == name)
 
     def stop_service(self, service: Service) -> None:
-        process = service.process
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(service.process)
 
     def stop(self) -> None:
         for service in reversed(self.services):
             self.stop_service(service)
+
+
+def stop_process(process: Optional[subprocess.Popen]) -> None:
+    """Stop a process and its children: SIGTERM to its group, SIGKILL after 20 s."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def supervise(stack: Stack) -> int:
@@ -224,27 +228,40 @@ def main(argv: List[str]) -> int:
         from bot import production
 
         return production.main(argv)
-    # Set explicitly: a shell that starts us in the background ignores SIGINT, and Python would inherit that.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stack = Stack()
     if args.shell:
         stack.services = [stack.service("actions")]
-    print("Wegwijzer Werk start op …", flush=True)
+        return serve(stack, "Wegwijzer Werk start op …", lambda: [], then=lambda: subprocess.call(
+            [str(BIN / "rasa"), "shell", "--model", str(stack.model), "--port", str(stack.rasa_port),
+             "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment()))
+    return serve(stack, "Wegwijzer Werk start op …", lambda: [
+        ("Assistent (REST)", f"POST {stack.rest_url}"),
+        ("Actieserver", f"http://127.0.0.1:{stack.action_port}/health"),
+        ("Consulentenportaal", f"http://localhost:{stack.web_port}/"),
+        ("Demo-pagina (chat)", f"http://localhost:{stack.web_port}/demo/"),
+    ])
+
+
+def serve(stack: Stack, starting: str, addresses: Callable[[], List[Tuple[str, str]]],
+          then: Optional[Callable[[], int]] = None) -> int:
+    """Start `stack`, say where everything is, then run `then` (the terminal chat) or purge every hour until a
+    process stops; Ctrl-C stops all of it."""
+    # Set explicitly: a shell that starts us in the background ignores SIGINT, and Python would inherit that.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(starting, flush=True)
     try:
         stack.start()
-        if args.shell:
-            return subprocess.call(
-                [str(BIN / "rasa"), "shell", "--model", str(stack.model), "--port", str(stack.rasa_port),
-                 "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment())
-        print(f"Assistent (REST):   POST {stack.rest_url}")
-        print(f"Actieserver:        http://127.0.0.1:{stack.action_port}/health")
-        print(f"Consulentenportaal: http://localhost:{stack.web_port}/")
-        print(f"Demo-pagina (chat): http://localhost:{stack.web_port}/demo/")
+        if then is not None:
+            return then()
+        lines = addresses()
         if stack.demo_password:
-            print(f"Demo-account:       gebruikersnaam demo, wachtwoord {stack.demo_password} "
-                  "(wordt maar één keer getoond)")
-        print(f"Logbestanden:       {stack.log_dir}")
+            lines.append(("Demo-account", f"gebruikersnaam demo, wachtwoord {stack.demo_password} "
+                                          "(wordt maar één keer getoond)"))
+        lines.append(("Logbestanden", str(stack.log_dir)))
+        width = max(len(label) for label, _ in lines) + 2
+        for label, value in lines:
+            print(f"{label + ':':<{width}}{value}")
         print("Stoppen: Ctrl-C", flush=True)
         return supervise(stack)
     except KeyboardInterrupt:

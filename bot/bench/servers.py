@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import Dict, Iterator, List, Optional
 import requests
 
 from bot import settings
-from bot.stack import BIN, Stack, free_port
+from bot.stack import BIN, Stack, free_port, stop_process
 
 REST_PATH = "/webhooks/rest/webhook"
 
@@ -103,18 +102,7 @@ def reference_bot(folder: Path, port: Optional[int] = None) -> Iterator[Target]:
         yield Target("reference", f"http://127.0.0.1:{port}{REST_PATH}", [process.pid],
                      {"init_and_train_s": round(seconds, 1)})
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop_process(process)
 
 
 def model_folder_size(path: Path) -> int:
