@@ -51,7 +51,7 @@ def handoff_until_summary(chat: Conversation) -> None:
     chat.say("mijn nummer is 06 12345678")
     chat.say('/inform{"preferred_time": "ochtend"}')
     chat.say("Sam")
-    assert "Klopt dit?" in chat.say_text("geen opmerkingen")
+    assert "Klopt dit?" in chat.say_text('/deny{"field": "rest"}')  # "Sla de rest over"
 
 
 def rows(production: ProductionStack) -> dict:

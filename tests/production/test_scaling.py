@@ -33,12 +33,16 @@ def test_a_conversation_switching_server_every_message_keeps_slots_and_history(p
         ('/inform{"channel": "telefoon"}', "telefoonnummer"),
         (f"mijn nummer is {PHONE}", "gebeld"),
         ('/inform{"preferred_time": "ochtend"}', "noemen"),
-        ("Sam", "vooraf moet weten"),
+        ("Sam", "Wat wil je dat er nu gebeurt"),
+        ("Samen zoeken naar werk", "Wat helpt jou"),
+        ("mijn moeder denkt mee", "wat zit in de weg"),
+        ("reizen is lastig", "vooraf moet weten"),
     ]
     for text, expected in steps:  # each form step only works when the previous step's state moved along
         assert expected in chat.say_text(text)
     summary = chat.say_text("niet bellen voor 10 uur")
     assert "Klopt dit?" in summary and "Houten" in summary and "06-****5678" in summary and "Sam" in summary
+    assert "Samen zoeken naar werk" in summary and "reizen is lastig" in summary
     done = chat.say_text("/affirm")
     assert "Je code is WW-" in done, "the handoff went through the action servers behind nginx"
     sent = [text for text, _ in steps] + ["niet bellen voor 10 uur", "/affirm"]
