@@ -71,8 +71,12 @@ shell: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings
 
+# The production-profile tests (tests/production) start their own multi-process stack on PostgreSQL, Redis and
+# nginx and run in a pytest process of their own: in one full-suite run three of them failed after the rest of the
+# suite had run in the same process, while alone they pass (cause under investigation; see README, Production).
 test: $(MODEL) test-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/production
+	$(PY) -m pytest tests/production
 
 eval: $(MODEL)
 	$(PY) -m bot.evaluation
