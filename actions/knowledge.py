@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import latest_intent, latest_text, widget_gemeente
+from actions.latest import known_gemeente, latest_intent, latest_text
 from bot.answers import long_answer, short_answer
 from bot.care import (
     Term, acknowledgement, chosen_term, default_term, handoff_reason, offer_handoff_message, own_term, term,
@@ -25,7 +25,7 @@ class ActionShowArticle(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
-        article = library().for_intent(intent, tracker.get_slot("gemeente") or widget_gemeente(tracker))
+        article = library().for_intent(intent, known_gemeente(tracker))
         if article is None:
             dispatcher.utter_message(**message("ask_rephrase"))
             return []
@@ -97,7 +97,7 @@ class ActionShowArticleDetails(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         article_id = tracker.get_slot("last_article")
-        article = library().get(article_id, tracker.get_slot("gemeente") or widget_gemeente(tracker)) if article_id else None
+        article = library().get(article_id, known_gemeente(tracker)) if article_id else None
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []

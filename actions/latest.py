@@ -23,3 +23,8 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
     code = metadata.get("gemeente") if isinstance(metadata, dict) else None
     found = get_gemeente(str(code)) if isinstance(code, str) else None
     return found.code if found else None
+
+
+def known_gemeente(tracker: Tracker) -> Optional[str]:
+    """The gemeente for answers: the person's own (slot) first, else the one of the widget's page."""
+    return tracker.get_slot("gemeente") or widget_gemeente(tracker)

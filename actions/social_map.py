@@ -46,8 +46,8 @@ class ActionPrefillSocialMap(Action):
         place = find_gemeente_in_text(text)
         if place.found:
             events.append(SlotSet("gemeente", place.gemeente.code))
-        elif not tracker.get_slot("gemeente") and widget_gemeente(tracker):
-            events.append(SlotSet("gemeente", widget_gemeente(tracker)))
+        elif not tracker.get_slot("gemeente") and (widget := widget_gemeente(tracker)):
+            events.append(SlotSet("gemeente", widget))
         audiences = find_audiences_in_text(text)
         if audiences:
             events.append(SlotSet("sm_audience", audiences[0]))
