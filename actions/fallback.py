@@ -1,26 +1,33 @@
-"""The fallback steps in Dutch: "Bedoel je …?" with topics in human words, a rephrase, then the offer of a person.
+"""When the assistant did not understand: first the best matching part of the articles, then "Bedoel je …?" with
+topics that fit what the person told, and after a second miss in a row the offer of a person.
 
-These replace Rasa's built-in defaults of the same names (its English "Did you mean 'intent'?").
+The rule `nlu_fallback → action_last_resort` (data/stories/fallback.yml) replaces Rasa's two-stage fallback: a
+person who asks for help in their own words should get an answer, not a quiz.
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted, UserUtteranceReverted
+from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge import followup_reading
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_search
 from bot import settings
-from bot.answers import HUMAN
+from bot.answers import HUMAN, facet_answer, section_answer
+from bot.care import term
+from bot.handoff.situation import told_age
 from bot.knowledge import library
 from bot.messages import message
+from bot.understanding.retrieval import MIN_SCORE, section_index
 
 MAX_SUGGESTIONS = 2
-# Intents never offered as a guess: they are not topics a person asks about.
-_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "no_content", "other_language", "more_info"}
-NOT_THIS = {"title": "Nee, iets anders", "payload": "/out_of_scope"}
+OFF_TOPIC = "out_of_scope"
+NOT_THIS = {"title": "Nee, iets anders", "payload": f"/{OFF_TOPIC}"}
+YOUNG_UNTIL = 27  # the jongeren article is for people up to 27 (knowledge/articles/jongeren.md)
 
 
 @lru_cache(maxsize=None)
@@ -30,42 +37,87 @@ def intent_labels() -> Dict[str, str]:
     return {**articles, **labels}
 
 
-def suggestions(intent_ranking: List[Dict[str, Any]]) -> List[Dict[str, str]]:
-    """Buttons for the most likely topics, best first, in words a person uses."""
+def _person_texts(tracker: Tracker) -> List[str]:
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
+            and not str(e.get("text") or "").startswith("/")]
+
+
+def _fits(intent: str, age: Optional[int]) -> bool:
+    """A topic fits unless what the person told rules it out (someone of 47 is not asked about jongeren)."""
+    return not (intent == "ask_young_people" and age is not None and age > YOUNG_UNTIL)
+
+
+def suggestions(intent_ranking: List[Dict[str, Any]], texts: Iterable[str] = (),
+                also: Iterable[str] = ()) -> List[Dict[str, str]]:
+    """Buttons for the likeliest topics that fit the person, best first, in words a person uses. Only article
+    topics: "Praat met een medewerker" is always added separately, once."""
     labels = intent_labels()
-    names = [r.get("name") for r in intent_ranking]
-    chosen = [n for n in names if n in labels and n not in _NOT_SUGGESTED][:MAX_SUGGESTIONS]
+    age = told_age(" ".join(texts))
+    topics = set(library().by_intent) - {"crisis"}
+    names = [str(r.get("name")) for r in intent_ranking] + list(also)
+    chosen = [n for n in dict.fromkeys(names) if n in topics and _fits(n, age)][:MAX_SUGGESTIONS]
     return [{"title": labels[n], "payload": f"/{n}"} for n in chosen]
 
 
-class ActionDefaultAskAffirmation(Action):
-    """Stage one: "Bedoel je een van deze onderwerpen?" with the likeliest topics as buttons."""
+def _missed_just_before(tracker: Tracker) -> bool:
+    """Whether the assistant's last answer was already a "Bedoel je …?" or a request to rephrase."""
+    misses = {message("did_you_mean")["text"], message("ask_rephrase")["text"]}
+    user_turns = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            user_turns += 1
+            if user_turns > 1:
+                return False
+        elif event.get("event") == "bot" and user_turns == 1:
+            return event.get("text") in misses
+    return False
+
+
+class ActionLastResort(Action):
+    """Not understood, or seemingly off topic: a follow-up on the topic of the conversation when that is nearly as
+    likely; else the best matching section of an article; else, off topic, say what the assistant does; else
+    topics to choose from, and at a second miss in a row a person."""
 
     def name(self) -> Text:
-        return "action_default_ask_affirmation"
+        return "action_last_resort"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        options = suggestions(tracker.latest_message.get("intent_ranking") or [])
+        text = latest_text(tracker)
+        if latest_intent(tracker) == OFF_TOPIC and text.startswith("/"):  # "Nee, iets anders" on a guess
+            dispatcher.utter_message(text=message("ask_rephrase")["text"], buttons=[HUMAN])
+            return []
+        chosen = term(tracker.get_slot("preferred_term"))
+        reading = followup_reading(tracker, latest_intent(tracker), text)
+        if reading is not None:
+            dispatcher.utter_message(**facet_answer(*reading, chosen))
+            return leave_search(tracker)
+        index = section_index()
+        match = index.best(text, MIN_SCORE)
+        if match is not None:
+            article = library().get(match.section.article_id, known_gemeente(tracker)) \
+                or library().articles[match.section.article_id]
+            dispatcher.utter_message(**section_answer(
+                article, match.section.heading, match.section.text, message("section_intro")["text"], chosen))
+            return [SlotSet("last_article", article.id), *leave_search(tracker)]
+        if latest_intent(tracker) == OFF_TOPIC:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        if _missed_just_before(tracker):
+            dispatcher.utter_message(**message("give_up"))
+            return []
+        nearby = [library().articles[m.section.article_id].intents[0] for m in index.search(text, limit=3)]
+        options = suggestions(tracker.latest_message.get("intent_ranking") or [], _person_texts(tracker), nearby)
         if not options:
-            dispatcher.utter_message(**message("ask_rephrase"))
+            dispatcher.utter_message(text=message("ask_rephrase")["text"], buttons=[HUMAN])
             return []
         dispatcher.utter_message(text=message("did_you_mean")["text"], buttons=options + [NOT_THIS, HUMAN])
-        return []
-
-
-class ActionDefaultAskRephrase(Action):
-    """Stage two: ask the person to say it in other words."""
-
-    def name(self) -> Text:
-        return "action_default_ask_rephrase"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(**message("ask_rephrase"))
-        return []
+        # The likeliest topic becomes the topic of the conversation: "hoe lang duurt dat?" next is about it.
+        likeliest = library().for_intent(options[0]["payload"].lstrip("/"))
+        return [SlotSet("last_article", likeliest.id)] if likeliest else []
 
 
 class ActionDefaultFallback(Action):
-    """Still not understood: offer a person, and forget the message that was not understood."""
+    """Rasa's last fallback (not normally reached): offer a person, and forget the message not understood."""
 
     def name(self) -> Text:
         return "action_default_fallback"

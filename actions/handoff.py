@@ -22,9 +22,12 @@ from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.situation import situation
 from bot.handoff.transcript import from_rasa_events
 from bot.knowledge import library
+from bot.answers import HUMAN
+from bot.handoff import texts as handoff_texts
 from bot.messages import message, text
 from bot.privacy import mask_email, mask_phone, scrub
 from bot.regions import get_gemeente
+from bot.understanding.reference import find_code
 
 # Optional, for the consulent's summary (reflection cards, seed 003 §4.4); "Sla de rest over" skips them all.
 OPTIONAL_SLOTS = ["handoff_next_step", "handoff_helps", "handoff_in_the_way", "handoff_notes"]
@@ -316,19 +319,21 @@ class ActionCancelHandoff(Action):
 
 
 class ActionHandoffStatus(Action):
-    """'Wat is de status van WW-…?': new, picked up, contact made or closed, and nothing more."""
+    """'Hoe staat het met mijn vraag? WW-…': in any conversation, what the status means and what happens next; the
+    code is found anywhere in the message, else the one from this conversation, else the person is asked for it."""
 
     def name(self) -> Text:
         return "action_handoff_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        asked = latest_text(tracker)
+        code = find_code(latest_text(tracker)) or tracker.get_slot("last_handoff_code")
+        if not code:
+            dispatcher.utter_message(text=handoff_texts.text("status_ask_code"), buttons=[HUMAN])
+            return []
         try:
             with session_scope() as session:
-                mentions_code = "WW" in asked.upper()
-                answer = status_message(session, asked if mentions_code else
-                                        tracker.get_slot("last_handoff_code") or asked)
+                answer = status_message(session, code)
         except SQLAlchemyError:
             answer = message("technical_problem")["text"]
-        dispatcher.utter_message(text=answer)
+        dispatcher.utter_message(text=answer, buttons=[HUMAN])
         return []

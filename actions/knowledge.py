@@ -1,40 +1,54 @@
 """Actions that answer from the knowledge articles (one action for every topic)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import known_gemeente, latest_intent, latest_text
-from bot.answers import long_answer, short_answer
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_search
+from bot.answers import facet_answer, long_answer, short_answer
 from bot.care import (
     Term, acknowledgement, chosen_term, default_term, handoff_reason, offer_handoff_message, own_term, term,
     term_text, terms,
 )
-from bot.knowledge import library
+from bot.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.messages import message
+from bot.regions import find_gemeente_in_text
+from bot.understanding.segments import words
+
+# A follow-up is short; a message of more words than this is read as a question of its own.
+FOLLOW_UP_WORDS = 9
+# How likely a follow-up must be, relative to the new topic the model prefers, to be read as one.
+FOLLOW_UP_RATIO = 0.5
 
 
 class ActionShowArticle(Action):
-    """Shows the short answer of the article for the intent the person just expressed."""
+    """Shows the article for the intent the person just expressed: its short answer, or its answer to the facet the
+    question asks about ("hoe lang duurt jobcoaching?"); a second question in the message is offered as a button."""
 
     def name(self) -> Text:
         return "action_show_article"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
+        text = latest_text(tracker)
+        reading = followup_reading(tracker, intent, text)
+        if reading is not None:
+            dispatcher.utter_message(**facet_answer(*reading, term(tracker.get_slot("preferred_term"))))
+            return leave_search(tracker)
         article = library().for_intent(intent, known_gemeente(tracker))
         if article is None:
             dispatcher.utter_message(**message("ask_rephrase"))
             return []
-        text = latest_text(tracker)
         heard = acknowledgement(text) if intent != "crisis" else None
         if heard:
             dispatcher.utter_message(text=heard)
-        dispatcher.utter_message(**short_answer(article, term(tracker.get_slot("preferred_term"))))
-        events = [SlotSet("last_article", article.id)]
+        chosen = term(tracker.get_slot("preferred_term"))
+        answer = self._answer(tracker, intent, article, text, chosen)
+        dispatcher.utter_message(**with_second_question(answer, tracker, article))
+        events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker, text), *leave_search(tracker)]
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         if reason and intent != "crisis":
             dispatcher.utter_message(**offer_handoff_message())
@@ -42,6 +56,92 @@ class ActionShowArticle(Action):
         elif intent != "crisis":
             ask_term_once(dispatcher, tracker, text)
         return events
+
+
+    @staticmethod
+    def _answer(tracker: Tracker, intent: str, article: Article, text: str, chosen: Optional[Term]) -> Dict[str, Any]:
+        """The facet the question asks about when the article has it; the same topic asked again gets the full
+        explanation rather than the same short answer twice; otherwise the short answer."""
+        if intent == "crisis":
+            return short_answer(article, chosen)
+        facet = facet_in_question(text)
+        if facet and facet.key in article.facets:
+            return facet_answer(article, facet, chosen)
+        if tracker.get_slot("last_article") == article.id and words(text) <= FOLLOW_UP_WORDS:
+            return long_answer(article, chosen)
+        return short_answer(article, chosen)
+
+
+def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple[Article, Facet]]:
+    """A short question that the model reads as a new topic but that may just as well lean on the last answer
+    ("ook als ik geen uitkering heb?" right after werkvoorzieningen): when a follow-up is nearly as likely, it is
+    read as a follow-up about the topic of the conversation, which is what people mean in a conversation."""
+    last = tracker.get_slot("last_article")
+    if not last or intent == "crisis" or words(text) > FOLLOW_UP_WORDS:
+        return None
+    article = library().get(last, known_gemeente(tracker))
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if article is None or not ranking:
+        return None
+    top = float(ranking[0].get("confidence") or 0.0)
+    for candidate in ranking[:4]:
+        facet = facet_for_intent(str(candidate.get("name")))
+        if facet and float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top:
+            return article, facet
+    return None
+
+
+def with_second_question(answer: Dict[str, Any], tracker: Tracker, first: Article) -> Dict[str, Any]:
+    """When the message asked a second question on another topic, offer it as the first button."""
+    also = tracker.latest_message.get("also_asked") or {}
+    second = library().for_intent(str(also.get("name") or ""), known_gemeente(tracker))
+    if second is None or second.id == first.id:
+        return answer
+    note = message("also_asked", title=second.title)["text"]
+    button = {"title": second.title, "payload": f"/{also['name']}"}
+    others = [b for b in answer["buttons"] if b["payload"] != button["payload"]]
+    return {**answer, "text": f"{answer['text']}\n\n{note}", "buttons": [button, *others]}
+
+
+def remembered_gemeente(tracker: Tracker, text: str) -> List[Dict[Text, Any]]:
+    """A gemeente the person names in their story is kept, so that it is not asked again later."""
+    if tracker.get_slot("gemeente"):
+        return []
+    place = find_gemeente_in_text(text)
+    return [SlotSet("gemeente", place.gemeente.code)] if place.found else []
+
+
+class ActionAnswerFollowUp(Action):
+    """A follow-up that leans on the last answer ("hoe lang duurt dat?"): that article's answer for the facet."""
+
+    def name(self) -> Text:
+        return "action_answer_followup"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        facet = facet_for_intent(latest_intent(tracker))
+        article_id = tracker.get_slot("last_article")
+        article = library().get(article_id, known_gemeente(tracker)) if article_id else None
+        events: List[Dict[Text, Any]] = []
+        if article is None:  # no topic yet: the likeliest topic of the question itself, when there is one
+            article = _likeliest_topic(tracker)
+            events = [SlotSet("last_article", article.id)] if article else []
+        if facet is None or article is None:
+            dispatcher.utter_message(**message("which_topic_followup"))
+            return []
+        dispatcher.utter_message(**facet_answer(article, facet, term(tracker.get_slot("preferred_term"))))
+        return events + leave_search(tracker)
+
+
+# Below this the model has no real idea which topic a question without context is about.
+MIN_TOPIC_CONFIDENCE = 0.1
+
+
+def _likeliest_topic(tracker: Tracker) -> Optional[Article]:
+    for candidate in tracker.latest_message.get("intent_ranking") or []:
+        article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
+        if article is not None and article.id != "crisis":
+            return article if float(candidate.get("confidence") or 0.0) >= MIN_TOPIC_CONFIDENCE else None
+    return None
 
 
 TERM_INTENT = "choose_term"

@@ -1,9 +1,10 @@
 """What the person just said, as every action reads it from the tracker."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.regions import get_gemeente
 
@@ -28,3 +29,14 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
 def known_gemeente(tracker: Tracker) -> Optional[str]:
     """The gemeente for answers: the person's own (slot) first, else the one of the widget's page."""
     return tracker.get_slot("gemeente") or widget_gemeente(tracker)
+
+
+SEARCH_FORM = "social_map_form"
+
+
+def leave_search(tracker: Tracker) -> List[Dict[str, Any]]:
+    """A new question while the search still waits for a gemeente or theme: the person moved on, so the search
+    ends instead of asking again after every answer (the handoff form, which needs consent, is left alone)."""
+    if (tracker.active_loop or {}).get("name") != SEARCH_FORM:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]

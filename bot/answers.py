@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from bot.care import Term, use_term
-from bot.knowledge import Article, Source
+from bot.knowledge import Article, Facet, Source
 
 MORE = {"title": "Meer uitleg", "payload": "/more_info"}
 WHERE = {"title": "Waar kan ik terecht?", "payload": "/ask_where_to_go"}
@@ -19,6 +19,24 @@ def short_answer(article: Article, term: Optional[Term] = None) -> Dict[str, obj
     standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
     text = use_term(f"**{article.title}**\n\n{article.short}", term)
     return {"text": text, "buttons": _buttons(article, standard, term)}
+
+
+def facet_answer(article: Article, facet: Facet, term: Optional[Term] = None) -> Dict[str, object]:
+    """A follow-up about the topic ("Jobcoaching: hoe lang?"): the article's own answer for the facet, or the
+    facet's general answer when the article has none."""
+    body = article.facets.get(facet.key) or facet.default
+    text = use_term(f"**{article.title}: {facet.heading}**\n\n{body}", term)
+    standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
+    return {"text": text, "buttons": standard}
+
+
+def section_answer(article: Article, heading: str, body: str, intro: str,
+                   term: Optional[Term] = None) -> Dict[str, object]:
+    """The last resort: the part of an article that matches the question best, with its title."""
+    title = f"{article.title}: {heading}" if heading else article.title
+    text = use_term(f"{intro}\n\n**{title}**\n\n{body}", term)
+    standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
+    return {"text": text, "buttons": standard}
 
 
 def long_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:

@@ -4,6 +4,8 @@
   and F1, macro and weighted F1, the most confused pairs and the share of questions that fall to the fallback.
 - Dialogue: every test story in tests/stories, passed or failed (`rasa test core`).
 - Content: the articles, how many have sources, their B1 scores and the general-knowledge facts to review.
+- Understanding: the public sets of long first messages and follow-ups (tests/eval), replayed against the real
+  assistant over REST (bot/conversation_eval.py).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import json
 import subprocess
 import sys
 import statistics
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -128,7 +131,7 @@ def markdown(result: Dict[str, Any]) -> str:
     lines = ["# NLU evaluation on the held-out examples", "",
              f"{ours['examples']} held-out examples, never used for training.", "",
              "| | accuracy | macro F1 | weighted F1 |", "|---|---|---|---|",
-             f"| Wegwijzer Werk (DIET) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
+             f"| Wegwijzer Werk (StoryReader) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
              f"| baseline (TF-IDF + logistic regression) | {base['accuracy']:.3f} | {base['macro_f1']:.3f} | "
              f"{base['weighted_f1']:.3f} |", "",
              f"Fallback rate (held-out questions below the FallbackClassifier threshold, so answered with "
@@ -138,7 +141,9 @@ def markdown(result: Dict[str, Any]) -> str:
               for k, v in ours["per_intent"].items()]
     lines += ["", "Most confused pairs:", ""] + [f"- {c['intent']} → {c['predicted']}: {c['count']}"
                                                  for c in ours["confused"]]
-    return "\n".join(lines + dialogue_markdown(result["dialogue"]) + content_markdown(result["content"])) + "\n"
+    from bot.conversation_eval import markdown as understanding_markdown
+    understanding = understanding_markdown(result["understanding"]["stories"], result["understanding"]["followups"])
+    return "\n".join(lines + understanding + dialogue_markdown(result["dialogue"]) + content_markdown(result["content"])) + "\n"
 
 
 def dialogue_markdown(dialogue: Dict[str, Any]) -> List[str]:
@@ -165,15 +170,57 @@ def content_markdown(content: Dict[str, Any]) -> List[str]:
             f"{content['general_knowledge_to_review']} |"]
 
 
+def understanding_scores(model: Path, eval_dir: Path) -> Dict[str, Any]:
+    """The stories and follow-ups sets against the assistant, started on free ports with empty stores."""
+    from bot import conversation_eval as ce
+    from bot.stack import Stack, free_port
+
+    with tempfile.TemporaryDirectory() as var:
+        stack = Stack(rasa_port=free_port(), action_port=free_port(), model=model, log_dir=Path(var) / "logs",
+                      env={"TRACKER_DB": str(Path(var) / "tracker.db"), "WW_VAR_DIR": var,
+                           "DATABASE_URL": f"sqlite:///{Path(var) / 'wegwijzer.db'}"})
+        stack.services = [s for s in stack.services if s.name in ("actions", "rasa")]
+        stack.start()
+        try:
+            reader = ce.AnswerReader(library())
+            stories = ce.evaluate_stories(stack.rest_url, reader, ce.load_set(eval_dir / "stories.yml", "stories"))
+            followups = ce.evaluate_followups(stack.rest_url, reader,
+                                              ce.load_set(eval_dir / "followups.yml", "followups"))
+        finally:
+            stack.stop()
+    return {"stories": stories, "followups": followups}
+
+
+def misses_markdown(understanding: Dict[str, Any]) -> str:
+    """Every story and follow-up that was not answered right, for whoever improves the assistant next."""
+    lines = ["# Understanding: what went wrong", "", "## Stories", ""]
+    lines += [f"- expected {', '.join(m['expected'])}, got {m['got']}: {m['text']}"
+              for m in understanding["stories"]["misses"]]
+    lines += ["", "## Follow-ups", ""]
+    lines += [f"- expected {m['expected']}, got {m['got']}: {' → '.join(m['turns'])}"
+              for m in understanding["followups"]["misses"]]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.evaluation")
     parser.add_argument("--model", default=str(settings.ROOT / "models" / "wegwijzer.tar.gz"))
     parser.add_argument("--heldout", default=str(settings.ROOT / "tests" / "nlu" / "heldout"))
     parser.add_argument("--stories", default=str(settings.ROOT / "tests" / "stories"))
+    parser.add_argument("--sets", default=str(settings.ROOT / "tests" / "eval"),
+                        help="folder with stories.yml and followups.yml")
+    parser.add_argument("--only-understanding", action="store_true",
+                        help="only the stories and follow-ups sets (a quick check while improving them)")
     args = parser.parse_args(argv)
     REPORTS.mkdir(exist_ok=True)
     heldout, model = Path(args.heldout), Path(args.model)
-    result = {"ours": rasa_scores(model, heldout, REPORTS / "nlu"),
+    understanding = understanding_scores(model, Path(args.sets))
+    (REPORTS / "understanding-misses.md").write_text(misses_markdown(understanding))
+    if args.only_understanding:
+        from bot.conversation_eval import markdown as understanding_markdown
+        print("\n".join(understanding_markdown(understanding["stories"], understanding["followups"])))
+        return 0
+    result = {"understanding": understanding, "ours": rasa_scores(model, heldout, REPORTS / "nlu"),
               "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout)),
               "dialogue": dialogue_scores(model, Path(args.stories), REPORTS / "stories"),
               "content": content_scores(library())}

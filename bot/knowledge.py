@@ -5,10 +5,11 @@ replaces the national one field by field.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 import yaml
 
@@ -45,6 +46,7 @@ class Article:
     standard_buttons: bool = True
     socialmap_theme: Optional[str] = None  # what "Waar kan ik terecht?" searches for after this article
     offer_handoff: bool = False  # a moment where people drop out of view: offer a person after the answer
+    facets: Dict[str, str] = field(default_factory=dict)  # follow-up answers by facet (knowledge/facets.yml)
     path: str = ""
 
 
@@ -72,6 +74,17 @@ def _source(raw: Dict[str, Any], seed_titles: Dict[str, str]) -> Source:
     return Source(title=str(title), url=raw.get("url"), seed=seed, lines=str(raw["lines"]) if raw.get("lines") else None)
 
 
+def _facet_texts(raw: Any, path: Path) -> Dict[str, str]:
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise ArticleError(f"{path}: facets is geen lijst van facet: tekst")
+    unknown = sorted(set(raw) - set(facets()))
+    if unknown:
+        raise ArticleError(f"{path}: onbekende facets: {', '.join(unknown)} (zie knowledge/facets.yml)")
+    return {str(key): " ".join(str(text).split()) for key, text in raw.items() if text}
+
+
 def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str, str]) -> Article:
     missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
     if missing:
@@ -91,6 +104,7 @@ def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str,
         standard_buttons=bool(data.get("standard_buttons", True)),
         socialmap_theme=data.get("socialmap_theme"),
         offer_handoff=bool(data.get("offer_handoff", False)),
+        facets=_facet_texts(data.get("facets"), path),
         path=str(path),
     )
 
@@ -103,7 +117,7 @@ def load_article(path: Path, base: Optional[Article] = None) -> Article:
             "id": base.id, "title": base.title, "intents": base.intents, "short": base.short,
             "checked": base.checked, "next_steps": base.next_steps, "general_knowledge": base.general_knowledge,
             "standard_buttons": base.standard_buttons, "socialmap_theme": base.socialmap_theme,
-            "offer_handoff": base.offer_handoff,
+            "offer_handoff": base.offer_handoff, "facets": {**base.facets, **(data.get("facets") or {})},
             "sources": [{"title": s.title, "url": s.url, "seed": s.seed, "lines": s.lines} for s in base.sources],
         }
         data = {**inherited, **data}
@@ -145,3 +159,33 @@ class Library:
 @lru_cache(maxsize=None)
 def library() -> Library:
     return Library(settings.KNOWLEDGE_DIR)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """What a follow-up asks about a topic ("hoe lang?", "wie betaalt?"): knowledge/facets.yml."""
+
+    key: str
+    intent: str
+    heading: str
+    default: str
+    patterns: Tuple[Pattern[str], ...] = ()
+
+
+@lru_cache(maxsize=None)
+def facets() -> Dict[str, Facet]:
+    raw = yaml.safe_load((settings.KNOWLEDGE_DIR / "facets.yml").read_text(encoding="utf-8"))
+    return {key: Facet(key=key, intent=str(f["intent"]), heading=str(f["heading"]), default=" ".join(str(f["default"]).split()),
+                       patterns=tuple(re.compile(p) for p in f.get("patterns") or []))
+            for key, f in raw.items()}
+
+
+def facet_for_intent(intent: str) -> Optional[Facet]:
+    """The facet a follow-up intent asks about (`followup_duration` → duration), or None."""
+    return next((f for f in facets().values() if f.intent == intent), None)
+
+
+def facet_in_question(text: str) -> Optional[Facet]:
+    """The facet a question that names its topic asks about ("hoe lang duurt jobcoaching?"), or None."""
+    lowered = " ".join((text or "").lower().split())
+    return next((f for f in facets().values() if any(p.search(lowered) for p in f.patterns)), None)

@@ -29,3 +29,9 @@ def message(key: str, **values: Any) -> Dict[str, Any]:
 def text(key: str, **values: Any) -> str:
     """Only the text of message `key`."""
     return str(message(key, **values)["text"])
+
+
+def template(key: str) -> str:
+    """The text of message `key` with its {placeholders} unfilled, on one line."""
+    raw = _all()[key]
+    return " ".join(str(raw if isinstance(raw, str) else raw["text"]).split())

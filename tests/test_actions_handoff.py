@@ -131,7 +131,7 @@ def test_submit_stores_the_handoff_and_gives_code_and_time_frame(database):
     with session_scope(database) as session:
         assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None, "the vault is emptied"
     status, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", f"status van {code}"))
-    assert "nieuw" in status[0]["text"]
+    assert status[0]["text"].startswith(f"Je vraag {code} is aangekomen bij de gemeente.")
 
 
 def test_declined_consent_gives_the_route_and_stores_nothing(database):
@@ -148,11 +148,23 @@ def test_cancel_wipes_the_vault(database):
         assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None
 
 
-def test_status_of_unknown_and_malformed_codes(database):
-    unknown, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-7K3M-QN"))
-    malformed, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-12"))
-    assert "niet vinden" in unknown[0]["text"] or "geen goede code" in unknown[0]["text"]
-    assert "geen goede code" in malformed[0]["text"] or "niet vinden" in malformed[0]["text"]
+def test_status_of_unknown_and_mistyped_codes(database):
+    from bot.handoff.codes import check_character
+    unknown_code = "WW-7K3M-Q" + check_character("7K3MQ")
+    unknown, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", f"status van {unknown_code.lower()}"))
+    assert f"Ik kan de code {unknown_code} niet vinden" in unknown[0]["text"]
+    mistyped, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-7K0M-QN graag"))
+    assert "De code WW-7K0M-QN klopt niet helemaal" in mistyped[0]["text"]
+    short, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "status van WW-12"))
+    assert "klopt niet helemaal" in short[0]["text"]
+    for answer in (unknown, mistyped, short):
+        assert "/request_human" in button_payloads(answer)
+
+
+def test_status_without_a_code_asks_for_it(database):
+    messages, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", "hoe staat het met mijn vraag?"))
+    assert "Wat is de code van je vraag?" in messages[0]["text"]
+    assert "/request_human" in button_payloads(messages)
 
 
 @pytest.mark.parametrize("action, expected", [

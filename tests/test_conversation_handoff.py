@@ -38,9 +38,15 @@ def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
     done = chat.say_text("/affirm")
     assert "Je code is WW-" in done and "Je hoort uiterlijk" in done
     code = "WW-" + done.split("Je code is WW-")[1][:7]
-    assert "nieuw" in chat.say_text(f"wat is de status van {code}?")
-    unknown = Chat(chat.stack).say_text("wat is de status van WW-AAAA-AA?")
-    assert "niet vinden" in unknown or "geen goede code" in unknown
+    assert f"Je vraag {code} is aangekomen bij de gemeente" in chat.say_text(f"wat is de status van {code}?")
+    # The person was told to come back with the code: it works in any new conversation, in any form.
+    for asked in (code, code.lower(), code.replace("-", ""), code.lower().replace("-", " "),
+                  f"hoe staat het met mijn vraag? {code.lower()}", f"wat is de status van {code}"):
+        answer = Chat(chat.stack).say_text(asked)
+        assert f"Je vraag {code} is aangekomen bij de gemeente" in answer and "uiterlijk" in answer, asked
+    mistyped = code[:-1] + ("A" if code[-1] != "A" else "C")
+    assert "klopt niet helemaal" in Chat(chat.stack).say_text(f"status {mistyped}")
+    assert "Wat is de code van je vraag?" in Chat(chat.stack).say_text("hoe staat het met mijn vraag?")
     with sqlite3.connect(stack_database) as db:
         row = db.execute("select gemeente_code, phone, summary from handoff where reference_code = ?",
                          (code,)).fetchone()

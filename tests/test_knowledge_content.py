@@ -9,7 +9,7 @@ import yaml
 
 from bot import settings
 from bot.answers import long_answer, short_answer
-from bot.knowledge import Article, library
+from bot.knowledge import Article, facets, library
 from bot.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
 from bot.socialmap.search import resolve_theme
 
@@ -41,7 +41,7 @@ LOCAL = [a for local in library().local.values() for a in local.values()]
 
 
 def everything(article: Article) -> str:
-    return "\n".join([article.title, article.short, article.body])
+    return "\n".join([article.title, article.short, article.body, *article.facets.values()])
 
 
 def test_every_knowledge_intent_has_an_article_and_every_article_an_intent():
@@ -88,6 +88,13 @@ class TestArticle:
         found = [p for p in FORBIDDEN if re.search(p, text)]
         assert not found, found
 
+    def test_follow_up_answers_are_short_and_plain(self, article: Article):
+        for key, text in article.facets.items():
+            result = measure(text)
+            assert not result.long_sentences, (key, result.long_sentences)
+            assert 1 <= len(re.findall(r"[.!?](\s|$)", text)) <= 5, (key, "a follow-up answer: 1-4 sentences")
+            assert result.flesch_douma >= MIN_FLESCH_DOUMA - 5, (key, result)
+
     def test_buttons_point_to_known_intents(self, article: Article):
         intents = set(DOMAIN["intents"])
         for message in (short_answer(article), long_answer(article)):
@@ -124,6 +131,7 @@ def test_the_assistants_own_messages_are_plain_and_free_of_forbidden_claims():
     system = yaml.safe_load((settings.KNOWLEDGE_DIR / "system_messages.yml").read_text(encoding="utf-8"))
     texts = [a["text"] for a in care["acknowledgements"]] + [care["offer_handoff"]["text"]]
     texts += [m["text"] if isinstance(m, dict) else m for m in system.values()]
+    texts += [f.default for f in facets().values()]
     for text in texts:
         assert not measure(str(text)).long_sentences, text
         assert not [p for p in FORBIDDEN if re.search(p, str(text).lower())], text

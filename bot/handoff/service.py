@@ -254,15 +254,17 @@ def status_of(session: Session, code: str) -> Optional[str]:
     return status_label(handoff.status) if handoff else None
 
 
-def status_message(session: Session, text: str) -> str:
-    """A sentence for the person about the code they typed: the status, not found, or not a code at all."""
-    if not codes.is_valid_code(text):
-        return texts.text("status_malformed")
-    code = codes.normalise_code(text)
-    label = status_of(session, text)
-    if label is None:
-        return texts.text("status_unknown", code=code)
-    return texts.text("status_found", code=code, label=label)
+def status_message(session: Session, code: str, today: Optional[date] = None) -> str:
+    """For the code the person gave: what its status means and what happens next; or help when it is mistyped
+    or unknown. Nothing else about the handoff is revealed."""
+    if not codes.is_valid_code(code):
+        return texts.text("status_malformed", code=code.upper())
+    normalised = codes.normalise_code(code)
+    handoff = find_handoff(session, code)
+    if handoff is None:
+        return texts.text("status_unknown", code=normalised)
+    day = timeframe.format_day(handoff.respond_by, today or timeframe.local(utc_now()).date())
+    return texts.text(f"status_meaning.{handoff.status}", code=normalised, datum=day)
 
 
 def change_status(session: Session, code: str, new_status: str, by: str,

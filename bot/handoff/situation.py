@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
@@ -31,9 +31,21 @@ def _work_history(text: str) -> List[str]:
     return found
 
 
+def told_age(text: str) -> Optional[int]:
+    """The age the person gave for themselves or the person they ask for ("ik ben 47", "mijn zoon van 19",
+    "ik ben een vrouw van 52"), or None. Only ages from 14 to 99; "ik ben 20 uur per week" is no age."""
+    lowered = (text or "").lower()
+    for pattern in _patterns()["age"]:
+        match = re.search(pattern, lowered)
+        if match and 14 <= int(match.group("age")) <= 99:
+            return int(match.group("age"))
+    return None
+
+
 def situation(messages: Iterable[str]) -> Dict[str, str]:
     """`answers` entries for build_summary from what the person wrote; keys only for what was told."""
     text = " ".join(m.lower() for m in messages if m and not m.startswith("/"))
+    age = told_age(text)
     parts = {"why_no_benefit": _labels("why_no_benefit", text), "beperking": _labels("beperking", text),
-             "work_history": [scrub(w) for w in _work_history(text)]}
+             "work_history": [scrub(w) for w in _work_history(text)], "age": [f"{age} jaar"] if age else []}
     return {key: "; ".join(dict.fromkeys(values)) for key, values in parts.items() if values}

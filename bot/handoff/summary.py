@@ -15,7 +15,7 @@ from bot.handoff.contact import ContactDetails
 from bot.knowledge import ArticleError, library
 
 SUMMARY_VERSION = 1
-SITUATION = ("why_no_benefit", "beperking", "work_history", "current", "trend", "own_view", "involved")
+SITUATION = ("age", "why_no_benefit", "beperking", "work_history", "current", "trend", "own_view", "involved")
 # Shown as "niet verteld" when missing: the consulent should ask rather than assume.
 ALWAYS_SHOWN = ("why_no_benefit", "beperking", "work_history", "wish")
 WANTS_NEXT = ("wish", "first_step", "help_wanted")

@@ -142,13 +142,16 @@ def test_status_lookup_for_valid_unknown_and_malformed_codes(db_url: str, config
     with session_scope(db_url) as session:
         assert status_of(session, code) == "nieuw"
         assert status_of(session, typed) == "nieuw"
-        assert status_message(session, typed) == f"De stand van je aanvraag {code}: nieuw."
+        answer = status_message(session, typed, today=date(2026, 11, 26))
+        # What the status means and what happens next, with the date promised to the person.
+        assert answer.startswith(f"Je vraag {code} is aangekomen bij de gemeente.")
+        assert "uiterlijk dinsdag 1 december contact met je op" in answer
         unknown = _other_valid_code(code)
         assert status_of(session, unknown) is None
         assert "niet vinden" in status_message(session, unknown)
         for malformed in ("", "hallo", "WW-0000-00", code[:-1], code[:-1] + _wrong_check(code)):
             assert status_of(session, malformed) is None
-            assert "geen goede code" in status_message(session, malformed)
+            assert "klopt niet helemaal" in status_message(session, malformed)
 
 
 def _other_valid_code(code: str) -> str:

@@ -1,0 +1,99 @@
+"""The intent classifier inside the Rasa server (config.yml): the StoryReader, plus two certainties.
+
+- A message with a reference code (WW-…) is a question about a handoff's status, whatever else it says.
+- When a long message asks a second question on another topic, it is passed on as `also_asked` in the parse
+  data, so that the answer can offer it (actions/knowledge.py).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.understanding.reader import ReaderSettings, Reading, StoryReader
+from bot.understanding.reference import find_code
+
+logger = logging.getLogger(__name__)
+
+STATUS_INTENT = "ask_handoff_status"
+ALSO_ASKED = "also_asked"
+RANKING_LENGTH = 10
+_FILE = "story_reader.joblib"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
+    """Intents from the StoryReader (scikit-learn), trained on the NLU data with the model."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        defaults = ReaderSettings()
+        return {name: getattr(defaults, name) for name in ReaderSettings.__dataclass_fields__} | {
+            "topic_prefix": "ask_"}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 reader: Optional[StoryReader] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.reader = reader
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "StoryAwareIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _settings(self) -> ReaderSettings:
+        return ReaderSettings(**{k: v for k, v in self.config.items() if k in ReaderSettings.__dataclass_fields__})
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [(m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples if m.get(TEXT)]
+        intents = {intent for _, intent in examples}
+        topics = frozenset(i for i in intents if i.startswith(self.config["topic_prefix"]))
+        self.reader = StoryReader(self._settings(), topics).fit([t for t, _ in examples], [i for _, i in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self.reader, directory / _FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "StoryAwareIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                reader = joblib.load(directory / _FILE)  # our own file, written by train() into the model
+        except ValueError:
+            logger.warning("StoryAwareIntentClassifier has no trained model; it will predict nothing")
+            reader = None
+        return cls(config, model_storage, resource, reader)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if self.reader is None or not text:
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                continue
+            reading = self.reader.read(text)
+            ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in reading.ranking]
+            if find_code(text):
+                ranking = [{INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
+                    r for r in ranking if r[INTENT_NAME_KEY] != STATUS_INTENT]
+            ranking = ranking[:RANKING_LENGTH]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if reading.also_asked and ranking[0][INTENT_NAME_KEY] != STATUS_INTENT:
+                name, confidence = reading.also_asked
+                message.set(ALSO_ASKED, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence},
+                            add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
