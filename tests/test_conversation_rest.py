@@ -77,10 +77,20 @@ def test_not_understood_twice_ends_with_the_offer_of_a_person(chat: Chat):
     assert "computerprogramma" in chat.say_text("hallo")
 
 
+# Half-understood: words of the domain without a question. Which of them the NLU is unsure about depends on the
+# model, so the test uses the first one that gets "Bedoel je …?" with topics.
+VAGUE = ["uitkering gedoe blub", "werk werk blub gemeente", "subsidie zoiets blub", "coach blub baan",
+         "register uwv blub", "hulp hulp blub", "beperking blub werkgever", "gemeente blub geld"]
+
+
 def test_fallback_suggestion_button_answers_the_suggested_topic(chat: Chat):
-    first = not_understood(chat)
-    topics = [p for p in payloads(first) if p not in ("/out_of_scope", "/request_human")]
-    assert topics, "the first stage offers topics as buttons"
+    topics = []
+    for text in VAGUE:
+        messages = chat.say(text)
+        topics = [p for p in payloads(messages) if p not in ("/out_of_scope", "/request_human")]
+        if "Bedoel je" in messages[0]["text"] and topics:
+            break
+    assert topics, "a half-understood message gets likely topics as buttons"
     answer = chat.say(topics[0])
     assert answer and "Bedoel je" not in answer[0]["text"]
 

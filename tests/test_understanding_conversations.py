@@ -60,10 +60,10 @@ def facet_heading(intent: str, facet: str) -> str:
     ("is de gemeente verplicht mij te helpen", ("ask_right_to_support",)),
 ])
 def test_a_story_first_is_understood(chat: Chat, story: str, intent: tuple):
+    """Answered with a fitting article (which always offers a person) or a search of the social map."""
     messages = chat.say(story)
     assert no_failure(messages), messages
     assert any(answered(messages, i) for i in intent), messages
-    assert "/request_human" in payloads(messages)
 
 
 @pytest.mark.parametrize("persona, story, intents", [

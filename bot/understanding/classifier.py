@@ -3,10 +3,13 @@
 - A message with a reference code (WW-…) is a question about a handoff's status, whatever else it says.
 - When a long message asks a second question on another topic, it is passed on as `also_asked` in the parse
   data, so that the answer can offer it (actions/knowledge.py).
+- `inform` (a gemeente, a theme or contact details, typed as an answer) only counts when the message holds one:
+  character n-grams make unknown words look like place names, and "blub blub" must not start a search.
 """
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
@@ -19,12 +22,17 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.understanding.reader import ReaderSettings, Reading, StoryReader
+from bot.regions import find_gemeente_in_text, resolve_gemeente
+from bot.socialmap.taxonomy import find_theme_in_text
+from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
 
 logger = logging.getLogger(__name__)
 
 STATUS_INTENT = "ask_handoff_status"
+INFORM = "inform"
+# A masked phone number or e-mail address (bot/contact_vault.py), or words that say where someone lives.
+_CONTACT_OR_PLACE = re.compile(r"\*\*\*|\b(ik woon|wij wonen|woont|gemeente|in de buurt van)\b", re.IGNORECASE)
 ALSO_ASKED = "also_asked"
 RANKING_LENGTH = 10
 _FILE = "story_reader.joblib"
@@ -73,7 +81,10 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         except ValueError:
             logger.warning("StoryAwareIntentClassifier has no trained model; it will predict nothing")
             reader = None
-        return cls(config, model_storage, resource, reader)
+        component = cls(config, model_storage, resource, reader)
+        if reader is not None:  # how a message is read (not how the model was fitted) follows the current settings
+            reader.settings = component._settings()
+        return component
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -83,6 +94,8 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
                 continue
             reading = self.reader.read(text)
             ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in reading.ranking]
+            if ranking[0][INTENT_NAME_KEY] == INFORM and not plausible_inform(text):
+                ranking = ranking[1:]
             if find_code(text):
                 ranking = [{INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
                     r for r in ranking if r[INTENT_NAME_KEY] != STATUS_INTENT]
@@ -97,3 +110,10 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def plausible_inform(text: str) -> bool:
+    """Whether a message can be an answer with a gemeente, a theme or contact details."""
+    if _CONTACT_OR_PLACE.search(text) or find_theme_in_text(text):
+        return True
+    return any(r.found or r.ambiguous for r in (resolve_gemeente(text), find_gemeente_in_text(text)))

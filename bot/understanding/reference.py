@@ -26,8 +26,9 @@ def find_code(text: str) -> Optional[str]:
         raw = f"{PREFIX}{match.group(1)}{match.group(2)}"
         if _mixed(raw[len(PREFIX):]):
             return normalise_code(raw) or _compact(raw)  # with a digit: a code, right or mistyped
-        if is_valid_code(raw):
-            return normalise_code(raw)  # letters only ("de WW is op en …" is no code): only a right one
+        if is_valid_code(raw) or match.group(0).count("-") == 2:
+            # letters only ("de WW is op en …" is no code): a right one, or one written as WW-XXXX-XX
+            return normalise_code(raw) or _compact(raw)
     mistyped = _MISTYPED.search(text)
     if mistyped:
         return _compact(f"{PREFIX}-{mistyped.group(1)}")
