@@ -1,4 +1,4 @@
-"""The intent classifier inside the Rasa server (config.yml): the StoryReader, plus two certainties.
+"""The intent classifier inside the Rasa server (config.yml): the StoryReader, plus three rules.
 
 - A message with a reference code (WW-…) is a question about a handoff's status, whatever else it says.
 - When a long message asks a second question on another topic, it is passed on as `also_asked` in the parse
