@@ -94,13 +94,16 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
                 continue
             reading = self.reader.read(text)
             ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in reading.ranking]
-            if ranking[0][INTENT_NAME_KEY] == INFORM and not plausible_inform(text):
+            not_understood = ranking[0][INTENT_NAME_KEY] == INFORM and not plausible_inform(text)
+            if not_understood:  # the FallbackClassifier takes it from here; the rest of the ranking stays for hints
                 ranking = ranking[1:]
             if find_code(text):
+                not_understood = False
                 ranking = [{INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
                     r for r in ranking if r[INTENT_NAME_KEY] != STATUS_INTENT]
             ranking = ranking[:RANKING_LENGTH]
-            message.set(INTENT, ranking[0], add_to_output=True)
+            top = {**ranking[0], PREDICTED_CONFIDENCE_KEY: 0.0} if not_understood else ranking[0]
+            message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if reading.also_asked and ranking[0][INTENT_NAME_KEY] != STATUS_INTENT:
                 name, confidence = reading.also_asked
