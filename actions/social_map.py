@@ -66,7 +66,8 @@ class ValidateSocialMapForm(FormValidationAction):
         theme = resolve_theme(text) or find_theme_in_text(text)
         if theme:
             return {"sm_theme": theme}
-        dispatcher.utter_message(text=message("theme_unknown")["text"], buttons=theme_buttons() + [HUMAN])
+        # Text only: the form asks again right after this, with the topics and a person as buttons (once).
+        dispatcher.utter_message(text=message("theme_unknown")["text"])
         return {"sm_theme": None}
 
     def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

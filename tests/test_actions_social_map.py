@@ -77,7 +77,10 @@ def test_theme_from_words_or_a_button_label():
     assert validate("sm_theme", "Jobcoaching")[0] == {"sm_theme": "jobcoaching"}
     assert validate("sm_theme", "jobcoaching")[0] == {"sm_theme": "jobcoaching"}  # a button's entity
     result, messages = validate("sm_theme", "iets heel anders zonder thema")
-    assert result == {"sm_theme": None} and "/request_human" in button_payloads(messages)
+    # Said in words only: the form asks again at once, with the topics and a person as buttons (once per turn).
+    assert result == {"sm_theme": None} and "herken ik niet" in messages[0]["text"] and button_payloads(messages) == []
+    asked, _ = run(ActionAskSmTheme(), tracker("inform"))
+    assert button_payloads(asked).count("/request_human") == 1
 
 
 def test_ask_actions_offer_themes_and_ask_the_gemeente():
