@@ -13,7 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.latest import latest_intent, latest_text, widget_gemeente
 from actions.social_map import check_gemeente
 from bot import contact_vault, settings
+from bot.answers import HUMAN
 from bot.db import session_scope
+from bot.handoff import texts as handoff_texts
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
     TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
@@ -22,8 +24,6 @@ from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.situation import situation
 from bot.handoff.transcript import from_rasa_events
 from bot.knowledge import library
-from bot.answers import HUMAN
-from bot.handoff import texts as handoff_texts
 from bot.messages import message, text
 from bot.privacy import mask_email, mask_phone, scrub
 from bot.regions import get_gemeente

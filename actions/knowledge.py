@@ -34,9 +34,10 @@ class ActionShowArticle(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
         text = latest_text(tracker)
+        chosen = term(tracker.get_slot("preferred_term"))
         reading = followup_reading(tracker, intent, text)
         if reading is not None:
-            dispatcher.utter_message(**facet_answer(*reading, term(tracker.get_slot("preferred_term"))))
+            dispatcher.utter_message(**facet_answer(*reading, chosen))
             return leave_search(tracker)
         article = library().for_intent(intent, known_gemeente(tracker))
         if article is None:
@@ -45,7 +46,6 @@ class ActionShowArticle(Action):
         heard = acknowledgement(text) if intent != "crisis" else None
         if heard:
             dispatcher.utter_message(text=heard)
-        chosen = term(tracker.get_slot("preferred_term"))
         answer = self._answer(tracker, intent, article, text, chosen)
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
         events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker, text), *leave_search(tracker)]

@@ -16,9 +16,8 @@ Button = Dict[str, str]
 def short_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:
     """The first answer: title, 2–4 sentences, and the next steps as buttons; in the person's own word for their
     beperking when they chose one (source titles and links keep their words)."""
-    standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
     text = use_term(f"**{article.title}**\n\n{article.short}", term)
-    return {"text": text, "buttons": _buttons(article, standard, term)}
+    return {"text": text, "buttons": _buttons(article, _standard(article), term)}
 
 
 def facet_answer(article: Article, facet: Facet, term: Optional[Term] = None) -> Dict[str, object]:
@@ -26,8 +25,7 @@ def facet_answer(article: Article, facet: Facet, term: Optional[Term] = None) ->
     facet's general answer when the article has none."""
     body = article.facets.get(facet.key) or facet.default
     text = use_term(f"**{article.title}: {facet.heading}**\n\n{body}", term)
-    standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
-    return {"text": text, "buttons": standard}
+    return {"text": text, "buttons": _standard(article)}
 
 
 def section_answer(article: Article, heading: str, body: str, intro: str,
@@ -35,16 +33,14 @@ def section_answer(article: Article, heading: str, body: str, intro: str,
     """The last resort: the part of an article that matches the question best, with its title."""
     title = f"{article.title}: {heading}" if heading else article.title
     text = use_term(f"{intro}\n\n**{title}**\n\n{body}", term)
-    standard = [MORE, WHERE, HUMAN] if article.standard_buttons else [MORE, HUMAN]
-    return {"text": text, "buttons": standard}
+    return {"text": text, "buttons": _standard(article)}
 
 
 def long_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:
     """'Meer uitleg': the explanation and its sources as links."""
     sources = "\n".join(f"- {source_line(s)}" for s in article.sources)
     text = f"{use_term(article.body, term)}\n\n**Bronnen**\n{sources}"
-    standard = [WHERE, HUMAN] if article.standard_buttons else [HUMAN]
-    return {"text": text, "buttons": _buttons(article, standard, term)}
+    return {"text": text, "buttons": _buttons(article, _standard(article, more=False), term)}
 
 
 def source_line(source: Source) -> str:
@@ -52,6 +48,13 @@ def source_line(source: Source) -> str:
     if source.url:
         return f"[{source.title}]({source.url}){where}"
     return f"{source.title}{where}"
+
+
+def _standard(article: Article, more: bool = True) -> List[Button]:
+    """The assistant's own buttons under an answer: "Meer uitleg" (unless this is it), "Waar kan ik terecht?" when
+    the article allows it, and always "Praat met een medewerker"."""
+    where = [WHERE] if article.standard_buttons else []
+    return ([MORE] if more else []) + where + [HUMAN]
 
 
 def _buttons(article: Article, standard: List[Button], term: Optional[Term]) -> List[Button]:

@@ -106,10 +106,6 @@ def load_set(path: Path, key: str) -> List[Dict[str, Any]]:
     return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(key) or [])
 
 
-def _correct_topic(answered: Answered, topics: Sequence[str]) -> bool:
-    return answered.topic in topics
-
-
 def evaluate_stories(rest_url: str, reader: AnswerReader, stories: List[Dict[str, Any]]) -> Dict[str, Any]:
     """Top-1 correct, fallback or wrong topic for each long first message, each in a new conversation."""
     outcomes: Counter = Counter()
@@ -118,7 +114,7 @@ def evaluate_stories(rest_url: str, reader: AnswerReader, stories: List[Dict[str
         answered = reader.read(Conversation(rest_url).say(story["text"]))
         if answered.kind == "fallback":
             outcome = "fallback"
-        elif _correct_topic(answered, story["topics"]):
+        elif answered.topic in story["topics"]:
             outcome = "correct"
         else:
             outcome = "wrong"

@@ -173,21 +173,12 @@ def content_markdown(content: Dict[str, Any]) -> List[str]:
 def understanding_scores(model: Path, eval_dir: Path) -> Dict[str, Any]:
     """The stories and follow-ups sets against the assistant, started on free ports with empty stores."""
     from bot import conversation_eval as ce
-    from bot.stack import Stack, free_port
+    from bot.bench.servers import our_stack
 
-    with tempfile.TemporaryDirectory() as var:
-        stack = Stack(rasa_port=free_port(), action_port=free_port(), model=model, log_dir=Path(var) / "logs",
-                      env={"TRACKER_DB": str(Path(var) / "tracker.db"), "WW_VAR_DIR": var,
-                           "DATABASE_URL": f"sqlite:///{Path(var) / 'wegwijzer.db'}"})
-        stack.services = [s for s in stack.services if s.name in ("actions", "rasa")]
-        stack.start()
-        try:
-            reader = ce.AnswerReader(library())
-            stories = ce.evaluate_stories(stack.rest_url, reader, ce.load_set(eval_dir / "stories.yml", "stories"))
-            followups = ce.evaluate_followups(stack.rest_url, reader,
-                                              ce.load_set(eval_dir / "followups.yml", "followups"))
-        finally:
-            stack.stop()
+    reader = ce.AnswerReader(library())
+    with tempfile.TemporaryDirectory() as var, our_stack(model, Path(var)) as stack:
+        stories = ce.evaluate_stories(stack.url, reader, ce.load_set(eval_dir / "stories.yml", "stories"))
+        followups = ce.evaluate_followups(stack.url, reader, ce.load_set(eval_dir / "followups.yml", "followups"))
     return {"stories": stories, "followups": followups}
 
 

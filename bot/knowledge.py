@@ -175,7 +175,8 @@ class Facet:
 @lru_cache(maxsize=None)
 def facets() -> Dict[str, Facet]:
     raw = yaml.safe_load((settings.KNOWLEDGE_DIR / "facets.yml").read_text(encoding="utf-8"))
-    return {key: Facet(key=key, intent=str(f["intent"]), heading=str(f["heading"]), default=" ".join(str(f["default"]).split()),
+    return {key: Facet(key=key, intent=str(f["intent"]), heading=str(f["heading"]),
+                       default=" ".join(str(f["default"]).split()),
                        patterns=tuple(re.compile(p) for p in f.get("patterns") or []))
             for key, f in raw.items()}
 
