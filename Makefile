@@ -74,9 +74,10 @@ validate: $(VENV)/.installed
 # The production-profile tests (tests/production) start their own multi-process stack on PostgreSQL, Redis and
 # nginx and run in a pytest process of their own: in one full-suite run three of them failed after the rest of the
 # suite had run in the same process, while alone they pass (cause under investigation; see README, Production).
+# `timeout` is a last guard for CI's 90 minutes: a run that hangs ends with a message instead of a silent kill.
 test: $(MODEL) test-deps
-	$(PY) -m pytest --ignore=tests/production
-	$(PY) -m pytest tests/production
+	timeout -k 30 2700 $(PY) -m pytest --ignore=tests/production
+	timeout -k 30 1200 $(PY) -m pytest tests/production
 
 eval: $(MODEL)
 	$(PY) -m bot.evaluation

@@ -2,6 +2,7 @@
 (fresh schemas, reached through a proxy that can fail like a restart) and Redis (own database and key prefix)."""
 from __future__ import annotations
 
+import faulthandler
 import os
 import uuid
 from contextlib import ExitStack
@@ -12,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
+from bot.db import get_engine
 from bot.production import ProductionStack, nginx_binary, redis_problem
 from bot.stack import free_port
 from tests.databases import POSTGRES, postgres_problem, postgres_schema
@@ -59,9 +61,13 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
     var = tmp_path_factory.mktemp("production")
     prefix = f"wwtest{uuid.uuid4().hex[:8]}"
     with ExitStack() as cleanup:
+        # A hang while tearing down would be out of pytest's reach (a wait inside a C library): ten minutes after
+        # the last test, the stacks of every thread are printed and the run ends, so CI fails with a reason.
+        cleanup.callback(faulthandler.cancel_dump_traceback_later)
         app_url = cleanup.enter_context(postgres_schema("ww_prod_app"))
         tracker_url = cleanup.enter_context(postgres_schema("ww_prod_tracker"))
         cleanup.callback(clear_redis, prefix)
+        cleanup.callback(release_connections, proxy, [app_url, tracker_url])
         stack = ProductionStack(
             model=trained_model, log_dir=var / "logs", nginx_dir=var / "nginx", instances=2,
             rasa_ports=[free_port(), free_port()], action_ports=[free_port(), free_port()],
@@ -73,6 +79,17 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
         )
         cleanup.callback(stack.stop)
         yield stack.start()
+        faulthandler.dump_traceback_later(600, exit=True)
+
+
+def release_connections(proxy: PostgresProxy, urls: List[str]) -> None:
+    """After the stack has stopped: no connection of its or of this test process is left on the schemas."""
+    from tests.production.store import direct
+
+    proxy.restart(0)  # cuts whatever the stopped servers left behind the proxy
+    for url in urls:
+        get_engine(direct(url)).dispose()
+        get_engine(through(proxy, url)).dispose()
 
 
 def port_of(url: str) -> int:
