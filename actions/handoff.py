@@ -1,6 +1,7 @@
 """The warm handoff: consent, gemeente, how to be contacted, a check of the summary, then the handoff is stored."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -15,6 +16,7 @@ from actions.social_map import check_gemeente
 from bot import contact_vault, settings
 from bot.answers import HUMAN
 from bot.db import session_scope
+from bot.gemeente_contact import contact_sentence
 from bot.handoff import texts as handoff_texts
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
@@ -44,6 +46,8 @@ CORRECTABLE = {
 SKIPPED = "-"
 SKIP_REST = "rest"
 MAX_ALIAS, MAX_NOTES = 40, 500
+
+logger = logging.getLogger(__name__)
 
 
 def _said_no(tracker: Tracker) -> bool:
@@ -146,7 +150,7 @@ def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Te
 def _from_vault(tracker: Tracker, kind: str) -> Optional[str]:
     try:
         with session_scope() as session:
-            return contact_vault.latest(session, tracker.sender_id, kind)
+            return contact_vault.latest(session, tracker.sender_id, kind, contact_vault.refs_in(tracker.events))
     except SQLAlchemyError:
         return None
 
@@ -242,10 +246,16 @@ def _told(tracker: Tracker, slot: str) -> Optional[str]:
     return value if value and value != SKIPPED else None
 
 
-def _reset(sender_id: str) -> List[Dict[Text, Any]]:
+def with_gemeente_contact(answer: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
+    """When the person is pointed to their gemeente and it is known: its general number and website too."""
+    code = tracker.get_slot("gemeente") or widget_gemeente(tracker)
+    return {**answer, "text": f"{answer['text']} {contact_sentence(code)}"} if code else answer
+
+
+def _reset(tracker: Tracker) -> List[Dict[Text, Any]]:
     try:
         with session_scope() as session:
-            contact_vault.forget(session, sender_id)
+            contact_vault.forget(session, tracker.sender_id, contact_vault.refs_in(tracker.events))
     except SQLAlchemyError:
         pass  # the vault empties itself after VAULT_MINUTES
     return [SlotSet(slot, None) for slot in ALL_SLOTS]
@@ -259,16 +269,21 @@ class ActionSubmitHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         if tracker.get_slot("handoff_consent") is not True or tracker.get_slot("handoff_confirmed") is not True:
-            dispatcher.utter_message(**message("handoff_declined"))
-            return _reset(tracker.sender_id)
+            dispatcher.utter_message(**with_gemeente_contact(message("handoff_declined"), tracker))
+            return _reset(tracker)
+        if not agreed_in_this_session(tracker):
+            logger.warning("Handoff refused: consent and confirmation are not answers in this session (%s)",
+                           contact_vault.conversation_hash(tracker.sender_id)[:12])
+            dispatcher.utter_message(**with_gemeente_contact(message("handoff_failed"), tracker))
+            return _reset(tracker)
         try:
             receipt = submit_handoff(self.request(tracker))
         except (InvalidContact, ValueError, ConfigError, SQLAlchemyError):
-            dispatcher.utter_message(**message("handoff_failed"))
-            return _reset(tracker.sender_id)
+            dispatcher.utter_message(**with_gemeente_contact(message("handoff_failed"), tracker))
+            return _reset(tracker)
         for line in receipt.messages():
             dispatcher.utter_message(text=line)
-        return _reset(tracker.sender_id) + [SlotSet("last_handoff_code", receipt.reference_code)]
+        return _reset(tracker) + [SlotSet("last_handoff_code", receipt.reference_code)]
 
     @staticmethod
     def request(tracker: Tracker) -> HandoffRequest:
@@ -299,6 +314,37 @@ class ActionSubmitHandoff(Action):
         )
 
 
+def agreed_in_this_session(tracker: Tracker, now: Optional[datetime] = None) -> bool:
+    """Consent and confirmation were the person's own answers in this session: each slot was set after the
+    assistant asked for it and the person replied, and the consent time lies inside the session. The slots alone
+    could come from a tracker someone made up; the events show the questions were really asked and answered."""
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    session = events[starts[-1] + 1:] if starts else events
+    started = float(events[starts[-1]].get("timestamp") or 0) if starts else 0.0
+
+    def answered(slot: str, ask: str, after: int) -> Optional[int]:
+        asked = replied = None
+        for i, event in enumerate(session[after:], start=after):
+            kind = event.get("event")
+            if kind == "action" and event.get("name") == ask:
+                asked, replied = i, None
+            elif kind == "user" and asked is not None:
+                replied = i
+            elif kind == "slot" and event.get("name") == slot and event.get("value") is True and replied:
+                return i
+        return None
+
+    consent = answered("handoff_consent", "action_ask_handoff_consent", 0)
+    confirmed = answered("handoff_confirmed", "action_ask_handoff_confirmed", consent + 1) if consent else None
+    try:
+        consent_at = datetime.fromisoformat(str(tracker.get_slot("handoff_consent_at"))).timestamp()
+    except ValueError:
+        return False
+    latest = (now or datetime.now(timezone.utc)).timestamp() + 60
+    return consent is not None and confirmed is not None and started - 1 <= consent_at <= latest
+
+
 def _answers(tracker: Tracker, person: List[Dict[Text, Any]]) -> Dict[str, Any]:
     """What the person told, for the summary: the situation from their messages, then the optional answers."""
     told = {key: _told(tracker, slot) for key, slot in (
@@ -315,7 +361,7 @@ class ActionCancelHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(**message("handoff_cancelled"))
-        return _reset(tracker.sender_id)
+        return _reset(tracker)
 
 
 class ActionHandoffStatus(Action):

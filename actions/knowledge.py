@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_search
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, named_gemeente
 from bot.answers import facet_answer, long_answer, short_answer
 from bot.care import (
     Term, acknowledgement, chosen_term, default_term, handoff_reason, offer_handoff_message, own_term, term,
@@ -15,7 +15,6 @@ from bot.care import (
 )
 from bot.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.messages import message
-from bot.regions import find_gemeente_in_text
 from bot.understanding.segments import words
 
 # A follow-up is short; a message of more words than this is read as a question of its own.
@@ -48,7 +47,7 @@ class ActionShowArticle(Action):
             dispatcher.utter_message(text=heard)
         answer = self._answer(tracker, intent, article, text, chosen)
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
-        events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker, text), *leave_search(tracker)]
+        events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_search(tracker)]
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         if reason and intent != "crisis":
             dispatcher.utter_message(**offer_handoff_message())
@@ -103,12 +102,11 @@ def with_second_question(answer: Dict[str, Any], tracker: Tracker, first: Articl
     return {**answer, "text": f"{answer['text']}\n\n{note}", "buttons": [button, *others]}
 
 
-def remembered_gemeente(tracker: Tracker, text: str) -> List[Dict[Text, Any]]:
-    """A gemeente the person names in their story is kept, so that it is not asked again later."""
-    if tracker.get_slot("gemeente"):
-        return []
-    place = find_gemeente_in_text(text)
-    return [SlotSet("gemeente", place.gemeente.code)] if place.found else []
+def remembered_gemeente(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A gemeente the person names in their story is kept, so that it is not asked again later; a newly named one
+    replaces the earlier one, as the answer just given was about it ("Meer uitleg" then stays with it)."""
+    named = named_gemeente(tracker)
+    return [SlotSet("gemeente", named)] if named and named != tracker.get_slot("gemeente") else []
 
 
 class ActionAnswerFollowUp(Action):

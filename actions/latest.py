@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from bot.regions import get_gemeente
+from bot.regions import find_gemeente_in_text, get_gemeente
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -26,9 +26,20 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
     return found.code if found else None
 
 
+def named_gemeente(tracker: Tracker) -> Optional[str]:
+    """The CBS code of a gemeente the person names in this very message ("ik woon in Houten, …"), or None."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/"):
+        return None
+    place = find_gemeente_in_text(text)
+    return place.gemeente.code if place.found else None
+
+
 def known_gemeente(tracker: Tracker) -> Optional[str]:
-    """The gemeente for answers: the person's own (slot) first, else the one of the widget's page."""
-    return tracker.get_slot("gemeente") or widget_gemeente(tracker)
+    """The gemeente for answers: the one named in this message, else the person's own (slot), else the one of the
+    widget's page. The page's gemeente never wins over the person's words: someone from Houten on Utrecht's site
+    gets no Utrecht text."""
+    return named_gemeente(tracker) or tracker.get_slot("gemeente") or widget_gemeente(tracker)
 
 
 SEARCH_FORM = "social_map_form"

@@ -133,8 +133,9 @@ class ActionSearchSocialMap(Action):
         offset = int(tracker.get_slot("sm_offset") or 0) if latest_intent(tracker) == "show_more_results" else 0
         try:
             with session_scope() as session:
+                # Example records are for the demo only (settings.EXAMPLE_CONTENT): a resident never gets them.
                 result = search(session, theme, tracker.get_slot("gemeente"), tracker.get_slot("sm_audience"),
-                                limit=PAGE, offset=offset)
+                                limit=PAGE, offset=offset, include_demo=settings.EXAMPLE_CONTENT)
                 if offset == 0 and not result.found_nearby:
                     record_unmet_need(session, theme, tracker.get_slot("gemeente"))
         except SQLAlchemyError:

@@ -38,16 +38,19 @@ def section_answer(article: Article, heading: str, body: str, intro: str,
 
 def long_answer(article: Article, term: Optional[Term] = None) -> Dict[str, object]:
     """'Meer uitleg': the explanation and its sources as links."""
-    sources = "\n".join(f"- {source_line(s)}" for s in article.sources)
+    sources = "\n".join(f"- {line}" for line in source_lines(article.sources))
     text = f"{use_term(article.body, term)}\n\n**Bronnen**\n{sources}"
     return {"text": text, "buttons": _buttons(article, _standard(article, more=False), term)}
 
 
+def source_lines(sources: List[Source]) -> List[str]:
+    """Each source once, as people read it: its title, as a link when it has an address. A seed's file name and
+    line numbers are for reviewers (front matter) and never shown."""
+    return list(dict.fromkeys(source_line(s) for s in sources))
+
+
 def source_line(source: Source) -> str:
-    where = f", r. {source.lines}" if source.lines else ""
-    if source.url:
-        return f"[{source.title}]({source.url}){where}"
-    return f"{source.title}{where}"
+    return f"[{source.title}]({source.url})" if source.url else source.title
 
 
 def _standard(article: Article, more: bool = True) -> List[Button]:

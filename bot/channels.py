@@ -8,7 +8,7 @@ import asyncio
 import logging
 import uuid
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 import yaml
 from rasa.core.channels.channel import UserMessage
@@ -17,7 +17,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic.request import Request
 
 from bot import rasa_patches, settings
-from bot.contact_vault import keep, take_out_contacts
+from bot.contact_vault import CONTACT_REF, keep, new_ref, take_out_contacts
 from bot.db import session_scope
 from bot.input_guard import PayloadPolicy, guard
 from bot.messages import message as system_message
@@ -45,7 +45,10 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
 
     async def handle(message: UserMessage) -> None:
         result = guard(message.text, payload_policy(), settings.MAX_MESSAGE_LENGTH)
-        message.text = _vault_contacts(result.text, message.sender_id)
+        message.metadata = allowed_metadata(message.metadata)
+        message.text, ref = _vault_contacts(result.text, message.sender_id)
+        if ref:  # only this conversation's own events know it: the vault cannot be read with a sender id alone
+            message.metadata[CONTACT_REF] = ref
         out = message.output_channel
         recipient = message.sender_id
         if result.truncated:
@@ -69,18 +72,29 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
     return handle
 
 
-def _vault_contacts(text: str, sender_id: Optional[str]) -> str:
-    """Phone numbers and e-mail addresses go to the contact vault; Rasa sees (and stores) only masked forms."""
+def allowed_metadata(metadata: Any) -> Dict[str, Any]:
+    """Only what the widget sends (the gemeente of the page, a short string); everything else is dropped, so
+    nothing a client adds is stored in the conversation."""
+    gemeente = metadata.get("gemeente") if isinstance(metadata, dict) else None
+    return {"gemeente": gemeente} if isinstance(gemeente, str) and 0 < len(gemeente) <= 64 else {}
+
+
+def _vault_contacts(text: str, sender_id: Optional[str]) -> Tuple[str, Optional[str]]:
+    """Phone numbers and e-mail addresses go to the contact vault; Rasa sees (and stores) only masked forms.
+    Returns the masked text and the key the vault entries were kept under (None when nothing was found)."""
     if text.startswith("/"):
-        return text
+        return text, None
     masked, found = take_out_contacts(text)
-    if found:
-        try:
-            with session_scope() as session:
-                keep(session, sender_id or "", found)
-        except Exception:  # the details are dropped rather than stored in the conversation
-            logger.exception("Contact vault unavailable; contact details in a message were dropped")
-    return masked
+    if not found:
+        return masked, None
+    ref = new_ref()
+    try:
+        with session_scope() as session:
+            keep(session, sender_id or "", found, ref)
+    except Exception:  # the details are dropped rather than stored in the conversation
+        logger.exception("Contact vault unavailable; contact details in a message were dropped")
+        return masked, None
+    return masked, ref
 
 
 def _count_responses(out: Any) -> Callable[[], int]:

@@ -1,17 +1,19 @@
 """Keeps phone numbers and e-mail addresses out of the conversation store.
 
 The channel guard takes them out of a message before Rasa sees it, leaving a masked form ("06-****5678"), and
-keeps the real value here for a short time, under a hash of the conversation id. The handoff form reads it
-back when the person has given consent; it is deleted when the handoff is stored, when the person cancels,
-and in any case after VAULT_MINUTES.
+keeps the real value here for a short time, under a hash of the conversation id and a random key. That key goes
+into the message's metadata (CONTACT_REF), so only the conversation's own events can read the entry back: a
+tracker made up with someone else's sender id cannot. The handoff form reads it back when the person has given
+consent; it is deleted when the handoff is stored, when the person cancels, and in any case after VAULT_MINUTES.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import phonenumbers
 from sqlalchemy import Column, DateTime, Integer, String, delete, select
@@ -21,6 +23,7 @@ from bot.db import Base
 from bot.privacy import mask_email, mask_phone
 
 VAULT_MINUTES = 30
+CONTACT_REF = "contact_ref"  # the metadata key of a user message whose contact details went into the vault
 PHONE = "telefoon"
 EMAIL = "e-mail"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -43,8 +46,18 @@ class Found:
     masked: str
 
 
-def conversation_hash(sender_id: str) -> str:
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()
+def conversation_hash(sender_id: str, ref: str = "") -> str:
+    return hashlib.sha256(f"{sender_id}\0{ref}".encode("utf-8")).hexdigest()
+
+
+def new_ref() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def refs_in(events: Iterable[Dict[str, Any]]) -> List[str]:
+    """The vault keys in a conversation's user messages, newest first."""
+    found = [(e.get("metadata") or {}).get(CONTACT_REF) for e in events if e.get("event") == "user"]
+    return [ref for ref in reversed(found) if isinstance(ref, str) and ref]
 
 
 def take_out_contacts(text: str) -> Tuple[str, List[Found]]:
@@ -63,26 +76,33 @@ def _now() -> dt.datetime:
     return dt.datetime.utcnow()
 
 
-def keep(session: Session, sender_id: str, found: List[Found], now: Optional[dt.datetime] = None) -> None:
+def keep(session: Session, sender_id: str, found: List[Found], ref: str, now: Optional[dt.datetime] = None) -> None:
     now = now or _now()
     purge_expired(session, now)
     for item in found:
-        session.add(ContactVaultEntry(conversation_hash=conversation_hash(sender_id), kind=item.kind,
+        session.add(ContactVaultEntry(conversation_hash=conversation_hash(sender_id, ref), kind=item.kind,
                                       value=item.value, expires_at=now + dt.timedelta(minutes=VAULT_MINUTES)))
 
 
-def latest(session: Session, sender_id: str, kind: str, now: Optional[dt.datetime] = None) -> Optional[str]:
-    """The last phone number or e-mail address this conversation gave, if it has not expired."""
-    query = (select(ContactVaultEntry.value)
-             .where(ContactVaultEntry.conversation_hash == conversation_hash(sender_id),
-                    ContactVaultEntry.kind == kind, ContactVaultEntry.expires_at > (now or _now()))
-             .order_by(ContactVaultEntry.id.desc()).limit(1))
-    return session.execute(query).scalar_one_or_none()
+def latest(session: Session, sender_id: str, kind: str, refs: List[str],
+           now: Optional[dt.datetime] = None) -> Optional[str]:
+    """The last phone number or e-mail address this conversation gave, if it has not expired; `refs` are the
+    vault keys in the conversation's own events (refs_in), newest first."""
+    for ref in refs:
+        query = (select(ContactVaultEntry.value)
+                 .where(ContactVaultEntry.conversation_hash == conversation_hash(sender_id, ref),
+                        ContactVaultEntry.kind == kind, ContactVaultEntry.expires_at > (now or _now()))
+                 .order_by(ContactVaultEntry.id.desc()).limit(1))
+        value = session.execute(query).scalar_one_or_none()
+        if value is not None:
+            return value
+    return None
 
 
-def forget(session: Session, sender_id: str) -> None:
-    session.execute(delete(ContactVaultEntry).where(
-        ContactVaultEntry.conversation_hash == conversation_hash(sender_id)))
+def forget(session: Session, sender_id: str, refs: List[str]) -> None:
+    hashes = [conversation_hash(sender_id, ref) for ref in refs]
+    if hashes:
+        session.execute(delete(ContactVaultEntry).where(ContactVaultEntry.conversation_hash.in_(hashes)))
 
 
 def purge_expired(session: Session, now: Optional[dt.datetime] = None) -> None:

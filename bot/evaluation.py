@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
+import re
 import statistics
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -122,6 +123,11 @@ def content_scores(lib: Library) -> Dict[str, Any]:
         "b1_short": _spread(short),
         "b1_body": _spread(body),
         "b1_short_passing": sum(1 for a in national if measure(a.short).is_b1) / len(national),
+        "topics": len({intent for a in national for intent in a.intents}),
+        "facets": sum(len(a.facets) for a in national),
+        "facts_with_source": sum(len(a.sources) for a in national),
+        "key_facts_carried": sum(1 for a in national if a.key_facts and all(
+            re.search(p, a.short.lower()) for p in a.key_facts)) / len(national),
         "general_knowledge_to_review": len(facts_to_review(lib)),
     }
 
@@ -158,6 +164,11 @@ def content_markdown(content: Dict[str, Any]) -> List[str]:
     return ["", "# Content: the answer library", "",
             "| what | figure |", "|---|---|",
             f"| articles (national; local versions) | {content['articles']}; {content['local_versions']} |",
+            f"| topics (intents answered by an article); follow-up answers (facets) | {content['topics']}; "
+            f"{content['facets']} |",
+            f"| facts with a source (source entries in the national articles) | {content['facts_with_source']} |",
+            f"| short answers that carry their key facts (front matter `key_facts`) | "
+            f"{content['key_facts_carried']:.0%} |",
             f"| with sources | {content['with_sources']:.0%} |",
             f"| with a source in the research | {content['with_research_source']:.0%} |",
             f"| Flesch-Douma of the short answers: median, worst | {short['median']:.1f}, {short['worst']:.1f} "

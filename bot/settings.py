@@ -32,6 +32,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or (
 # Rasa's conversation store: a SQLite file, or a database URL (production; Rasa's `events` table beside ours).
 TRACKER_DB = os.environ.get("TRACKER_DB") or (_LOCAL_POSTGRES if PRODUCTION else str(VAR_DIR / "tracker.db"))
 
+# The secret Rasa sends to the action server with every call (endpoints.yml, action_endpoint.headers); the
+# action server refuses calls without it (bot/action_server.py). `make run` makes a random one per start.
+ACTION_TOKEN = os.environ.get("WW_ACTION_TOKEN", "")
+
 RASA_PORT = _int("RASA_PORT", 5005)
 ACTION_PORT = _int("ACTION_PORT", 5055)
 WEB_PORT = _int("WEB_PORT", 8080)
@@ -45,6 +49,11 @@ INSTANCES = _int("WW_INSTANCES", 2)
 # nginx: the one public address (REST, socket.io, portal), and the address Rasa calls the action servers at.
 PUBLIC_PORT = _int("WW_PUBLIC_PORT", 8000)
 ACTIONS_LB_PORT = _int("WW_ACTIONS_LB_PORT", 5050)
+
+# Example content (local article versions with `example: true`, social-map records with `demo: true`) is for the
+# demo and the tests only: "1" shows it (`make run` and the test stack set it), and never in production. A resident
+# otherwise gets the national text and real records only (knowledge/README.md, "Local versions per gemeente").
+EXAMPLE_CONTENT = os.environ.get("WW_EXAMPLE_CONTENT", "").strip() == "1" and not PRODUCTION
 
 # Longer messages are cut to this many characters, and the person is told so.
 MAX_MESSAGE_LENGTH = _int("WW_MAX_MESSAGE_LENGTH", 1000)

@@ -25,6 +25,7 @@ from bot.retention import purge_conversations, tracker_url
 
 BIN = Path(sys.executable).parent
 DEMO_SECRET = "WW_HANDOFF_SECRET_DEMO"
+ACTION_TOKEN = "WW_ACTION_TOKEN"
 
 
 def prepare_database(url: str) -> None:
@@ -59,9 +60,20 @@ def purge_handoffs(url: str) -> int:
         return purge(session)
 
 
+def purge_contact_vault(url: str) -> None:
+    """Expired phone numbers and e-mail addresses out of the contact vault (it is read only before they expire;
+    this deletes them, so the privacy text's "na een half uur" holds to the minute)."""
+    from bot.contact_vault import purge_expired
+    from bot.db import session_scope
+
+    with session_scope(url) as session:
+        purge_expired(session)
+
+
 def actions_command(port: int, bin_dir: Path = BIN) -> List[str]:
-    """The action server (it listens on SANIC_HOST, default 0.0.0.0; the stack sets 127.0.0.1)."""
-    return [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    """The action server (it listens on SANIC_HOST, default 0.0.0.0; the stack sets 127.0.0.1); it takes calls
+    only with WW_ACTION_TOKEN, which Rasa sends (endpoints.yml)."""
+    return [str(bin_dir / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)]
 
 
 def rasa_command(model: Path, port: int, endpoints: str = "endpoints.yml", host: str = "127.0.0.1",
@@ -118,6 +130,8 @@ class Stack:
         if not (self.env.get(DEMO_SECRET) or os.environ.get(DEMO_SECRET)):
             # The notifier signs and the demo receiver checks with the same secret; random, never a fixed one.
             self.env[DEMO_SECRET] = secrets.token_urlsafe(32)
+        if not (self.env.get(ACTION_TOKEN) or os.environ.get(ACTION_TOKEN)):
+            self.env[ACTION_TOKEN] = secrets.token_urlsafe(32)  # shared by Rasa and the action server, per start
         self.services = [
             Service("actions", actions_command(self.action_port), f"http://{host}:{self.action_port}/health"),
             Service("rasa", rasa_command(self.model, self.rasa_port), f"http://{host}:{self.rasa_port}/"),
@@ -143,6 +157,8 @@ class Stack:
         env.setdefault("WW_HANDOFF_DEMO_URL", f"http://127.0.0.1:{self.web_port}/demo/handoff-receiver")
         # Plain http on this computer only: session cookies without the Secure flag (see README, portal).
         env.setdefault("WW_WEB_DEV", "1")
+        # This stack serves the demo page: the example content is shown (never in production: bot/settings.py).
+        env.setdefault("WW_EXAMPLE_CONTENT", "1")
         env.setdefault("TRACKER_DB", str(settings.VAR_DIR / "tracker.db"))
         env.setdefault("DATABASE_URL", settings.DATABASE_URL)
         return env
@@ -207,10 +223,14 @@ def stop_process(process: Optional[subprocess.Popen]) -> None:
 
 
 def supervise(stack: Stack) -> int:
-    """Run the retention purges every hour until a process stops (1) or Ctrl-C (KeyboardInterrupt)."""
-    next_purge = 0.0
+    """Run the retention purges every hour (the contact vault every minute) until a process stops (1) or Ctrl-C
+    (KeyboardInterrupt)."""
+    next_purge = next_vault_purge = 0.0
     env = stack.environment()
     while all(s.process and s.process.poll() is None for s in stack.services):
+        if time.monotonic() >= next_vault_purge:
+            purge_contact_vault(env["DATABASE_URL"])
+            next_vault_purge = time.monotonic() + 60
         if time.monotonic() >= next_purge:
             purge_conversations(tracker_url(env["TRACKER_DB"]), settings.CONVERSATION_RETENTION_DAYS)
             purge_handoffs(env["DATABASE_URL"])

@@ -25,6 +25,7 @@ from bot.db import session_scope
 from tests.actions_support import button_payloads, run, tracker
 
 SENDER = "handoff-test"
+REF = "vault-key-of-this-conversation"  # what the channel puts in the message's metadata (bot/channels.py)
 
 
 @pytest.fixture
@@ -35,14 +36,20 @@ def database(app_database: str) -> str:
 def vault(url: str, text: str) -> str:
     masked, found = contact_vault.take_out_contacts(text)
     with session_scope(url) as session:
-        contact_vault.keep(session, SENDER, found)
+        contact_vault.keep(session, SENDER, found, REF)
     return masked
+
+
+def ours(made):
+    """The tracker of the conversation that gave the contact details: its user message carries the vault key."""
+    made.events[-1]["metadata"] = {contact_vault.CONTACT_REF: REF}
+    return made
 
 
 def validate(slot, value, intent="inform", slots=None):
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateHandoffForm(), f"validate_{slot}")(
-        value, dispatcher, tracker(intent, str(value), slots=slots, sender=SENDER), {})
+        value, dispatcher, ours(tracker(intent, str(value), slots=slots, sender=SENDER)), {})
     return result, [m.get("text") for m in dispatcher.messages]
 
 
@@ -52,6 +59,24 @@ def filled(**extra):
              "contact_alias": "Sam", "handoff_notes": "niet bellen voor 10 uur", "handoff_confirmed": True}
     slots.update(extra)
     return slots
+
+
+def asked_and_answered(slot: str, ask: str) -> list:
+    return [{"event": "action", "name": ask}, {"event": "user", "text": "/affirm", "parse_data": {}},
+            {"event": "slot", "name": slot, "value": True}]
+
+
+# A session that started just before the consent time in filled(), where the person was asked and said yes twice.
+SESSION_START = {"event": "session_started", "timestamp": 1795514340.0}  # 2026-11-24T09:59:00Z
+AGREED = [SESSION_START, *asked_and_answered("handoff_consent", "action_ask_handoff_consent"),
+          *asked_and_answered("handoff_confirmed", "action_ask_handoff_confirmed")]
+
+
+def agreed(slots, events=AGREED, sender=SENDER):
+    """A tracker at the end of the handoff form: `events` before the latest message."""
+    made = ours(tracker("affirm", slots=slots, sender=sender))
+    made.events[:0] = events
+    return made
 
 
 def test_consent_is_explained_and_asked_with_yes_and_no():
@@ -124,14 +149,36 @@ def test_the_request_names_the_topics_the_person_read_about():
 
 def test_submit_stores_the_handoff_and_gives_code_and_time_frame(database):
     vault(database, "06 12345678")
-    messages, events = run(ActionSubmitHandoff(), tracker("affirm", slots=filled(), sender=SENDER))
+    messages, events = run(ActionSubmitHandoff(), agreed(filled()))
     texts = " ".join(m["text"] for m in messages)
     assert "Je code is WW-" in texts and "Je hoort uiterlijk" in texts
     code = next(e["value"] for e in events if e.get("name") == "last_handoff_code")
     with session_scope(database) as session:
-        assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None, "the vault is emptied"
+        assert contact_vault.latest(session, SENDER, contact_vault.PHONE, [REF]) is None, "the vault is emptied"
     status, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", f"status van {code}"))
     assert status[0]["text"].startswith(f"Je vraag {code} is aangekomen bij de gemeente.")
+
+
+def stored_handoffs(url: str) -> int:
+    from bot.handoff.models import Handoff
+
+    with session_scope(url) as session:
+        return session.query(Handoff).count()
+
+
+@pytest.mark.parametrize("events, slots", [
+    ([], filled()),  # the slots say yes, but nobody was ever asked (a made-up tracker)
+    ([SESSION_START, *asked_and_answered("handoff_consent", "action_ask_handoff_consent")], filled()),  # not confirmed
+    (AGREED, filled(handoff_consent_at="2020-01-01T10:00:00+00:00")),  # a consent time before this session
+    (AGREED + [{"event": "session_started", "timestamp": 1.8e9}], filled()),  # agreed in an earlier session
+    ([SESSION_START, {"event": "slot", "name": "handoff_consent", "value": True},
+      {"event": "slot", "name": "handoff_confirmed", "value": True}], filled()),  # set, never asked or answered
+], ids=["slots-only", "not-confirmed", "consent-2020", "earlier-session", "never-asked"])
+def test_a_handoff_is_stored_only_when_this_session_asked_and_the_person_agreed(database, events, slots):
+    vault(database, "06 12345678")
+    messages, _ = run(ActionSubmitHandoff(), agreed(slots, events))
+    assert "Je code is WW-" not in " ".join(m["text"] for m in messages)
+    assert stored_handoffs(database) == 0
 
 
 def test_declined_consent_gives_the_route_and_stores_nothing(database):
@@ -142,10 +189,10 @@ def test_declined_consent_gives_the_route_and_stores_nothing(database):
 
 def test_cancel_wipes_the_vault(database):
     vault(database, "06 12345678")
-    messages, _ = run(ActionCancelHandoff(), tracker("cancel", sender=SENDER))
+    messages, _ = run(ActionCancelHandoff(), ours(tracker("cancel", sender=SENDER)))
     assert "niets doorgegeven" in messages[0]["text"]
     with session_scope(database) as session:
-        assert contact_vault.latest(session, SENDER, contact_vault.PHONE) is None
+        assert contact_vault.latest(session, SENDER, contact_vault.PHONE, [REF]) is None
 
 
 def test_status_of_unknown_and_mistyped_codes(database):

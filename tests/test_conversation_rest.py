@@ -28,7 +28,8 @@ BAD_INPUT = {
 def test_welcome_says_what_it_is(chat: Chat):
     messages = chat.say("hallo")
     text = messages[0]["text"]
-    assert "computerprogramma" in text and "BSN" in text and "geen gevolgen" in text
+    assert "computerprogramma" in text and "BSN" in text and "Ik beslis niets over jou" in text
+    assert "geen gevolgen" not in text, "not promised: a transcript may go to the gemeente (with consent)"
     assert "/request_human" in payloads(messages)
 
 

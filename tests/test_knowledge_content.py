@@ -79,6 +79,13 @@ class TestArticle:
         assert not result.long_sentences, result.long_sentences
         assert 2 <= len(re.findall(r"[.!?](\s|$)", article.short)) <= 5, "short answer: 2-4 sentences"
 
+    def test_short_answer_carries_its_key_facts(self, article: Article):
+        """The fact people come for is in the short answer itself, not only under "Meer uitleg"."""
+        assert article.key_facts, "key_facts: name the fact(s) the short answer must carry"
+        short = article.short.lower()
+        missing = [pattern for pattern in article.key_facts if not re.search(pattern, short)]
+        assert not missing, f"short answer lacks key fact(s) {missing}: {article.short}"
+
     def test_long_answer_has_short_sentences(self, article: Article):
         too_long = measure(article.body).long_sentences
         assert not too_long, f"sentences over {MAX_SENTENCE_WORDS} words: {too_long}"
@@ -111,6 +118,13 @@ class TestArticle:
         for source in article.sources:
             if source.url:
                 assert f"]({source.url})" in text
+
+
+def test_key_fact_check_catches_a_short_answer_without_its_fact():
+    article = library().articles["verplichtingen"]
+    stripped = Article(**{**article.__dict__, "short": "Je maakt afspraken met de gemeente. Vraag wat er van je verwacht wordt."})
+    with pytest.raises(AssertionError, match="key fact"):
+        TestArticle().test_short_answer_carries_its_key_facts(stripped)
 
 
 def test_forbidden_phrase_scan_catches_what_it_should():

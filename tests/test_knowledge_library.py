@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import settings
 from bot.knowledge import ArticleError, Library
 
 ARTICLE = """---
@@ -44,10 +45,10 @@ def test_article_found_by_intent_and_id(root: Path):
 def test_local_version_replaces_fields_it_sets_and_keeps_the_rest(root: Path):
     path = root / "gemeenten/GM0344/recht.md"
     path.parent.mkdir(parents=True)
-    path.write_text("---\ngemeente: GM0344\nexample: true\nshort: In Utrecht.\n---\n", encoding="utf-8")
+    path.write_text("---\ngemeente: GM0344\napproved: true\nshort: In Utrecht.\n---\n", encoding="utf-8")
     library = Library(root)
     local = library.for_intent("ask_right", "GM0344")
-    assert local.short == "In Utrecht." and local.example
+    assert local.short == "In Utrecht." and local.approved and not local.example
     assert local.title == "Recht op hulp" and local.body == "Lang." and local.sources
     assert library.for_intent("ask_right", "GM0363").short == "Landelijk."
     assert library.for_intent("ask_right").short == "Landelijk."
@@ -80,4 +81,47 @@ def test_local_version_needs_a_national_article(root: Path):
 def test_file_without_front_matter_is_refused(root: Path):
     (root / "articles/leeg.md").write_text("Alleen tekst.\n", encoding="utf-8")
     with pytest.raises(ArticleError, match="front matter"):
+        Library(root)
+
+
+def local_version(root: Path, flags: str) -> None:
+    path = root / "gemeenten/GM0344/recht.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ngemeente: GM0344\n{flags}\nshort: In Utrecht.\n---\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("flags, example_content, shown", [
+    ("example: true", False, False),   # a resident: never an example text
+    ("example: true", True, True),     # the demo and the tests
+    ("approved: true", False, True),   # the gemeente's own, approved text
+    ("", True, False),                 # not approved yet: the national text
+])
+def test_which_local_versions_a_resident_gets(root: Path, monkeypatch: pytest.MonkeyPatch, flags: str,
+                                              example_content: bool, shown: bool):
+    monkeypatch.setattr(settings, "EXAMPLE_CONTENT", example_content)
+    local_version(root, flags)
+    library = Library(root)
+    assert library.for_intent("ask_right", "GM0344").short == ("In Utrecht." if shown else "Landelijk.")
+    assert library.get("recht", "GM0344").short == ("In Utrecht." if shown else "Landelijk.")
+
+
+def test_an_example_cannot_be_approved(root: Path):
+    local_version(root, "example: true\napproved: true")
+    with pytest.raises(ArticleError, match="voorbeeldtekst"):
+        Library(root)
+
+
+def test_a_local_version_belongs_in_its_gemeentes_folder(root: Path):
+    local_version(root, "gemeente: GM0321\napproved: true")
+    with pytest.raises(ArticleError, match="hoort niet in de map GM0344"):
+        Library(root)
+
+
+def test_a_seed_without_a_readable_title_is_refused(root: Path):
+    write(root, "articles/bron.md", intent="ask_bron")
+    path = root / "articles/bron.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - title: Participatiewet\n    url: https://wetten.overheid.nl/BWBR0015703/",
+        "  - seed: 009_onbekend.txt\n    lines: \"1-2\""), encoding="utf-8")
+    with pytest.raises(ArticleError, match="009_onbekend.txt heeft geen titel"):
         Library(root)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot import privacy, regions, settings
 from bot.db import session_scope
+from bot.gemeente_contact import with_number
 from bot.handoff import codes, texts, timeframe
 from bot.handoff import transcript as transcripts
 from bot.handoff.config import GemeenteConfig, HandoffConfig, effective_config
@@ -163,7 +164,8 @@ def _receipt(handoff: Handoff, config: GemeenteConfig, submitted: datetime) -> H
     return HandoffReceipt(
         reference_code=handoff.reference_code, gemeente_code=handoff.gemeente_code, gemeente_name=config.name,
         respond_by=handoff.respond_by, deadline_sentence=timeframe.deadline_sentence(handoff.respond_by, submitted),
-        office_notice=timeframe.office_notice(submitted, config), contact_route=config.contact_route,
+        office_notice=timeframe.office_notice(submitted, config),
+        contact_route=with_number(config.contact_route, handoff.gemeente_code),
         delivery="webhook" if config.endpoint else "portaal",
     )
 

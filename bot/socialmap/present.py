@@ -4,12 +4,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from bot.answers import HUMAN
+from bot.gemeente_contact import contact
 from bot.messages import text
 from bot.regions import Gemeente
 from bot.socialmap.search import SearchResult, ServiceHit
 from bot.socialmap.taxonomy import load_taxonomy, THEME
 
 MORE = {"title": "Meer", "payload": "/show_more_results"}
+# The national records that stand for "your own gemeente" (knowledge/socialmap/landelijk/organizations.csv).
+YOUR_GEMEENTE = "org-gemeenten"
 OTHER = {"title": "Andere hulp", "payload": "/find_other_service"}
 
 Message = Dict[str, Any]
@@ -35,11 +38,18 @@ def level_label(hit: ServiceHit, gemeente: Optional[Gemeente]) -> str:
 
 
 def service_message(hit: ServiceHit, gemeente: Optional[Gemeente]) -> Message:
+    """One service: name, level, what it does and how to reach it. Only the Markdown the widget renders (**bold**,
+    links, "- " lists); an example record (the demo only) says so in words."""
     lines = [f"**{hit.name}**" + (f" ({hit.organization})" if hit.organization and hit.organization != hit.name else "")]
-    lines.append(f"_{level_label(hit, gemeente)}_" + (f" {text('demo_marker')}" if hit.demo else ""))
+    lines.append(level_label(hit, gemeente))
+    if hit.demo:
+        lines.append(text("demo_marker"))
     if hit.description:
         lines.append(hit.description)
     reach = []
+    own = contact(gemeente.code) if gemeente and hit.organization_id == YOUR_GEMEENTE else None
+    if own:  # "Hulp via je gemeente": the person's own gemeente, with its general number
+        reach.append(f"Gemeente {own.name}: bel {own.phone} of kijk op {own.website_link}")
     if hit.website:
         reach.append(f"Website: [{hit.website.split('//')[-1].rstrip('/')}]({hit.website})")
     if hit.phone:

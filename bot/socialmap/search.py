@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import and_, exists, func, literal, or_, select, union_all, update
+from sqlalchemy import and_, exists, false, func, literal, or_, select, true, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -49,6 +49,7 @@ class ServiceHit:
     address: Optional[str]
     demo: bool
     opening: Optional[OpeningStatus]
+    organization_id: str = ""
 
     @property
     def opening_text(self) -> Optional[str]:
@@ -114,12 +115,14 @@ def _audience_clauses(audience_term: Optional[str]) -> Tuple[List[Any], List[Any
     return [for_this | ~exists().where(for_someone)], [for_this.desc()]
 
 
-def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None) -> Select:
+def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None,
+              include_demo: bool = True) -> Select:
     """(service id, level rank) of active services for one theme in the given areas, in display order.
 
     Each level is its own branch that starts from the (scope, code) index: one OR over all areas made SQLite
     start from the theme instead, which reads every service with that theme in the country. A service listed
-    for both the gemeente and its region counts once, at the nearest level. Public for the benchmark's plan.
+    for both the gemeente and its region counts once, at the nearest level. Without `include_demo`, example
+    records (a demo service, or a service of a demo organisation) drop out. Public for the benchmark's plan.
     """
     branches = [
         select(ServiceArea.service_id.label("service_id"), literal(LEVELS.index(level)).label("rank"))
@@ -131,6 +134,9 @@ def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: 
     found = union_all(*branches).subquery("found")
     where, order = _audience_clauses(audience_term)
     level = func.min(found.c.rank).label("level")
+    if not include_demo:
+        where = [*where, Service.demo.is_(false()),
+                 ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true()))]
     return (
         select(Service.id, level)
         .join(found, found.c.service_id == Service.id)
@@ -201,17 +207,19 @@ def _details(session: Session, page: Sequence[Tuple[str, str]], now: dt.datetime
             description=_short(service.description or org.description), website=service.url or org.website,
             phone=phone, email=service.email or org.email,
             address=f"{address.address_1}, {address.postal_code} {address.city}" if address else None,
-            demo=bool(service.demo or org.demo), opening=opening_status(own, now),
+            demo=bool(service.demo or org.demo), opening=opening_status(own, now), organization_id=org.id,
         ))
     return hits
 
 
 def search(session: Session, theme: str, gemeente_code: Optional[str], audience: Optional[str] = None,
-           limit: int = 3, offset: int = 0, now: Optional[dt.datetime] = None) -> SearchResult:
+           limit: int = 3, offset: int = 0, now: Optional[dt.datetime] = None,
+           include_demo: bool = True) -> SearchResult:
     """Services for `theme` near `gemeente_code`: the gemeente first, then its region, then national.
 
     `theme` is a code, label or free text; `gemeente_code` a CBS code (or a name); `audience` an audience code
     such as "jongere". `now` (default: the current time in Europe/Amsterdam) is used for the opening hours.
+    `include_demo=False` leaves example records out (what a resident gets: actions/social_map.py).
     Raises ValueError when the theme is unknown.
     """
     theme_code = resolve_theme(theme)
@@ -227,10 +235,10 @@ def search(session: Session, theme: str, gemeente_code: Optional[str], audience:
     # Local levels are few and always counted in full; national services are only read when the page needs them,
     # because their number grows with the whole map.
     local = [a for a in areas if a[0] != "landelijk"]
-    ordered = _ranked(session, ids_query(theme_term, local, audience_term)) if local else []
+    ordered = _ranked(session, ids_query(theme_term, local, audience_term, include_demo)) if local else []
     if len(ordered) < wanted:
         seen = {service_id for service_id, _ in ordered}
-        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term)
+        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term, include_demo)
         more = _ranked(session, national.limit(wanted + len(seen)))
         ordered += [(i, level) for i, level in more if i not in seen][: wanted - len(ordered)]
     counts = {level: sum(1 for _, found in ordered if found == level) for level, _ in areas}

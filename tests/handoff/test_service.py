@@ -89,7 +89,8 @@ def test_receipt_tells_code_deadline_and_contact_route(sqlite_url: str, config: 
     assert receipt.office_notice is None and receipt.delivery == "webhook"
     messages = receipt.messages()
     assert "gemeente Houten" in messages[0] and receipt.reference_code in messages[1]
-    assert messages[-1] == "Bel het algemene nummer van de gemeente."
+    assert messages[-1] == ("Bel het algemene nummer van de gemeente. Het algemene nummer van de gemeente Houten is "
+                            "(030) 639 26 11. De website is [www.houten.nl](https://www.houten.nl).")
 
 
 def test_outside_office_hours_the_receipt_says_when_it_is_read(sqlite_url: str, config: HandoffConfig) -> None:

@@ -151,6 +151,11 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // What a screen reader announces: the words, without Markdown signs ("**", "[…](…)").
+  function plainText(text) {
+    return String(text || "").replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, "$1");
+  }
+
   function renderMarkdown(text) {
     var root = el("div", "ww-text");
     var list = null;
@@ -321,7 +326,7 @@
       showBadge();
       announce(TEXT.unread(state.unread));
     } else {
-      announce(TEXT.bot + text.replace(/\*\*/g, ""));
+      announce(TEXT.bot + plainText(text));
     }
   }
 
