@@ -12,6 +12,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_intent, latest_text, widget_gemeente
+from actions.rights import ASKED as WITHDRAW_ASKED
+from actions.rights import asked_code_to_withdraw, withdraw_answer
 from actions.social_map import check_gemeente
 from bot import contact_vault, settings
 from bot.answers import HUMAN
@@ -327,7 +329,9 @@ def agreed_in_this_session(tracker: Tracker, now: Optional[datetime] = None) -> 
         asked = replied = None
         for i, event in enumerate(session[after:], start=after):
             kind = event.get("event")
-            if kind == "action" and event.get("name") == ask:
+            # The form asks for a slot by setting requested_slot (and running action_ask_<slot>).
+            if (kind == "action" and event.get("name") == ask) or (
+                    kind == "slot" and event.get("name") == "requested_slot" and event.get("value") == slot):
                 asked, replied = i, None
             elif kind == "user" and asked is not None:
                 replied = i
@@ -373,6 +377,9 @@ class ActionHandoffStatus(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         code = find_code(latest_text(tracker)) or tracker.get_slot("last_handoff_code")
+        if code and asked_code_to_withdraw(tracker):  # the answer to "welke vraag wil je intrekken?"
+            dispatcher.utter_message(text=withdraw_answer(code), buttons=[HUMAN])
+            return [SlotSet(WITHDRAW_ASKED, None)]
         if not code:
             dispatcher.utter_message(text=handoff_texts.text("status_ask_code"), buttons=[HUMAN])
             return []

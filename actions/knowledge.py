@@ -15,10 +15,9 @@ from bot.care import (
 )
 from bot.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.messages import message
+from bot.understanding.followup import FOLLOW_UP_WORDS, names_topic, pointing_back
 from bot.understanding.segments import words
 
-# A follow-up is short; a message of more words than this is read as a question of its own.
-FOLLOW_UP_WORDS = 9
 # How likely a follow-up must be, relative to the new topic the model prefers, to be read as one.
 FOLLOW_UP_RATIO = 0.5
 
@@ -87,6 +86,22 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
         facet = facet_for_intent(str(candidate.get("name")))
         if facet and float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top:
             return article, facet
+    # "vraag ik dat dan bij de gemeente aan?": a facet, a word that points back, and no other topic named.
+    facet = pointing_back(text, intent)
+    return (article, facet) if facet else None
+
+
+def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -> Optional[Article]:
+    """A follow-up that names another topic ("wat bedoel je met loonwaarde?"): that topic's article, when the model
+    also ranks it near the top; otherwise None and the follow-up stays with the current topic."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    top = float(ranking[0].get("confidence") or 0.0) if ranking else 0.0
+    for candidate in ranking[:5]:
+        article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
+        if article is None or article.id in ("crisis", getattr(current, "id", None)):
+            continue
+        if float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top and names_topic(text, article):
+            return article
     return None
 
 
@@ -120,6 +135,12 @@ class ActionAnswerFollowUp(Action):
         article_id = tracker.get_slot("last_article")
         article = library().get(article_id, known_gemeente(tracker)) if article_id else None
         events: List[Dict[Text, Any]] = []
+        other = named_other_topic(tracker, latest_text(tracker), article)
+        if other is not None:  # "wat bedoel je met loonwaarde?": the topic it names, not the last one
+            article, events = other, [SlotSet("last_article", other.id)]
+            if facet is None or facet.key not in other.facets:
+                dispatcher.utter_message(**short_answer(other, term(tracker.get_slot("preferred_term"))))
+                return events + leave_search(tracker)
         if article is None:  # no topic yet: the likeliest topic of the question itself, when there is one
             article = _likeliest_topic(tracker)
             events = [SlotSet("last_article", article.id)] if article else []

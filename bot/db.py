@@ -21,7 +21,7 @@ def get_engine(url: Optional[str] = None) -> Engine:
 
 @lru_cache(maxsize=None)
 def _engine(url: str) -> Engine:
-    """SQLite gets foreign keys, WAL and a parent folder."""
+    """SQLite gets foreign keys, WAL, secure delete and a parent folder."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
@@ -38,6 +38,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # a deleted row (contact vault, purged handoff) is overwritten
     cursor.close()
 
 

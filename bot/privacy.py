@@ -1,18 +1,30 @@
-"""Find and remove numbers the assistant must never keep (BSN, IBAN), and mask contact details for display.
+"""Find and remove what the assistant must never keep (BSN, IBAN, street address, postcode, a full date such as a
+birth date), and mask contact details for display.
 
-The assistant never asks for a BSN, but people type one anyway; everything that is stored passes `scrub` first.
+The assistant never asks for these, but people type them anyway; everything that is stored passes `scrub` first.
+Names are not removed: no detector finds them reliably in short Dutch chat messages (docs/measures/pii.md), and
+the handoff asks for a first name on purpose; the privacy answer says so.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import FrozenSet, List, Optional, Tuple
+
+import phonenumbers
 
 BSN_REPLACEMENT = "[BSN verwijderd]"
 IBAN_REPLACEMENT = "[IBAN verwijderd]"
+ADDRESS_REPLACEMENT = "[adres verwijderd]"
+POSTCODE_REPLACEMENT = "[postcode verwijderd]"
+DATE_REPLACEMENT = "[datum verwijderd]"
+NUMBER_KINDS = frozenset({"bsn", "iban"})
+DETAIL_KINDS = frozenset({"address", "postcode", "date"})
 
-# A run of digits with single spaces, dots or dashes between groups ("123 456 782", "1234.56.782").
-_DIGIT_RUN = re.compile(r"(?<![\d])\d+(?:[ .\-]\d+)*(?![\d])")
+# Between the groups of a typed number: up to three spaces, dots, slashes, underscores or dashes
+# ("123  456  708", "123/456/721", "123_456_733", "NL64-ABNA-0417-1643-01").
+_SEPARATOR = r"[\s./_\-]{1,3}"
+_DIGIT_RUN = re.compile(rf"(?<![\d])\d+(?:{_SEPARATOR}\d+)*(?![\d])")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})")
 
 # IBAN length per country (SWIFT IBAN registry). A country that is missing here is tried with every length.
@@ -48,40 +60,53 @@ def is_valid_bsn(digits: str) -> bool:
 
 
 def find_bsn(text: str) -> List[Finding]:
-    """Every 9-digit number in `text` (with or without dots, spaces or dashes) that passes the 11-proef.
+    """Every 9-digit number in `text` (in one block or in groups, see _SEPARATOR; also after a "+") that passes the
+    11-proef.
 
-    A longer run is split at its spaces, so "BSN 123456782 06 12345678" still finds the BSN, while the groups of
-    a phone number ("+31 6 1234 5678", "06-12345678") never add up to a 9-digit number on their own.
+    A longer run is searched for groups that add up to exactly 9 digits, so "BSN 123456782 06 12345678" still finds
+    the BSN; a run that is a valid phone number as a whole ("+31 6 1234 5678", "06-12345678") is left alone.
     """
     found: List[Finding] = []
     for run in _DIGIT_RUN.finditer(text or ""):
-        if _is_international_phone(text, run):
+        plus = run.start() > 0 and text[run.start() - 1] == "+"
+        if sum(c.isdigit() for c in run.group()) == 9:
+            parts = [(run.start(), run.end())]
+        elif _is_phone_number(("+" if plus else "") + run.group()):
             continue
-        for start, end in _nine_digit_parts(run.group(), run.start()):
+        else:
+            parts = _nine_digit_parts(run.group(), run.start())
+        for start, end in parts:
             digits = re.sub(r"\D", "", text[start:end])
-            if is_valid_bsn(digits):
-                found.append(Finding("bsn", start, end, digits))
+            if is_valid_bsn(digits) and not (plus and _is_phone_number("+" + digits)):
+                found.append(Finding("bsn", start - (1 if plus and start == run.start() else 0), end, digits))
     return found
 
 
-def _is_international_phone(text: str, run: "re.Match[str]") -> bool:
-    # "+31 612345678" and "0031 612345678" hold a 9-digit group that may pass the 11-proef by chance.
-    return (run.start() > 0 and text[run.start() - 1] == "+") or run.group().startswith("00")
+def _is_phone_number(candidate: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "NL"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
-def _nine_digit_parts(run: str, offset: int) -> List[tuple]:
-    if sum(c.isdigit() for c in run) == 9:
-        return [(offset, offset + len(run))]
+def _nine_digit_parts(run: str, offset: int) -> List[Tuple[int, int]]:
+    """Consecutive groups of `run` with 9 digits together (groups are split at any separator)."""
+    groups = [(m.start(), m.end()) for m in re.finditer(r"\d+", run)]
     parts = []
-    for chunk in re.finditer(r"[^ ]+", run):
-        if sum(c.isdigit() for c in chunk.group()) == 9:
-            parts.append((offset + chunk.start(), offset + chunk.end()))
+    for i in range(len(groups)):
+        digits = 0
+        for j in range(i, len(groups)):
+            digits += groups[j][1] - groups[j][0]
+            if digits == 9:
+                parts.append((offset + groups[i][0], offset + groups[j][1]))
+            if digits >= 9:
+                break
     return parts
 
 
 def is_valid_iban(text: str) -> bool:
     """Country code, two check digits and the mod-97 check of ISO 13616; spaces are allowed."""
-    iban = re.sub(r"\s", "", text or "").upper()
+    iban = re.sub(r"[\s./_\-]", "", text or "").upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
         return False
     expected = IBAN_LENGTHS.get(iban[:2])
@@ -119,34 +144,113 @@ def _iban_at(text: str, start: int) -> Optional[Finding]:
             continue  # the number goes on: this is not the end of an IBAN
         candidate = text[start:end]
         if is_valid_iban(candidate):
-            return Finding("iban", start, end, re.sub(r"\s", "", candidate).upper())
+            return Finding("iban", start, end, re.sub(r"[\s./_\-]", "", candidate).upper())
     return None
 
 
 def _consume(text: str, start: int, length: int) -> Optional[int]:
-    """The end of `length` letters and digits from `start`, allowing one space between them."""
+    """The end of `length` letters and digits from `start`, allowing one space between them, and any separator
+    (_SEPARATOR) between the groups of four in which an IBAN is printed."""
     count, i = 0, start
     while count < length:
         if i < len(text) and text[i].isalnum():
             count, i = count + 1, i + 1
-        elif i + 1 < len(text) and text[i] == " " and text[i + 1].isalnum() and count >= 4:
-            i += 1
+            continue
+        gap = re.match(_SEPARATOR, text[i:i + 3]) if count >= 4 else None
+        width = gap.end() if gap else 0
+        if gap and i + width < len(text) and text[i + width].isalnum() and (width == 1 and text[i] == " "
+                                                                                or count % 4 == 0):
+            i += width
         else:
             return None
     return i
 
 
+# A Dutch postcode: four digits (not starting with 0), then two letters. "2015 in" is a year and a word: two
+# lowercase letters after a space count only when they are not a common Dutch word.
+_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?P<space> ?)(?P<letters>[A-Za-z]{2})(?![\w-])")
+_SHORT_WORDS = frozenset("""af al an as at bv de dm en er et ex ga gr he hm ik in is ja je jl kg km me mg ml mm
+    na nl nu of oh ok om on op pm te to tv uw we wo xl za ze zo""".split())
+
+_MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
+# A full date: day, month and year (a birth date, or any date precise enough to pick a person out).
+_DATE = re.compile(
+    r"(?<![\d\-/.])(?:"
+    r"(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)"
+    r"|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
+    rf"|(?P<wd>[0-3]?\d)(?:e|ste|de)?\s+(?P<wm>{_MONTHS})\.?\s+(?P<wy>(?:19|20)\d\d)"
+    r")(?![\d\-/.]?\d)", re.IGNORECASE)
+
+# A street and house number: a street name ending in a word for a street ("Kerkstraat", "Van Speijkstraat",
+# "Jan Pieterszoon Coenstraat"), or one starting with such a word ("Laan van Nieuw Oost-Indië"), then a number.
+_STREET_WORDS = ("straat|laan|weg|plein|gracht|kade|singel|dijk|pad|hof|steeg|dreef|park|ring|baan|markt|"
+                 "plantsoen|wal|erf|haven|allee|boulevard|vaart|vliet|werf|promenade|passage|zijde|straatweg")
+_NAME_WORD = r"(?:[A-Z][\w'’.\-]*|van|der|den|de|het|'t|ten|ter|op|aan|in)"
+_STREET = (rf"(?:(?:[A-Z][\w'’.\-]*\s+)(?:{_NAME_WORD}\s+){{0,3}})?[\w'’\-]*(?i:{_STREET_WORDS})"
+           rf"|(?:Laan|Plein|Hof|Kade|Weg|Dijk|Singel|Park|Dreef|Ring|Markt)(?:\s+{_NAME_WORD}){{1,4}}")
+_HOUSE_NUMBER = r"[1-9]\d{0,4}(?:[-/ ]?(?:bis|hs|[A-Za-z](?![A-Za-z])|[IVX]{1,3}\b|\d{1,3}\b(?!\s?[A-Za-z]{2}\b)))?"
+_NOT_A_HOUSE = (r"(?!\s*(?:uur|jaar|keer|dag|dagen|week|weken|maand|maanden|minuten|min|euro|km|kilometer|meter|"
+                r"procent|%|x)\b)")
+_ADDRESS = re.compile(rf"(?<![\w-])(?:{_STREET})\s+{_HOUSE_NUMBER}\b{_NOT_A_HOUSE}")
+
+
+def find_postcode(text: str) -> List[Finding]:
+    """Every Dutch postcode ("3512 AB", "3512ab"); see _POSTCODE for how years followed by a word are kept."""
+    found = []
+    for match in _POSTCODE.finditer(text or ""):
+        letters = match.group("letters")
+        if match.group("space") and letters.islower() and letters in _SHORT_WORDS:
+            continue
+        if letters.upper() in ("SA", "SD", "SS"):  # never used in Dutch postcodes
+            continue
+        found.append(Finding("postcode", match.start(), match.end(), match.group().upper()))
+    return found
+
+
+def find_date(text: str) -> List[Finding]:
+    """Every full date with day, month and year ("12-03-1985", "3 maart 1985", "1985-03-12")."""
+    found = []
+    for match in _DATE.finditer(text or ""):
+        day = match.group("d") or match.group("id") or match.group("wd")
+        month = match.group("m") or match.group("im")
+        if 1 <= int(day) <= 31 and (month is None or 1 <= int(month) <= 12):
+            found.append(Finding("date", match.start(), match.end(), match.group()))
+    return found
+
+
+def find_address(text: str) -> List[Finding]:
+    """Every street with a house number ("Kerkstraat 12", "Havenweg 8-2", "Laan van Nieuw Oost-Indië 45")."""
+    return [Finding("address", m.start(), m.end(), m.group()) for m in _ADDRESS.finditer(text or "")]
+
+
+_FINDERS = ((find_iban, IBAN_REPLACEMENT), (find_bsn, BSN_REPLACEMENT), (find_date, DATE_REPLACEMENT),
+            (find_postcode, POSTCODE_REPLACEMENT), (find_address, ADDRESS_REPLACEMENT))
+
+
+def scrub_with_kinds(text: str) -> Tuple[str, FrozenSet[str]]:
+    """`text` with every IBAN, BSN, full date, postcode and street address replaced by a marker, and the kinds
+    that were found. IBANs first (they hold long digit runs), dates before postcodes and addresses."""
+    kinds = set()
+    for find, marker in _FINDERS:
+        findings = find(text) if text else []
+        if findings:
+            kinds.add(findings[0].kind)
+            text = _replace(text, findings, marker)
+    return text, frozenset(kinds)
+
+
 def scrub(text: str) -> str:
-    """`text` with every IBAN and BSN replaced by a marker; IBANs first, because they contain long digit runs."""
-    if not text:
-        return text
-    text = _replace(text, find_iban(text), IBAN_REPLACEMENT)
-    return _replace(text, find_bsn(text), BSN_REPLACEMENT)
+    """`text` with everything the assistant must not keep replaced by a marker (scrub_with_kinds)."""
+    return scrub_with_kinds(text)[0]
 
 
 def _replace(text: str, findings: List[Finding], marker: str) -> str:
+    last = len(text) + 1
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
-        text = text[:finding.start] + marker + text[finding.end:]
+        if finding.end > last:  # overlaps the one replaced after it
+            continue
+        text, last = text[:finding.start] + marker + text[finding.end:], finding.start
     return text
 
 

@@ -1,4 +1,5 @@
-"""Two speed fixes for the Rasa 3.6 server process, measured with py-spy under load (README, "Measures").
+"""Fixes for the Rasa 3.6 server process: two for speed, measured with py-spy under load (README, "Measures"),
+and one for security.
 
 Loaded by bot/channels.py, which Rasa imports from credentials.yml, so they apply exactly in the Rasa server.
 
@@ -11,6 +12,12 @@ Loaded by bot/channels.py, which Rasa imports from credentials.yml, so they appl
    loop. It now keeps its connections in a pool and uses WAL journaling with synchronous=NORMAL: every commit is
    still safe when a process crashes; only a power cut may lose the last messages. PostgreSQL (production) is
    untouched.
+3. CORS: Rasa answered browsers from any origin, with credentials (`--cors "*"`). It now allows exactly the
+   pages that embed the widget (WW_WIDGET_ORIGINS, the same list socket.io checks: bot/socket_sessions.py),
+   without credentials (nothing on the Rasa server uses cookies); the command line has no `--cors` any more.
+4. A message whose text is not a string (a JSON object or list from a client) made Rasa's UserMessage fail, and
+   the channel logged the content in clear with the traceback, leaving the person without an answer. Such a
+   message now carries the input guard's NOT_TEXT marker, which the guard answers calmly (bot/input_guard.py).
 """
 from __future__ import annotations
 
@@ -19,12 +26,19 @@ from functools import lru_cache
 from typing import Any, Dict, Text
 
 from jsonschema import ValidationError, validators
+from rasa import server
 from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
 from rasa.shared.constants import DOCS_BASE_URL
+from sanic import Sanic
+from sanic_cors import CORS
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
+
+from bot import settings
+from bot.input_guard import NOT_TEXT
 
 _rasa_engine_kwargs = tracker_store.create_engine_kwargs
 
@@ -65,7 +79,27 @@ def _engine_kwargs(url: Any) -> Dict[Text, Any]:
     return kwargs
 
 
+def _configure_cors(app: Sanic, cors_origins: Any = None) -> None:
+    """Rasa's configure_cors, with the configured widget origins in place of the command line's. /socket.io/ is
+    left to engineio, which checks the same origins and sets its own headers (two Access-Control-Allow-Origin
+    headers would make a browser refuse the answer)."""
+    app.config.CORS_AUTOMATIC_OPTIONS = True
+    app.config.CORS_SUPPORTS_CREDENTIALS = False
+    everything_but_socketio = r"^(?!/socket\.io/).*"
+    CORS(app, resources={everything_but_socketio: {"origins": list(settings.WIDGET_ORIGINS)}},
+         automatic_options=True)
+
+
+_rasa_user_message_init = UserMessage.__init__
+
+
+def _user_message_init(self: UserMessage, text: Any = None, *args: Any, **kwargs: Any) -> None:
+    _rasa_user_message_init(self, text if text is None or isinstance(text, str) else NOT_TEXT, *args, **kwargs)
+
+
 def apply() -> None:
+    server.configure_cors = _configure_cors
+    UserMessage.__init__ = _user_message_init  # type: ignore[method-assign]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
     tracker_store.create_engine_kwargs = _engine_kwargs
     if not event.contains(Engine, "connect", _sqlite_wal):

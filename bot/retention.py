@@ -14,6 +14,10 @@ from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, se
 
 from bot import settings
 
+# The marker an action sends when the person asks to delete this conversation (actions/rights.py); the channel
+# (bot/channels.py) takes it out of the answer and deletes the conversation once the turn has been saved.
+FORGET_CONVERSATION = {"wegwijzer": "forget_conversation"}
+
 
 def tracker_url(path_or_url: Optional[str] = None) -> str:
     """The conversation store as a URL: the argument, else TRACKER_DB, else var/tracker.db."""
@@ -36,6 +40,19 @@ def purge_conversations(url: str, days: int, now: Optional[float] = None) -> int
             for start in range(0, len(senders), 500):
                 connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
         return len(senders)
+    finally:
+        engine.dispose()
+
+
+def delete_conversation(url: str, sender_id: str) -> int:
+    """Delete one conversation at the person's request ("verwijder mijn gesprek"); returns the events deleted."""
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table("events"):
+            return 0
+        events = Table("events", MetaData(), autoload_with=engine)
+        with engine.begin() as connection:
+            return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
     finally:
         engine.dispose()
 

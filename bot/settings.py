@@ -5,6 +5,7 @@ Every variable is listed with its default in the README's configuration table.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +36,31 @@ TRACKER_DB = os.environ.get("TRACKER_DB") or (_LOCAL_POSTGRES if PRODUCTION else
 # The secret Rasa sends to the action server with every call (endpoints.yml, action_endpoint.headers); the
 # action server refuses calls without it (bot/action_server.py). `make run` makes a random one per start.
 ACTION_TOKEN = os.environ.get("WW_ACTION_TOKEN", "")
+# Signs the socket.io session ids the Rasa server issues (bot/socket_sessions.py): a widget can only continue a
+# conversation whose id this server gave it. The same value on every Rasa server; `make run` makes one per start.
+SESSION_SECRET = os.environ.get("WW_SESSION_SECRET", "")
 
 RASA_PORT = _int("RASA_PORT", 5005)
 ACTION_PORT = _int("ACTION_PORT", 5055)
 WEB_PORT = _int("WEB_PORT", 8080)
+
+
+def _origins(name: str, default: str) -> tuple[str, ...]:
+    """Comma-separated web origins (scheme://host[:port]), as a browser sends them in its Origin header. Exact
+    names only: no wildcard, path or pattern (Sanic-CORS would read "*", "?" or "]" as a regular expression)."""
+    origins = []
+    for value in (os.environ.get(name, "").strip() or default).split(","):
+        origin = value.strip().rstrip("/").lower()
+        if not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", origin):
+            raise ValueError(f"{name}: {value.strip()!r} is not an origin like https://www.gemeente.nl")
+        default_port = ":443" if origin.startswith("https:") else ":80"
+        origins.append(origin[:-len(default_port)] if origin.endswith(default_port) else origin)  # browsers omit it
+    return tuple(dict.fromkeys(origins))
+
+
+# The web pages that may embed the chat widget: Rasa answers browsers from these origins only (CORS on REST, and
+# socket.io refuses other origins, websocket included). Default: the demo page of `make run` on WEB_PORT.
+WIDGET_ORIGINS = _origins("WW_WIDGET_ORIGINS", f"http://127.0.0.1:{WEB_PORT},http://localhost:{WEB_PORT}")
 
 # Production profile only. The lock store that serialises one conversation's messages across Rasa servers
 # (database number in the path); the key prefix keeps two deployments on one Redis apart (letters and digits).
@@ -57,6 +79,12 @@ EXAMPLE_CONTENT = os.environ.get("WW_EXAMPLE_CONTENT", "").strip() == "1" and no
 
 # Longer messages are cut to this many characters, and the person is told so.
 MAX_MESSAGE_LENGTH = _int("WW_MAX_MESSAGE_LENGTH", 1000)
+# The Rasa server refuses a larger request body (REST) with 413 and a short Dutch JSON answer (bot/channels.py).
+MAX_REQUEST_BYTES = _int("WW_MAX_REQUEST_BYTES", 64 * 1024)
+# Messages per minute one conversation (sender id, REST or socket.io) may send, and REST requests per minute from
+# one client address; more get 429 (REST) or a short Dutch answer (socket.io). 0 switches a limit off.
+RATE_LIMIT_PER_SENDER = _int("WW_RATE_LIMIT_PER_SENDER", 30)
+RATE_LIMIT_PER_CLIENT = _int("WW_RATE_LIMIT_PER_CLIENT", 120)
 
 # Social map: a record whose assured_date is older than this many days is listed by `socialmap stale`.
 STALE_DAYS = _int("WW_STALE_DAYS", 365)
@@ -98,6 +126,14 @@ WEB_MAX_FAILED_LOGINS = _int("WW_WEB_MAX_FAILED_LOGINS", 5)
 WEB_LOCKOUT_MINUTES = _int("WW_WEB_LOCKOUT_MIN", 15)
 # Every failed sign-in answers only after this delay (milliseconds), to slow down guessing.
 WEB_FAILED_LOGIN_DELAY_MS = _int("WW_WEB_FAILED_LOGIN_DELAY_MS", 1000)
+# Which gemeenten require a second factor (TOTP) for every account, whatever the role: "all", a comma-separated
+# list of CBS codes (GM0344,GM0355), or empty for none. Production: "all" unless set; locally: none unless set.
+WEB_TOTP_REQUIRED = frozenset(
+    code.strip().upper() for code in os.environ.get("WW_WEB_TOTP_REQUIRED", "all" if PRODUCTION else "").split(",")
+    if code.strip())
+# How many proxies in front of the web app add X-Forwarded-For (nginx in the production profile, the ingress in a
+# cluster): the sign-in lockout counts per source address, which is then the one the last proxy saw.
+WEB_TRUSTED_PROXIES = _int("WW_WEB_TRUSTED_PROXIES", 1 if PRODUCTION else 0)
 # The inbox marks a handoff whose promised date is this many days away or less.
 WEB_DEADLINE_WARNING_DAYS = _int("WW_WEB_DEADLINE_WARNING_DAYS", 1)
 

@@ -26,6 +26,7 @@ from bot.retention import purge_conversations, tracker_url
 BIN = Path(sys.executable).parent
 DEMO_SECRET = "WW_HANDOFF_SECRET_DEMO"
 ACTION_TOKEN = "WW_ACTION_TOKEN"
+SESSION_SECRET = "WW_SESSION_SECRET"
 
 
 def prepare_database(url: str) -> None:
@@ -78,9 +79,10 @@ def actions_command(port: int, bin_dir: Path = BIN) -> List[str]:
 
 def rasa_command(model: Path, port: int, endpoints: str = "endpoints.yml", host: str = "127.0.0.1",
                  bin_dir: Path = BIN) -> List[str]:
-    """The Rasa server with the guarded channels; `endpoints` picks the stores (endpoints.production.yml)."""
+    """The Rasa server with the guarded channels; `endpoints` picks the stores (endpoints.production.yml). No
+    `--cors`: browsers are answered from WW_WIDGET_ORIGINS only (bot/rasa_patches.py)."""
     return [str(bin_dir / "rasa"), "run", "--model", str(model), "--interface", host, "--port", str(port),
-            "--credentials", "credentials.yml", "--endpoints", endpoints, "--cors", "*"]
+            "--credentials", "credentials.yml", "--endpoints", endpoints]
 
 
 def web_command(port: int, host: str = "127.0.0.1", bin_dir: Path = BIN) -> List[str]:
@@ -132,6 +134,8 @@ class Stack:
             self.env[DEMO_SECRET] = secrets.token_urlsafe(32)
         if not (self.env.get(ACTION_TOKEN) or os.environ.get(ACTION_TOKEN)):
             self.env[ACTION_TOKEN] = secrets.token_urlsafe(32)  # shared by Rasa and the action server, per start
+        if not (self.env.get(SESSION_SECRET) or os.environ.get(SESSION_SECRET)):
+            self.env[SESSION_SECRET] = secrets.token_urlsafe(32)  # signs socket.io session ids; every Rasa server
         self.services = [
             Service("actions", actions_command(self.action_port), f"http://{host}:{self.action_port}/health"),
             Service("rasa", rasa_command(self.model, self.rasa_port), f"http://{host}:{self.rasa_port}/"),

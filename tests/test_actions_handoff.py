@@ -62,7 +62,9 @@ def filled(**extra):
 
 
 def asked_and_answered(slot: str, ask: str) -> list:
-    return [{"event": "action", "name": ask}, {"event": "user", "text": "/affirm", "parse_data": {}},
+    """As a real form run leaves it: requested_slot set (the form asks), the person's reply, the slot set."""
+    return [{"event": "action", "name": "handoff_form"}, {"event": "slot", "name": "requested_slot", "value": slot},
+            {"event": "action", "name": "action_listen"}, {"event": "user", "text": "/affirm", "parse_data": {}},
             {"event": "slot", "name": slot, "value": True}]
 
 

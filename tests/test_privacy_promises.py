@@ -40,7 +40,9 @@ NAME = "Jan de Vries"
 PHONE, PHONE_MASKED = "06 12345678", "06-****5678"
 EMAIL, EMAIL_MASKED = "jan.devries@voorbeeld.nl", "j***@voorbeeld.nl"
 BSN, IBAN = "111222333", "NL91ABNA0417164300"
-MESSAGE = f"Ik heet {NAME}. Bel me op {PHONE} of mail {EMAIL}. Mijn bsn is {BSN} en mijn rekening {IBAN}."
+ADDRESS, POSTCODE, BIRTH_DATE = "Kerkstraat 12", "3512 AB", "12-03-1985"
+MESSAGE = (f"Ik heet {NAME}. Bel me op {PHONE} of mail {EMAIL}. Mijn bsn is {BSN} en mijn rekening {IBAN}. "
+           f"Ik woon op de {ADDRESS}, {POSTCODE} Utrecht en ben geboren op {BIRTH_DATE}.")
 
 # Sentence of the privacy answer (a part of it, after the settings are filled in) → the test that checks it.
 PROMISES: Dict[str, str] = {
@@ -52,7 +54,11 @@ PROMISES: Dict[str, str] = {
     "Je naam is niet nodig": "test_a_name_is_never_required",
     f"Na {settings.CONVERSATION_RETENTION_DAYS} dagen zonder nieuw bericht wis ik":
         "test_a_conversation_is_wiped_after_the_days_the_answer_names",
-    "Een BSN of rekeningnummer haal ik er meteen uit": "test_bsn_and_iban_never_reach_the_store",
+    "Een BSN, rekeningnummer, adres, postcode of geboortedatum haal ik er meteen uit":
+        "test_address_postcode_and_birth_date_never_reach_the_store",
+    "Typ je je adres, postcode of geboortedatum?": "test_address_postcode_and_birth_date_never_reach_the_store",
+    "Dan haal ik dat weg voordat ik iets bewaar": "test_address_postcode_and_birth_date_never_reach_the_store",
+    "Ik heb alleen je gemeente nodig": "test_address_postcode_and_birth_date_never_reach_the_store",
     "Typ je een telefoonnummer of e-mailadres?": "test_phone_and_email_are_kept_masked_in_the_conversation",
     "alleen een stukje, zoals 06-****5678": "test_phone_and_email_are_kept_masked_in_the_conversation",
     "Ik vraag nooit naar je BSN": "test_the_assistant_never_asks_for_a_bsn",
@@ -135,6 +141,15 @@ def test_phone_and_email_are_kept_masked_in_the_conversation(stored: Dict[str, s
 
 def test_bsn_and_iban_never_reach_the_store(stored: Dict[str, str]):
     assert BSN not in stored["bytes"] and IBAN not in stored["bytes"] and "[BSN verwijderd]" in stored["rows"]
+
+
+def test_address_postcode_and_birth_date_never_reach_the_store(stored: Dict[str, str]):
+    """The short answer names BSN and rekeningnummer too: test_bsn_and_iban_never_reach_the_store checks those."""
+    for never in (ADDRESS, POSTCODE, BIRTH_DATE, "3512AB"):
+        assert never not in stored["bytes"], never
+    for marker in ("[adres verwijderd]", "[postcode verwijderd]", "[datum verwijderd]"):
+        assert marker in stored["rows"], marker
+    assert "Utrecht" in stored["rows"], "the gemeente is kept: it is all the assistant needs"
 
 
 def test_the_full_number_waits_apart_and_is_wiped_after_half_an_hour(stored: Dict[str, str], app_database: str):
@@ -222,5 +237,5 @@ def test_over_rest_the_store_matches_the_privacy_answer(chat, stack_var: Path):
         "select data from events where sender_id = ?", (chat.sender,)))
     assert NAME in rows and PHONE_MASKED in rows and EMAIL_MASKED in rows
     assert "computerprogramma" in rows, "what the assistant answered"
-    for never in (BSN, IBAN, "12345678", "jan.devries@"):
+    for never in (BSN, IBAN, "12345678", "jan.devries@", ADDRESS, POSTCODE, BIRTH_DATE):
         assert never not in rows, never

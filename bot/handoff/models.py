@@ -23,7 +23,9 @@ from sqlalchemy.orm import relationship
 from bot.db import Base
 
 NEW, PICKED_UP, CONTACT_MADE, CLOSED = "new", "picked_up", "contact_made", "closed"
-STATUSES = (NEW, PICKED_UP, CONTACT_MADE, CLOSED)
+WITHDRAWN = "withdrawn"  # the person took it back (with the reference code): contact details erased
+STATUSES = (NEW, PICKED_UP, CONTACT_MADE, CLOSED, WITHDRAWN)
+FINISHED = (CLOSED, WITHDRAWN)  # no more work; the retention period runs
 EVENT_CREATED = "handoff.created"
 
 

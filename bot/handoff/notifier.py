@@ -1,7 +1,9 @@
 """Send due outbox messages to the gemeenten' webhooks: signed, retried with backoff, flagged when it keeps failing.
 
 Crash-safe by design: a message is marked delivered only after a 2xx answer, so a notifier that dies mid-send
-simply sends it again later; the receiver recognises the repeat by its Idempotency-Key (the reference code).
+simply sends it again later; the receiver recognises the repeat by its Idempotency-Key (the reference code),
+which the signature covers, so a captured delivery cannot be passed off as a new one under another key.
+It connects only to public addresses over https (bot/handoff/endpoints.py), checked at the moment it connects.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot import settings
 from bot.db import session_scope
 from bot.handoff.config import HandoffConfig, effective_config
+from bot.handoff.endpoints import UnsafeEndpoint, guarded_session
 from bot.handoff.models import Handoff, HandoffOutbox
 from bot.handoff.service import NO_ENDPOINT, as_document, to_db_time, utc_now
 
@@ -76,25 +79,32 @@ class _Outcome:
     give_up: bool = False  # retrying cannot help (no endpoint any more)
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """"sha256=<hex>" of HMAC-SHA256 over `timestamp + "." + body`."""
-    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+def signed_bytes(timestamp: str, idempotency_key: str, body: bytes) -> bytes:
+    """What the signature covers: `timestamp + "." + Idempotency-Key + "." + body` (UTF-8)."""
+    return f"{timestamp}.{idempotency_key}.".encode("utf-8") + body
+
+
+def sign(secret: str, timestamp: str, idempotency_key: str, body: bytes) -> str:
+    """"sha256=<hex>" of HMAC-SHA256 over `signed_bytes`: the time, the Idempotency-Key and the body."""
+    digest = hmac.new(secret.encode("utf-8"), signed_bytes(timestamp, idempotency_key, body), hashlib.sha256)
     return "sha256=" + digest.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, header: str,
+def verify_signature(secret: str, timestamp: str, idempotency_key: str, body: bytes, header: str,
                      tolerance_s: Optional[int] = None, now: Optional[float] = None) -> bool:
-    """For receivers: True when `header` signs `body` at `timestamp` with `secret`, and the time is recent."""
+    """For receivers: True when `header` signs `body` and `idempotency_key` at `timestamp` with `secret`, and the
+    time is recent. Any text is taken, non-ASCII included (a wrong header is False, never an error)."""
     tolerance = settings.HANDOFF_SIGNATURE_TOLERANCE_SECONDS if tolerance_s is None else tolerance_s
-    try:
-        sent = int(timestamp)
-    except (TypeError, ValueError):
+    timestamp = (timestamp or "").strip()
+    if not (timestamp.isascii() and timestamp.isdigit()):
         return False
-    if abs((time.time() if now is None else now) - sent) > tolerance:
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
         return False  # an old message replayed, or a clock far off
-    if not secret or not header or not header.startswith("sha256="):
+    if not secret or not header or not idempotency_key:
         return False
-    return hmac.compare_digest(sign(secret, str(sent), body), header.strip())
+    expected = sign(secret, timestamp, idempotency_key, body).encode("ascii")
+    # Bytes on both sides: hmac.compare_digest raises TypeError on a str with non-ASCII characters.
+    return hmac.compare_digest(expected, header.strip().encode("utf-8", "surrogateescape"))
 
 
 def deliver_pending(session_factory: SessionFactory, now: Optional[datetime] = None,
@@ -159,14 +169,19 @@ def _send(session_factory: SessionFactory, message_id: int, config: HandoffConfi
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
+        SIGNATURE_HEADER: sign(secret, timestamp, code, body),
         IDEMPOTENCY_HEADER: code,
         EVENT_HEADER: event,
     }
     try:
-        # No redirects: signed personal data goes to the configured address or nowhere.
-        response = requests.post(gemeente.endpoint, data=body, headers=headers, timeout=policy.timeout_s,
+        # No redirects: signed personal data goes to the configured address or nowhere. The guarded session
+        # resolves the name and connects only to a public address it has just checked.
+        with guarded_session(gemeente.endpoint) as http:
+            response = http.post(gemeente.endpoint, data=body, headers=headers, timeout=policy.timeout_s,
                                  allow_redirects=False)
+    except UnsafeEndpoint as error:
+        log.warning("overdracht %s niet verstuurd naar %s: %s", code, gemeente.endpoint, error)
+        return _Outcome(code, False, f"niet verstuurd: {error}"[:MAX_ERROR], give_up=True)
     except requests.RequestException as error:
         return _Outcome(code, False, f"{type(error).__name__}: {error}"[:MAX_ERROR])
     if 200 <= response.status_code < 300:

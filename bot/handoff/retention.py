@@ -7,18 +7,19 @@ from typing import Optional
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from bot.handoff.models import CLOSED, Handoff, HandoffPurgeCount
+from bot.handoff.models import FINISHED, Handoff, HandoffPurgeCount
 from bot.handoff.service import to_db_time, utc_now
 
 
 def purge(session: Session, now: Optional[datetime] = None) -> int:
-    """Delete closed handoffs past `retention_until` (with history and outbox); count them per gemeente and month."""
+    """Delete closed and withdrawn handoffs past `retention_until` (with history and outbox); count them per
+    gemeente and month."""
     now = to_db_time(now or utc_now())
     if session.get_bind().dialect.name == "sqlite":
         # Overwrite deleted rows with zeros, so the text does not linger in free pages of the file.
         session.execute(text("PRAGMA secure_delete = ON"))
     expired = session.execute(
-        select(Handoff).where(Handoff.status == CLOSED, Handoff.retention_until < now)
+        select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < now)
     ).scalars().all()
     for handoff in expired:
         _count(session, handoff.gemeente_code, handoff.created_at.strftime("%Y-%m"))

@@ -21,8 +21,10 @@ from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact,
 from bot.handoff.models import (
     CLOSED,
     EVENT_CREATED,
+    FINISHED,
     NEW,
     STATUSES,
+    WITHDRAWN,
     Handoff,
     HandoffOutbox,
     HandoffStatusChange,
@@ -289,6 +291,29 @@ def change_status(session: Session, code: str, new_status: str, by: str,
         handoff.closed_at = None
         handoff.retention_until = max(handoff.retention_until,
                                       at + timedelta(days=settings.HANDOFF_RETENTION_DAYS))
+    session.flush()
+    return handoff
+
+
+WITHDRAWN_BY = "de persoon"
+
+
+def withdraw(session: Session, code: str, now: Optional[datetime] = None) -> Optional[Handoff]:
+    """The person takes their handoff back with its code: the status becomes "ingetrokken door de persoon", the
+    contact details are erased, an undelivered webhook message is not sent any more, and the retention period
+    starts. None for an unknown code; a finished handoff is returned unchanged."""
+    handoff = find_handoff(session, code)
+    if handoff is None or handoff.status in FINISHED:
+        return handoff
+    at = to_db_time(now or utc_now())
+    handoff.history.append(HandoffStatusChange(from_status=handoff.status, to_status=WITHDRAWN, at=at,
+                                               by=WITHDRAWN_BY))
+    handoff.status, handoff.closed_at = WITHDRAWN, at
+    handoff.retention_until = at + timedelta(days=settings.HANDOFF_RETENTION_DAYS)
+    handoff.phone = handoff.email = handoff.alias = None  # the summary has channel and moment only, no number
+    for message in list(handoff.outbox):
+        if message.delivered_at is None:
+            handoff.outbox.remove(message)
     session.flush()
     return handoff
 

@@ -1,10 +1,13 @@
-"""Portal accounts: argon2 password hashes, sign-in with lockout, second factor, API tokens."""
+"""Portal accounts: argon2 password hashes, sign-in with a lockout per user name and source, a second factor
+(TOTP, for every role; required per gemeente), API tokens."""
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Optional
@@ -12,12 +15,13 @@ from typing import Iterable, Optional
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import regions, settings
 from bot.handoff.service import to_db_time, utc_now
-from bot.portal.models import BEHEERDER, ROLES, PortalUser
+from bot.portal.models import ROLES, PortalUser, SignInFailure
 
 _hasher = PasswordHasher()
 # Checked when the username does not exist, so that an unknown name costs as much time as a wrong password.
@@ -31,8 +35,9 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class SignIn:
-    user: Optional[PortalUser]  # set only when the password was right and the account is not locked
-    needs_second_factor: bool = False
+    user: Optional[PortalUser]  # set only when the password was right and this source is not locked out
+    needs_second_factor: bool = False  # the account has a second factor: ask for its code
+    needs_enrolment: bool = False  # its gemeente requires one and it has none yet: set it up first
 
 
 def generate_password() -> str:
@@ -72,53 +77,131 @@ def create_user(session: Session, username: str, role: str, gemeenten: Iterable[
     session.add(PortalUser(
         username=username, password_hash=_hasher.hash(password), role=role, gemeenten=_codes(gemeenten),
         failed_logins=0, session_nonce=secrets.token_hex(16), active=True,
-        totp_secret=pyotp.random_base32() if with_totp and role == BEHEERDER else None,
+        totp_secret=pyotp.random_base32() if with_totp else None,
         created_at=to_db_time(utc_now()),
     ))
     session.flush()
     return password
 
 
-def is_locked(user: PortalUser, now: Optional[datetime] = None) -> bool:
-    return user.locked_until is not None and user.locked_until > to_db_time(now or utc_now())
+def source_of(address: Optional[str]) -> str:
+    """Where a sign-in comes from, as the lockout counts it: the IPv4 address, or the /64 network of an IPv6
+    address (one household or server gets a whole /64, so single IPv6 addresses would give endless fresh tries)."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return "onbekend"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
-def check_password(session: Session, username: str, password: str, now: Optional[datetime] = None) -> SignIn:
-    """The account when `password` is right and it is not locked; counts failures and locks after too many.
+def _name(username: str) -> str:
+    return (username or "").strip().lower()[:100]
 
-    The caller shows one message for every failure, so nobody learns whether a name exists or is locked.
+
+def is_locked_out(session: Session, username: str, source: str, now: Optional[datetime] = None) -> bool:
+    """True when `source` has typed too many wrong passwords or codes for `username` lately."""
+    row = session.get(SignInFailure, (_name(username), source))
+    return row is not None and row.locked_until is not None and row.locked_until > to_db_time(now or utc_now())
+
+
+def lockout_end(session: Session, username: str, now: Optional[datetime] = None) -> Optional[datetime]:
+    """Until when some source is locked out for `username` (the latest), or None: for the accounts page."""
+    return session.execute(
+        select(func.max(SignInFailure.locked_until))
+        .where(SignInFailure.username == _name(username),
+               SignInFailure.locked_until > to_db_time(now or utc_now()))
+    ).scalar()
+
+
+def check_password(session: Session, username: str, password: str, source: str = "onbekend",
+                   now: Optional[datetime] = None) -> SignIn:
+    """The account when `password` is right and `source` is not locked out for this name; counts failures.
+
+    Failures are counted per user name *and* source: after too many, only that source is locked out for that
+    name, so someone who knows a colleague's user name cannot lock the colleague out from their own desk. The
+    caller shows one message for every failure, so nobody learns whether a name exists or is locked.
     """
     now = to_db_time(now or utc_now())
+    _forget_old_failures(session, now)
     user = find_user(session, username or "")
+    if is_locked_out(session, username, source, now):
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None)
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        return SignIn(None)
-    if is_locked(user, now):
-        _verify(_DUMMY_HASH, password)
+        count_failure(session, username, source, now)  # unknown names count the same: nothing to learn
         return SignIn(None)
     if not _verify(user.password_hash, password):
-        count_failure(session, user, now)
+        count_failure(session, username, source, now)
         return SignIn(None)
-    if not user.totp_secret:
-        # With a second factor the count goes on until the code is right too (see signed_in), so that
-        # signing in again with the password does not give an attacker fresh guesses at the code.
-        user.failed_logins = 0
-    user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     session.flush()
-    return SignIn(user, needs_second_factor=bool(user.totp_secret))
+    # With a second factor the count goes on until the code is right too (see signed_in), so that signing in
+    # again with the password does not give an attacker fresh guesses at the code.
+    return SignIn(user, needs_second_factor=bool(user.totp_secret),
+                  needs_enrolment=not user.totp_secret and totp_required(user))
 
 
-def count_failure(session: Session, user: PortalUser, now: Optional[datetime] = None) -> bool:
-    """A wrong password or second-factor code; locks the account after too many. True when it is locked now."""
+def count_failure(session: Session, username: str, source: str, now: Optional[datetime] = None) -> bool:
+    """A wrong password or second-factor code for `username` from `source`; after WEB_MAX_FAILED_LOGINS in a row
+    that source is locked out for that name for WEB_LOCKOUT_MINUTES. True when it is locked out now."""
     now = to_db_time(now or utc_now())
-    user.failed_logins += 1
-    if user.failed_logins >= settings.WEB_MAX_FAILED_LOGINS:
-        user.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
-        user.failed_logins = 0
+    key = (_name(username), source)
+    row = session.get(SignInFailure, key)
+    if row is None:
+        row = SignInFailure(username=key[0], source=source, failures=0, updated_at=now)
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:  # the same name and source failed at the same moment in another request
+            session.rollback()
+            row = session.get(SignInFailure, key)
+    row.failures += 1
+    row.updated_at = now
+    if row.failures >= settings.WEB_MAX_FAILED_LOGINS:
+        row.locked_until = now + timedelta(minutes=settings.WEB_LOCKOUT_MINUTES)
+        row.failures = 0
     session.flush()
-    return is_locked(user, now)
+    return row.locked_until is not None and row.locked_until > now
+
+
+def _forget_old_failures(session: Session, now: datetime) -> None:
+    # Failures "in a row" end after a quiet day; expired lockouts go too. Keeps the table small.
+    session.execute(delete(SignInFailure).where(
+        SignInFailure.updated_at < now - timedelta(days=1),
+        or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now)))
+
+
+def totp_required(user: PortalUser) -> bool:
+    """True when one of the account's gemeenten requires a second factor (WW_WEB_TOTP_REQUIRED: "all", or a
+    list of CBS codes; by default "all" in the production profile and none locally)."""
+    required = settings.WEB_TOTP_REQUIRED
+    return "ALL" in required or bool(required & set(user.gemeente_codes))
+
+
+def normalise_code(code: str) -> Optional[str]:
+    """A typed TOTP code as six ASCII digits, or None when it is not one. NFKC turns full-width digits
+    (１２３４５６) into ASCII ones; spaces are dropped. Anything else (other scripts' digits, letters) is None,
+    so it is refused calmly instead of reaching hmac.compare_digest, which fails on non-ASCII text."""
+    text = unicodedata.normalize("NFKC", code or "").replace(" ", "").strip()
+    return text if len(text) == 6 and text.isascii() and text.isdigit() else None
+
+
+def code_matches(secret: str, code: str, now: Optional[float] = None) -> Optional[int]:
+    """The 30-second step whose code `code` is (one step of clock drift either way), or None."""
+    totp, typed = pyotp.TOTP(secret), normalise_code(code)
+    if typed is None:
+        return None
+    current = totp.timecode(time.time() if now is None else now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(typed.encode("ascii"), totp.generate_otp(step).encode("ascii")):
+            return step
+    return None
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -136,12 +219,24 @@ def check_totp(session: Session, user: PortalUser, code: str, now: Optional[floa
     """
     if not user.totp_secret:
         return False
-    totp, code = pyotp.TOTP(user.totp_secret), (code or "").strip()
-    current = totp.timecode(time.time() if now is None else now)
-    for step in (current - 1, current, current + 1):
-        if hmac.compare_digest(code, totp.generate_otp(step)):
-            return _use_step(session, user, step)
-    return False
+    step = code_matches(user.totp_secret, code, now)
+    return step is not None and _use_step(session, user, step)
+
+
+def enrol_totp(session: Session, user: PortalUser, secret: str, code: str, now: Optional[float] = None) -> bool:
+    """Store `secret` as the account's second factor when `code` is a right code for it (proof that the app has
+    it); that code is then used. False, and nothing stored, otherwise. The caller commits."""
+    step = code_matches(secret, code, now)
+    if step is None or user.totp_secret:
+        return False
+    user.totp_secret, user.totp_last_step = secret, step
+    session.flush()
+    return True
+
+
+def provisioning_uri(user: PortalUser, secret: str) -> str:
+    """The otpauth:// address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Wegwijzer Werk")
 
 
 def _use_step(session: Session, user: PortalUser, step: int) -> bool:
@@ -157,9 +252,11 @@ def _use_step(session: Session, user: PortalUser, step: int) -> bool:
     return used
 
 
-def signed_in(session: Session, user: PortalUser) -> None:
+def signed_in(session: Session, user: PortalUser, source: str) -> None:
+    """A complete sign-in (password, and code when needed): that source's count for this name starts again."""
     user.last_login_at = to_db_time(utc_now())
-    user.failed_logins = 0
+    session.execute(delete(SignInFailure).where(
+        and_(SignInFailure.username == user.username, SignInFailure.source == source)))
     session.flush()
 
 
@@ -174,7 +271,18 @@ def unlock(session: Session, username: str) -> PortalUser:
     if user is None:
         raise AccountError(f"geen account {username!r}")
     user.locked_until, user.failed_logins = None, 0
+    session.execute(delete(SignInFailure).where(SignInFailure.username == user.username))
     session.flush()
+    return user
+
+
+def reset_totp(session: Session, username: str) -> PortalUser:
+    """Remove the account's second factor (a lost phone): it sets up a new one at its next sign-in."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"geen account {username!r}")
+    user.totp_secret, user.totp_last_step = None, None
+    end_sessions(session, user)
     return user
 
 
@@ -198,7 +306,8 @@ def user_for_token(session: Session, token: str) -> Optional[PortalUser]:
         return None
     user = session.execute(select(PortalUser).where(PortalUser.api_token_hash == token_hash(token))
                            ).scalar_one_or_none()
-    return user if user is not None and user.active and not is_locked(user) else None
+    # Sign-in lockouts do not apply: they are about guessing passwords, and a token is not a password.
+    return user if user is not None and user.active else None
 
 
 def count_users(session: Session) -> int:

@@ -1,4 +1,5 @@
-"""Command line for the portal: `python -m bot portal {create-user,list-users,unlock,create-token,audit-export,purge}`."""
+"""Command line for the portal:
+`python -m bot portal {create-user,list-users,unlock,reset-totp,create-token,audit-export,purge}`."""
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--gemeente", required=True, action="append",
                         help="CBS-code, bijvoorbeeld GM0344 (mag vaker)")
     create.add_argument("--password-stdin", action="store_true", help="het wachtwoord van stdin lezen")
-    create.add_argument("--totp", action="store_true", help="tweede stap met een app (alleen beheerders)")
+    create.add_argument("--totp", action="store_true",
+                        help="meteen een tweede stap met een app (elke rol); anders stelt het account die zelf in")
     sub.add_parser("list-users", help="alle accounts")
     unlock = sub.add_parser("unlock", help="een geblokkeerd account vrijgeven")
     unlock.add_argument("username")
+    reset = sub.add_parser("reset-totp", help="de tweede stap van een account weghalen (telefoon kwijt); het "
+                                              "account stelt bij de volgende keer inloggen een nieuwe in")
+    reset.add_argument("username")
     token = sub.add_parser("create-token", help="een API-token maken (vervangt het vorige; één keer getoond)")
     token.add_argument("username")
     export = sub.add_parser("audit-export", help="het auditlog als CSV (naar stdout of --out)")
@@ -64,7 +69,7 @@ def _list_users(args: argparse.Namespace) -> int:
     with session_scope(args.db) as session:
         users = session.execute(select(PortalUser).order_by(PortalUser.username)).scalars().all()
         for user in users:
-            locked = " GEBLOKKEERD" if accounts.is_locked(user) else ""
+            locked = " GEBLOKKEERD" if accounts.lockout_end(session, user.username) else ""
             second = " +tweede stap" if user.totp_secret else ""
             print(f"{user.username}\t{user.role}\t{','.join(user.gemeente_codes)}{second}{locked}")
         if not users:
@@ -80,6 +85,18 @@ def _unlock(args: argparse.Namespace) -> int:
         print(f"{problem}.")
         return PROBLEM
     print(f"Account {args.username} is vrijgegeven.")
+    return OK
+
+
+def _reset_totp(args: argparse.Namespace) -> int:
+    try:
+        with session_scope(args.db) as session:
+            accounts.reset_totp(session, args.username)
+    except accounts.AccountError as problem:
+        print(f"{problem}.")
+        return PROBLEM
+    print(f"De tweede stap van {args.username} is weggehaald; bij de volgende keer inloggen stelt het account een "
+          "nieuwe in (als de gemeente die verplicht) of kan het er zelf een instellen.")
     return OK
 
 
@@ -118,7 +135,7 @@ def _purge(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"create-user": _create_user, "list-users": _list_users, "unlock": _unlock,
+COMMANDS = {"create-user": _create_user, "list-users": _list_users, "unlock": _unlock, "reset-totp": _reset_totp,
             "create-token": _create_token, "audit-export": _audit_export, "purge": _purge}
 
 

@@ -3,7 +3,9 @@
 Only what differs from knowledge/handoff/gemeenten.yml is saved (table handoff_settings_override), and
 bot.handoff.config.effective_config lays it over the file, so the promise to the person follows the edit.
 Every field is checked here with a plain Dutch sentence per field, and once more by the config parser.
-The webhook secret is write-only: it can be set or removed, never read back.
+The webhook secret is write-only: it can be set or removed, never read back. A new webhook address must lead
+to a public internet address (bot/handoff/endpoints.py, checked after DNS resolution); its old and new value go
+into the audit log as `webhook_wijzigen`, which every beheerder and teamleider of the gemeente sees as a notice.
 """
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from sqlalchemy.orm import Session
 from bot.handoff.config import (LOCAL_HOSTS, MAX_RESPONSE_DAYS, PORTAL_FIELDS, WEEKDAYS, ConfigError,
                                 GemeenteConfig, apply_override, effective_config, format_ranges,
                                 load_config, opening_ranges)
+from bot.handoff.endpoints import UnsafeEndpoint, check_endpoint, describe
 from bot.handoff.models import HandoffSettingsOverride
 from bot.handoff.service import to_db_time, utc_now
 from bot.portal.models import PortalUser
-from bot.portal.service import audit
+from bot.portal.service import WEBHOOK_CHANGED, audit
 
 MAX_ROUTE = 600
 MAX_URL = 500
@@ -191,6 +194,18 @@ def _check_endpoint(text: str, errors: Dict[str, str]) -> Optional[str]:
     return text
 
 
+def _check_target(endpoint: Optional[str], before: Optional[str], errors: Dict[str, str]) -> None:
+    """A new webhook address must resolve to public internet addresses only (not this computer, not the
+    internal network). An address left as it was is not checked again here: the notifier checks every
+    delivery when it connects."""
+    if not endpoint or endpoint == before or "endpoint" in errors:
+        return
+    try:
+        check_endpoint(endpoint)
+    except UnsafeEndpoint as problem:
+        errors["endpoint"] = str(problem)
+
+
 def _secret(form: SettingsForm, row: Optional[HandoffSettingsOverride], endpoint: Optional[str],
             from_file: GemeenteConfig, errors: Dict[str, str]) -> Optional[str]:
     """The secret to store: the new one, none (removed), or the one stored before."""
@@ -213,6 +228,7 @@ def save(session: Session, user: PortalUser, code: str, form: SettingsForm) -> L
     current = settings_of(session, code)
     errors: Dict[str, str] = {}
     values = _check_fields(form, errors)
+    _check_target(values.get("endpoint"), current.effective.endpoint, errors)
     secret = _secret(form, current.override, values.get("endpoint"), current.from_file, errors)
     if errors:
         raise Problems(errors)
@@ -231,6 +247,11 @@ def save(session: Session, user: PortalUser, code: str, form: SettingsForm) -> L
     _store(session, code, kept, secret, user)
     # Field names only: the values may hold an address, and the secret must never reach the log.
     audit(session, user, "instellingen_wijzigen", gemeente_code=code, detail="gewijzigd: " + ", ".join(changed))
+    if candidate.endpoint != current.effective.endpoint:
+        # Where personal data goes: old and new address (without a query, which might hold a key), for the log
+        # and for the notice every beheerder and teamleider of this gemeente sees (bot/portal/service.py).
+        audit(session, user, WEBHOOK_CHANGED, gemeente_code=code,
+              detail=f"{describe(current.effective.endpoint)} → {describe(candidate.endpoint)}")
     session.flush()
     return changed
 
@@ -254,8 +275,12 @@ def reset(session: Session, user: PortalUser, code: str) -> bool:
     row = session.get(HandoffSettingsOverride, code)
     if row is None:
         return False
+    before = effective_config(session).for_gemeente(code).endpoint
     session.delete(row)
     audit(session, user, "instellingen_standaard", gemeente_code=code, detail="terug naar de standaardinstellingen")
+    after = load_config().for_gemeente(code).endpoint
+    if after != before:
+        audit(session, user, WEBHOOK_CHANGED, gemeente_code=code, detail=f"{describe(before)} → {describe(after)}")
     session.flush()
     return True
 

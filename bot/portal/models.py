@@ -20,9 +20,10 @@ class PortalUser(Base):
     password_hash = Column(String(200), nullable=False)  # argon2id
     role = Column(String(20), nullable=False)
     gemeenten = Column(Text, nullable=False)  # comma-separated CBS codes
+    # No longer set by failed sign-ins (those are counted per source in portal_sign_in_failure); kept for the schema.
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime)
-    totp_secret = Column(String(64))  # optional second factor (beheerders)
+    totp_secret = Column(String(64))  # second factor (every role; required per gemeente: WW_WEB_TOTP_REQUIRED)
     totp_last_step = Column(Integer)  # the 30-second step of the last accepted code: a code works only once
     session_nonce = Column(String(64), nullable=False)  # changed at sign-out: old session cookies stop working
     api_token_hash = Column(String(64))  # sha256 of the bearer token for /api/, when one was issued
@@ -33,6 +34,18 @@ class PortalUser(Base):
     @property
     def gemeente_codes(self) -> tuple:
         return tuple(c for c in (self.gemeenten or "").split(",") if c)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row for one user name from one source (an IPv4 address or an IPv6 /64), and until
+    when that source is locked out for that name. Other sources are not affected."""
+
+    __tablename__ = "portal_sign_in_failure"
+    username = Column(String(100), primary_key=True)
+    source = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime)
+    updated_at = Column(DateTime, nullable=False, index=True)
 
 
 class AuditEntry(Base):

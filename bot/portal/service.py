@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import settings
 from bot.handoff import codes
 from bot.handoff.config import load_config
-from bot.handoff.models import CLOSED, CONTACT_MADE, NEW, PICKED_UP, STATUSES, Handoff
+from bot.handoff.models import CLOSED, CONTACT_MADE, NEW, PICKED_UP, STATUSES, WITHDRAWN, Handoff
 from bot.handoff.service import as_document, change_status, status_label, to_db_time, utc_now
 from bot.portal.models import BEHEERDER, CONSULENT, TEAMLEIDER, AuditEntry, HandoffNote, HandoffWork, PortalUser
 
@@ -36,6 +36,9 @@ CONTACT_METHODS = {"telefoon": "telefoon", "e-mail": "e-mail", "chat": "chat of 
 MAX_NOTE = 4000
 MAX_DETAIL = 300
 AGE_FILTERS = {"1": 1, "3": 3, "7": 7, "30": 30}  # "older than N days"
+# The audit action of a changed webhook address (bot/portal/handoff_settings.py); shown to the gemeente's team.
+WEBHOOK_CHANGED = "webhook_wijzigen"
+WEBHOOK_NOTICE_DAYS = 14
 
 
 class NotFound(LookupError):
@@ -141,7 +144,7 @@ def today() -> date:
 
 def deadline_state(handoff: Handoff, on: Optional[date] = None) -> str:
     """"passed", "near" or "" for an open handoff's promised date; closed handoffs have none."""
-    if handoff.status in (CLOSED, CONTACT_MADE):
+    if handoff.status in (CLOSED, CONTACT_MADE, WITHDRAWN):
         return ""
     on = on or today()
     if on > handoff.respond_by:
@@ -169,6 +172,8 @@ def _changeable(session: Session, user: PortalUser, handoff: Handoff) -> Handoff
         raise Forbidden("deze overdracht is van een collega; vraag de teamleider om hem toe te wijzen")
     if handoff.status == CLOSED:
         raise Invalid("deze overdracht is al afgesloten")
+    if handoff.status == WITHDRAWN:
+        raise Invalid("deze overdracht is ingetrokken door de persoon; er is geen contact meer nodig")
     return work
 
 
@@ -297,3 +302,17 @@ def audit_entries(session: Session, user: PortalUser, limit: Optional[int] = 500
     if limit:
         query = query.limit(limit)
     return session.execute(query).scalars().all()
+
+
+def webhook_notices(session: Session, user: PortalUser) -> Sequence[AuditEntry]:
+    """Changes of a webhook address of the user's gemeenten in the last WEBHOOK_NOTICE_DAYS days, newest first,
+    for every beheerder and teamleider: where the handoffs go is changed by one beheerder, so the team sees it
+    and can object (the choice instead of a second beheerder's approval: many gemeenten have only one)."""
+    if user.role not in (BEHEERDER, TEAMLEIDER):
+        return []
+    since = to_db_time(utc_now()) - timedelta(days=WEBHOOK_NOTICE_DAYS)
+    return session.execute(
+        select(AuditEntry).where(AuditEntry.action == WEBHOOK_CHANGED, AuditEntry.at >= since,
+                                 AuditEntry.gemeente_code.in_(user.gemeente_codes))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(10)
+    ).scalars().all()

@@ -1,5 +1,5 @@
-"""The portal's pages: sign-in, inbox, handoff page with its actions, and the beheerder's accounts, audit log
-and the gemeente's handoff settings."""
+"""The portal's pages: sign-in (password, then the second factor, or setting one up), inbox, handoff page with
+its actions, and the beheerder's accounts, audit log and the gemeente's handoff settings."""
 from __future__ import annotations
 
 import csv
@@ -7,12 +7,16 @@ import io
 import json
 import time
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+import pyotp
+import segno
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
+from bot import regions
 from bot.handoff import transcript as transcripts
 from bot.handoff.config import effective_config
 from bot.handoff.models import STATUSES
@@ -26,6 +30,9 @@ bp = Blueprint("portal", __name__, template_folder="templates", static_folder="s
                static_url_path="/static/portal")
 READERS = (CONSULENT, TEAMLEIDER)
 SIGN_IN_FAILED = "Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord, of probeer het later opnieuw."
+CODE_FORMAT = "Vul de 6 cijfers in die je app nu laat zien, zonder letters of andere tekens."
+WRONG_CODE = "Deze code klopt niet. Gebruik de code die je app nu laat zien."
+PENDING_SECONDS = 300  # between a right password and the code
 ROLE_LABELS = {CONSULENT: "consulent", TEAMLEIDER: "teamleider", BEHEERDER: "beheerder"}
 
 
@@ -46,6 +53,20 @@ def local_time(moment: Optional[Any], with_time: bool = True) -> str:
 
 
 @bp.app_context_processor
+def team_notices() -> dict:
+    """Recent changes of a webhook address of the user's gemeenten, shown on every page to its beheerders and
+    teamleiders (service.webhook_notices)."""
+    if not current_user.is_authenticated:
+        return {"webhook_notices": []}
+    return {"webhook_notices": service.webhook_notices(get_db(), _user()), "gemeente_name": _gemeente_name}
+
+
+def _gemeente_name(code: str) -> str:
+    gemeente = regions.get_gemeente(code or "")
+    return f"{gemeente.name} ({code})" if gemeente else code
+
+
+@bp.app_context_processor
 def labels() -> dict:
     return {"status_label": status_label, "statuses": STATUSES, "outcomes": service.OUTCOMES,
             "contact_methods": service.CONTACT_METHODS, "role_labels": ROLE_LABELS,
@@ -60,6 +81,11 @@ def _fail_slowly() -> None:
     time.sleep(current_app.config["FAILED_LOGIN_DELAY_MS"] / 1000)
 
 
+def _source() -> str:
+    """The address a sign-in comes from (behind WW_WEB_TRUSTED_PROXIES proxies: the one they saw)."""
+    return accounts.source_of(request.remote_addr)
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
@@ -67,24 +93,25 @@ def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("portal/login.html")
     db = get_db()
-    result = accounts.check_password(db, request.form.get("username", "")[:100], request.form.get("password", ""))
+    result = accounts.check_password(db, request.form.get("username", "")[:100], request.form.get("password", ""),
+                                     _source())
     if result.user is None:
         db.commit()
         _fail_slowly()
         flash(SIGN_IN_FAILED, "error")
         return render_template("portal/login.html", username=request.form.get("username", "")[:100]), 200
-    if result.needs_second_factor:
+    if result.needs_second_factor or result.needs_enrolment:
         db.commit()
         session.clear()
         session["pending"] = SignedIn(result.user).get_id()
         session["pending_at"] = time.time()
-        return redirect(url_for("portal.second_factor"))
+        return redirect(url_for("portal.second_factor" if result.needs_second_factor else "portal.enrol"))
     return _finish_sign_in(result.user)
 
 
 def _finish_sign_in(user: PortalUser):  # type: ignore[no-untyped-def]
     db = get_db()
-    accounts.signed_in(db, user)
+    accounts.signed_in(db, user, _source())
     service.audit(db, user, "inloggen", gemeente_code=user.gemeente_codes[0])
     db.commit()
     start_session(user)
@@ -92,29 +119,108 @@ def _finish_sign_in(user: PortalUser):  # type: ignore[no-untyped-def]
     return redirect(url_for("portal.home"))
 
 
-@bp.route("/inloggen/code", methods=["GET", "POST"])
-def second_factor():  # type: ignore[no-untyped-def]
+def _pending() -> Optional[PortalUser]:
+    """The account whose password was right in this browser in the last PENDING_SECONDS, waiting for its code."""
     from bot.portal.auth import load
 
-    pending = load(session.get("pending", "")) if time.time() - session.get("pending_at", 0) < 300 else None
-    if pending is None:
+    if time.time() - session.get("pending_at", 0) >= PENDING_SECONDS:
+        return None
+    pending = load(session.get("pending", ""))
+    return pending.user if pending else None
+
+
+def _wrong_code(user: PortalUser, again: Callable[[], Any]):  # type: ignore[no-untyped-def]
+    """Wrong codes count like wrong passwords, for this name from this source: after too many, start again;
+    otherwise `again` shows the page once more."""
+    db = get_db()
+    source = _source()
+    locked = accounts.is_locked_out(db, user.username, source) or accounts.count_failure(db, user.username, source)
+    db.commit()
+    _fail_slowly()
+    if locked:
+        session.clear()
+        flash(SIGN_IN_FAILED, "error")
+        return redirect(url_for("portal.login"))
+    flash(WRONG_CODE, "error")
+    return again()
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def second_factor():  # type: ignore[no-untyped-def]
+    user = _pending()
+    if user is None or not user.totp_secret:
         session.clear()
         return redirect(url_for("portal.login"))
-    if request.method == "POST":
-        db = get_db()
-        if not accounts.is_locked(pending.user) and accounts.check_totp(db, pending.user,
-                                                                         request.form.get("code", "")):
-            return _finish_sign_in(pending.user)
-        # Wrong codes count like wrong passwords: after too many the account is locked and must start again.
-        locked = accounts.is_locked(pending.user) or accounts.count_failure(db, pending.user)
-        db.commit()
-        _fail_slowly()
-        if locked:
-            session.clear()
-            flash(SIGN_IN_FAILED, "error")
-            return redirect(url_for("portal.login"))
-        flash("Deze code klopt niet. Gebruik de code die je app nu laat zien.", "error")
-    return render_template("portal/second_factor.html")
+    if request.method == "GET":
+        return render_template("portal/second_factor.html")
+    code = request.form.get("code", "")[:50]
+    if accounts.normalise_code(code) is None:
+        # Not a guess (no code looks like this), so it does not count; said calmly, never a 500.
+        flash(CODE_FORMAT, "error")
+        return render_template("portal/second_factor.html"), 400
+    db = get_db()
+    if not accounts.is_locked_out(db, user.username, _source()) and accounts.check_totp(db, user, code):
+        return _finish_sign_in(user)
+    return _wrong_code(user, lambda: render_template("portal/second_factor.html"))
+
+
+def _enrolment_page(user: PortalUser, status: int = 200):  # type: ignore[no-untyped-def]
+    """The secret of the new second factor, as a QR code and as text; it lives in the session until the first
+    right code stores it, and is never shown again after that."""
+    secret = session.get("enrol_secret") or pyotp.random_base32()
+    session["enrol_secret"] = secret
+    uri = accounts.provisioning_uri(user, secret)
+    # segno writes the SVG itself from the otpauth address; nothing typed by a person is in the markup.
+    qr = Markup(segno.make(uri, error="m").svg_inline(scale=4, title="QR-code voor je app", dark="#000"))
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return render_template("portal/enrol.html", qr=qr, secret=grouped,
+                           required=accounts.totp_required(user)), status
+
+
+def _enrol(user: PortalUser, finish: Any):  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return _enrolment_page(user)
+    code = request.form.get("code", "")[:50]
+    secret = session.get("enrol_secret", "")
+    if not secret:
+        return _enrolment_page(user)
+    if accounts.normalise_code(code) is None:
+        flash(CODE_FORMAT, "error")
+        return _enrolment_page(user, 400)
+    db = get_db()
+    if not accounts.is_locked_out(db, user.username, _source()) and accounts.enrol_totp(db, user, secret, code):
+        session.pop("enrol_secret", None)
+        service.audit(db, user, "tweede_stap_ingesteld", gemeente_code=user.gemeente_codes[0])
+        return finish(user)
+    # The same secret again, so the app the person just set up keeps working.
+    return _wrong_code(user, lambda: _enrolment_page(user))
+
+
+@bp.route("/inloggen/tweede-stap", methods=["GET", "POST"])
+def enrol():  # type: ignore[no-untyped-def]
+    """Setting up the second factor during sign-in, for an account whose gemeente requires one."""
+    user = _pending()
+    if user is None or user.totp_secret:
+        session.clear()
+        return redirect(url_for("portal.login"))
+    return _enrol(user, _finish_sign_in)
+
+
+@bp.route("/account/tweede-stap", methods=["GET", "POST"])
+@role_required(*ROLES)
+def enrol_voluntarily():  # type: ignore[no-untyped-def]
+    """Any signed-in account can add a second factor, also where its gemeente does not require one."""
+    user = _user()
+    if user.totp_secret:
+        flash("Je account heeft al een tweede stap. Kwijt? Vraag de beheerder van je gemeente.", "info")
+        return redirect(url_for("portal.home"))
+
+    def done(_user: PortalUser):  # type: ignore[no-untyped-def]
+        get_db().commit()
+        flash("Je tweede stap is ingesteld. Vanaf nu vraagt het portaal bij het inloggen om een code.", "info")
+        return redirect(url_for("portal.home"))
+
+    return _enrol(user, done)
 
 
 @bp.post("/uitloggen")
@@ -235,7 +341,8 @@ def accounts_page():  # type: ignore[no-untyped-def]
     users = [u for u in db.query(PortalUser).order_by(PortalUser.username).all()
              if set(u.gemeente_codes) & set(me.gemeente_codes)]
     return render_template("portal/accounts.html", users=users, new_password=new_password,
-                           my_gemeenten=me.gemeente_codes, is_locked=accounts.is_locked)
+                           my_gemeenten=me.gemeente_codes,
+                           lockout_end=lambda user: accounts.lockout_end(db, user.username))
 
 
 @bp.post("/beheer/accounts/<username>/ontgrendelen")

@@ -24,12 +24,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.regions import find_gemeente_in_text, resolve_gemeente
 from bot.socialmap.taxonomy import find_theme_in_text
+from bot.understanding.followup import pointing_back
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
 
 logger = logging.getLogger(__name__)
 
 STATUS_INTENT = "ask_handoff_status"
+WITHDRAW_INTENT = "withdraw_handoff"
+KEEP_FIRST = {"crisis", "request_human", "cancel", "restart", "delete_conversation", WITHDRAW_INTENT, STATUS_INTENT}
 INFORM = "inform"
 # A masked phone number or e-mail address (bot/contact_vault.py), or words that say where someone lives.
 _CONTACT_OR_PLACE = re.compile(r"\*\*\*|\b(ik woon|wij wonen|woont|gemeente|in de buurt van)\b", re.IGNORECASE)
@@ -97,15 +100,25 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
             not_understood = ranking[0][INTENT_NAME_KEY] == INFORM and not plausible_inform(text)
             if not_understood:  # the FallbackClassifier takes it from here; the rest of the ranking stays for hints
                 ranking = ranking[1:]
-            if find_code(text):
+            facet = pointing_back(text, ranking[0][INTENT_NAME_KEY]) if ranking and ranking[0][
+                INTENT_NAME_KEY] not in KEEP_FIRST else None
+            if facet is not None and ranking[0][INTENT_NAME_KEY] != facet.intent:
+                # "waar vraag ik dat aan?" leans on the last answer: the follow-up, the rest of the ranking after it
+                top = float(ranking[0][PREDICTED_CONFIDENCE_KEY])
+                ranking = [{INTENT_NAME_KEY: facet.intent, PREDICTED_CONFIDENCE_KEY: max(top, 0.5)}] + [
+                    r for r in ranking if r[INTENT_NAME_KEY] != facet.intent]
                 not_understood = False
-                ranking = [{INTENT_NAME_KEY: STATUS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
-                    r for r in ranking if r[INTENT_NAME_KEY] != STATUS_INTENT]
+            if find_code(text):  # a reference code: its status, unless the person wants to withdraw it
+                not_understood = False
+                withdrawing = bool(ranking) and ranking[0][INTENT_NAME_KEY] == WITHDRAW_INTENT
+                wanted = WITHDRAW_INTENT if withdrawing else STATUS_INTENT
+                ranking = [{INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
+                    r for r in ranking if r[INTENT_NAME_KEY] != wanted]
             ranking = ranking[:RANKING_LENGTH]
             top = {**ranking[0], PREDICTED_CONFIDENCE_KEY: 0.0} if not_understood else ranking[0]
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            if reading.also_asked and ranking[0][INTENT_NAME_KEY] != STATUS_INTENT:
+            if reading.also_asked and ranking[0][INTENT_NAME_KEY] not in (STATUS_INTENT, WITHDRAW_INTENT):
                 name, confidence = reading.also_asked
                 message.set(ALSO_ASKED, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence},
                             add_to_output=True)

@@ -8,6 +8,7 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import settings
 from bot.web import database, security
@@ -33,12 +34,17 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=256 * 1024,
         WEB_DEV=settings.WEB_DEV,
+        TRUSTED_PROXIES=settings.WEB_TRUSTED_PROXIES,
     )
     app.config.update(config or {})
     # Secure cookies unless explicitly in development or test mode (plain http on this computer).
     app.config["SESSION_COOKIE_SECURE"] = not (app.config["WEB_DEV"] or app.config.get("TESTING"))
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address from X-Forwarded-For as the trusted proxies saw it (the sign-in lockout counts
+        # per address); without proxies the header is ignored, so nobody can claim another address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
     database.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

@@ -1,7 +1,8 @@
 """The demo gemeente: its "Werk en inkomen" page with the chat widget (`/demo/`), and its webhook receiver.
 
-It checks the signature exactly as a real gemeente should (bot.handoff.notifier.verify_signature) and accepts
-each Idempotency-Key once: a repeat is answered 200 without being counted again.
+It checks the signature exactly as a real gemeente should (bot.handoff.notifier.verify_signature: the time, the
+Idempotency-Key and the body) and accepts each Idempotency-Key once: a repeat is answered 200 without being
+counted again, and a captured delivery sent again under a new key fails the signature.
 """
 from __future__ import annotations
 
@@ -41,12 +42,12 @@ def page(name: str):  # type: ignore[no-untyped-def]
 def handoff_receiver():  # type: ignore[no-untyped-def]
     secret = os.environ.get(SECRET_ENV, "")
     body = request.get_data()
-    if not verify_signature(secret, request.headers.get(TIMESTAMP_HEADER, ""), body,
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > 100:
+        return jsonify(error="Idempotency-Key is te lang"), 400
+    if not verify_signature(secret, request.headers.get(TIMESTAMP_HEADER, ""), key, body,
                             request.headers.get(SIGNATURE_HEADER, "")):
         return jsonify(error="ongeldige handtekening"), 401
-    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()[:100]
-    if not key:
-        return jsonify(error="Idempotency-Key ontbreekt"), 400
     with _lock:
         duplicate = key in _received()
         _received().add(key)

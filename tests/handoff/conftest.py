@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import yaml
 
+from bot import settings
 from bot.db import get_engine, session_scope
 from bot.handoff.config import HandoffConfig, load_config
 from bot.handoff.notifier import (
@@ -33,6 +34,14 @@ HOUTEN = "GM0321"  # has its own entry with a webhook in the test configuration
 LOPIK = "GM0331"  # no entry: the default, which has no webhook
 BSN = "123456782"
 IBAN = "NL91ABNA0417164300"
+
+
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Receiver below listens on this computer, as the demo receiver does: that is a valid webhook target
+    only with the example setting on, at WW_HANDOFF_DEMO_URL (bot/handoff/endpoints.py), as in `make run`."""
+    monkeypatch.setattr(settings, "EXAMPLE_CONTENT", True)
+    monkeypatch.setenv("WW_EXAMPLE_CONTENT", "1")  # for the notifier processes the tests start
 
 
 @pytest.fixture
@@ -110,7 +119,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                ok = verify_signature(SECRET, self.headers.get(TIMESTAMP_HEADER, ""), body,
+                ok = verify_signature(SECRET, self.headers.get(TIMESTAMP_HEADER, ""),
+                                      self.headers.get(IDEMPOTENCY_HEADER, ""), body,
                                       self.headers.get(SIGNATURE_HEADER, ""))
                 receiver.received.append(Received(dict(self.headers), body, ok))
                 receiver.arrived.set()
@@ -146,8 +156,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
     running = Receiver().start()
+    monkeypatch.setenv("WW_HANDOFF_DEMO_URL", running.url)  # it stands in for the demo receiver (see above)
     yield running
     if running.hold is not None:
         running.hold.set()

@@ -42,18 +42,21 @@ def outbox(url: str) -> HandoffOutbox:
 
 
 def test_signature_round_trip_and_tampering() -> None:
-    body, now = b'{"a":1}', time.time()
+    body, now, key = b'{"a":1}', time.time(), "WW-7K3M-QN"
     stamp = str(int(now))
-    header = sign(SECRET, stamp, body)
+    header = sign(SECRET, stamp, key, body)
     assert header.startswith("sha256=") and len(header) == 7 + 64
-    assert verify_signature(SECRET, stamp, body, header, tolerance_s=300, now=now)
-    assert not verify_signature(SECRET, stamp, b'{"a":2}', header, now=now)
-    assert not verify_signature("ander-geheim", stamp, body, header, now=now)
-    assert not verify_signature(SECRET, str(int(now) - 301), body, sign(SECRET, str(int(now) - 301), body),
+    assert verify_signature(SECRET, stamp, key, body, header, tolerance_s=300, now=now)
+    assert not verify_signature(SECRET, stamp, key, b'{"a":2}', header, now=now)
+    assert not verify_signature(SECRET, stamp, "WW-ANDERS-99", body, header, now=now), "the key is signed too"
+    assert not verify_signature("ander-geheim", stamp, key, body, header, now=now)
+    assert not verify_signature(SECRET, str(int(now) - 301), key, body, sign(SECRET, str(int(now) - 301), key, body),
                                 tolerance_s=300, now=now)
-    assert not verify_signature(SECRET, "gisteren", body, header, now=now)
-    assert not verify_signature(SECRET, stamp, body, header.replace("sha256=", "md5="), now=now)
-    assert not verify_signature(SECRET, stamp, body, "", now=now)
+    assert not verify_signature(SECRET, "gisteren", key, body, header, now=now)
+    assert not verify_signature(SECRET, stamp, key, body, header.replace("sha256=", "md5="), now=now)
+    assert not verify_signature(SECRET, stamp, key, body, "", now=now)
+    assert not verify_signature(SECRET, stamp, key, body, "sha256=ｆｆ" + header[9:], now=now)  # non-ASCII: False
+    assert not verify_signature(SECRET, "１" + stamp[1:], key, body, header, now=now)
 
 
 def test_delivery_is_signed_and_carries_the_handoff(db_url: str, config: HandoffConfig, receiver: Receiver) -> None:
@@ -77,9 +80,11 @@ def test_delivery_is_signed_and_carries_the_handoff(db_url: str, config: Handoff
     assert len(receiver.received) == 1
 
 
-def test_receiver_down_is_retried_later_and_then_delivered(tmp_path: Path, sqlite_url: str, secret: str) -> None:
+def test_receiver_down_is_retried_later_and_then_delivered(tmp_path: Path, sqlite_url: str, secret: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     down = Receiver().start()
     port, url = down.port, down.url
+    monkeypatch.setenv("WW_HANDOFF_DEMO_URL", url)
     down.stop()  # nothing listens on this port now
     config = load_config(write_config(tmp_path, config_dict(url)))
     submit_handoff(make_request(), sqlite_url, config)

@@ -3,6 +3,7 @@ and handoffs created through the handoff service, as the assistant creates them.
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
@@ -109,6 +110,24 @@ def portal(sqlite_url: str) -> Portal:
 def any_portal(db_url: str) -> Portal:
     """The same portal on SQLite and on PostgreSQL (skipped, with the reason, when there is no server)."""
     return make_portal(db_url)
+
+
+PUBLIC_ADDRESS = "93.184.215.14"  # a public internet address; nothing is ever sent there in these tests
+
+
+@pytest.fixture
+def public_dns(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Names under .example resolve to a public address, as a gemeente's webhook host would: DNS is outside the
+    project (and this machine has none for the internet). Every other name resolves as usual."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".example"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC_ADDRESS, int(port or 443)))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return PUBLIC_ADDRESS
 
 
 @pytest.fixture(autouse=True)

@@ -59,9 +59,10 @@ SETTINGS_FORM = {"response_days": "3", "contact_route": "Bel het algemene nummer
                  "uren_maandag": "09:00-17:00"}
 # Routes of the portal and the API outside this matrix, each with its own tests: sign-in and sign-out, the API
 # (bearer tokens), static files. The demo pages and the widget hold no personal data (tests/widget; the demo
-# receiver checks signatures in test_demo_and_stack.py).
+# receiver checks signatures in test_demo_and_stack.py). Setting up a second factor: tests/test_security_portal.py.
 OTHER_ROUTES = {"/inloggen", "/inloggen/code", "/uitloggen", "/api/handoffs", "/api/handoffs/<code>",
-                "/api/handoffs/<code>/status", "/static/portal/<path:filename>"}
+                "/api/handoffs/<code>/status", "/static/portal/<path:filename>", "/inloggen/tweede-stap",
+                "/account/tweede-stap"}
 
 
 def _form(path: str) -> Dict[str, str]:

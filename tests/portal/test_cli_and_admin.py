@@ -59,8 +59,8 @@ def test_beheerder_with_totp_and_unlock(sqlite_url: str, capsys: pytest.CaptureF
                     "--username", "admin", "--totp")
     assert code == 0 and "TOTP" in out
     with session_scope(sqlite_url) as session:
-        user = accounts.find_user(session, "admin")
-        user.locked_until = to_db_time(utc_now()) + timedelta(minutes=10)
+        for _ in range(5):
+            accounts.count_failure(session, "admin", "203.0.113.7")
     assert "GEBLOKKEERD" in run(capsys, sqlite_url, "list-users")[1]
     assert run(capsys, sqlite_url, "unlock", "admin")[0] == 0
     assert "GEBLOKKEERD" not in run(capsys, sqlite_url, "list-users")[1]

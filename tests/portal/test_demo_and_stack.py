@@ -22,7 +22,7 @@ SECRET = "demo-geheim-voor-de-test"
 def _post(portal: Portal, body: bytes, secret: str, key: str = "WW-7K3M-QN"):  # type: ignore[no-untyped-def]
     stamp = str(int(time.time()))
     return portal.app.test_client().post("/demo/handoff-receiver", data=body, headers={
-        TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, body), IDEMPOTENCY_HEADER: key,
+        TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, key, body), IDEMPOTENCY_HEADER: key,
         "Content-Type": "application/json"})
 
 

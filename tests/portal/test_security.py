@@ -116,7 +116,7 @@ def test_brute_force_locks_the_account_with_one_message(portal: Portal) -> None:
     locked = login(client, "consulent", PASSWORD)
     assert locked.status_code == 200 and SIGN_IN_FAILED in locked.get_data(as_text=True)
     with session_scope(portal.url) as session:
-        assert accounts.is_locked(accounts.find_user(session, "consulent"))
+        assert accounts.is_locked_out(session, "consulent", "127.0.0.1")  # the test client's address
         accounts.unlock(session, "consulent")
     assert login(client, "consulent", PASSWORD).status_code == 302
 
@@ -240,4 +240,4 @@ def test_wrong_second_factor_codes_lock_the_account(portal: Portal) -> None:
     assert login(client, "beheer2fa", PASSWORD).status_code == 200
     assert client.get("/inloggen/code").headers["Location"] == "/inloggen"
     with session_scope(portal.url) as session:
-        assert accounts.is_locked(accounts.find_user(session, "beheer2fa"))
+        assert accounts.is_locked_out(session, "beheer2fa", "127.0.0.1")

@@ -122,7 +122,7 @@ def test_wrong_input_gets_a_clear_message_and_changes_nothing(portal: Portal, ch
         assert changes["new_secret"] not in page  # not even a wrong secret is sent back
 
 
-def test_the_webhook_secret_is_write_only(portal: Portal) -> None:
+def test_the_webhook_secret_is_write_only(portal: Portal, public_dns: str) -> None:
     # Amsterdam has no entry of its own in the file, so no secret from the environment: a webhook needs one.
     with session_scope(portal.url) as session:
         accounts.create_user(session, "amsterdambeheer", "beheerder", [AMSTERDAM], PASSWORD)

@@ -75,7 +75,8 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
             database_url=through(proxy, app_url), tracker_db=through(proxy, tracker_url),
             redis_url=REDIS_URL, redis_key_prefix=prefix,
             # Plain text to the proxy, so it can see where a transaction is (the server offers TLS).
-            env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(var)},
+            # All requests come from 127.0.0.1: the per-client rate limit is raised (as in tests/conftest.py).
+            env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(var), "WW_RATE_LIMIT_PER_CLIENT": "3000"},
         )
         cleanup.callback(stack.stop)
         yield stack.start()

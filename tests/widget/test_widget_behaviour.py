@@ -186,6 +186,21 @@ def test_reload_keeps_the_conversation_and_restart_starts_a_new_one(page: Any) -
     assert "opnieuw begonnen" in page.locator("[aria-live=polite]").inner_text()
 
 
+def test_a_new_id_from_the_server_starts_the_transcript_afresh(page: Any) -> None:
+    """The server issues the session id (bot/socket_sessions.py); when it does not continue the stored one (its
+    secret changed), the widget shows the new conversation instead of an old transcript the server has not."""
+    open_chat(page)
+    page.get_by_label("Typ je vraag").fill("Mijn vraag")
+    page.keyboard.press("Enter")
+    say(page, {"text": "Mijn antwoord"})
+    old_id = sent(page)[-1]["session_id"]
+    page.evaluate("window.__server.forget(); window.__server.drop(); window.__server.restore()")
+    wait_until(page, "window.__server.sent.filter(s => s.data && s.data.message === '/greet').length === 2")
+    assert sent(page)[-1]["session_id"] != old_id
+    assert "Mijn vraag" not in page.locator(".ww-messages").inner_text()
+    assert "opnieuw begonnen" in page.locator("[aria-live=polite]").inner_text()
+
+
 def test_narrow_screen_larger_text_and_axe(page: Any) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
     assert serious_violations(page) == []

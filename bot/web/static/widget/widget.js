@@ -407,8 +407,17 @@
       socket.emit("session_request", { session_id: state.sessionId });
     });
     socket.on("session_confirm", function (id) {
-      var first = !state.sessionId;
-      state.sessionId = typeof id === "string" ? id : String(id);
+      // The server issues the (signed) session id. Another one than we sent means it did not continue our
+      // conversation (e.g. the server's secret changed): the transcript no longer matches it, so it starts afresh.
+      var token = typeof id === "string" ? id : String(id);
+      var renewed = !!state.sessionId && state.sessionId !== token;
+      var first = !state.sessionId || renewed;
+      if (renewed) {
+        state.messages = state.messages.filter(function (m) { return m.pending; });  // still to be sent
+        greeted = false;
+        announce(TEXT.restarted);
+      }
+      state.sessionId = token;
       sessionConfirmed = true;
       setConnection("online");
       save();
