@@ -76,7 +76,10 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
             redis_url=REDIS_URL, redis_key_prefix=prefix,
             # Plain text to the proxy, so it can see where a transaction is (the server offers TLS).
             # All requests come from 127.0.0.1: the per-client rate limit is raised (as in tests/conftest.py).
-            env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(var), "WW_RATE_LIMIT_PER_CLIENT": "3000"},
+            # Load tests send from one address and several messages a second per conversation: the limits that
+            # protect the internet-facing servers are raised here (tests/test_security_input.py tests them).
+            env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(var), "WW_RATE_LIMIT_PER_CLIENT": "3000",
+                 "WW_RATE_LIMIT_PER_SENDER": "600"},
         )
         cleanup.callback(stack.stop)
         yield stack.start()
