@@ -24,7 +24,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.regions import find_gemeente_in_text, resolve_gemeente
 from bot.socialmap.taxonomy import find_theme_in_text
-from bot.understanding.followup import pointing_back
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
 
@@ -32,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 STATUS_INTENT = "ask_handoff_status"
 WITHDRAW_INTENT = "withdraw_handoff"
-KEEP_FIRST = {"crisis", "request_human", "cancel", "restart", "delete_conversation", WITHDRAW_INTENT, STATUS_INTENT}
 INFORM = "inform"
 # A masked phone number or e-mail address (bot/contact_vault.py), or words that say where someone lives.
 _CONTACT_OR_PLACE = re.compile(r"\*\*\*|\b(ik woon|wij wonen|woont|gemeente|in de buurt van)\b", re.IGNORECASE)
@@ -100,14 +98,6 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
             not_understood = ranking[0][INTENT_NAME_KEY] == INFORM and not plausible_inform(text)
             if not_understood:  # the FallbackClassifier takes it from here; the rest of the ranking stays for hints
                 ranking = ranking[1:]
-            facet = pointing_back(text, ranking[0][INTENT_NAME_KEY]) if ranking and ranking[0][
-                INTENT_NAME_KEY] not in KEEP_FIRST else None
-            if facet is not None and ranking[0][INTENT_NAME_KEY] != facet.intent:
-                # "waar vraag ik dat aan?" leans on the last answer: the follow-up, the rest of the ranking after it
-                top = float(ranking[0][PREDICTED_CONFIDENCE_KEY])
-                ranking = [{INTENT_NAME_KEY: facet.intent, PREDICTED_CONFIDENCE_KEY: max(top, 0.5)}] + [
-                    r for r in ranking if r[INTENT_NAME_KEY] != facet.intent]
-                not_understood = False
             if find_code(text):  # a reference code: its status, unless the person wants to withdraw it
                 not_understood = False
                 withdrawing = bool(ranking) and ranking[0][INTENT_NAME_KEY] == WITHDRAW_INTENT
