@@ -85,6 +85,7 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         component = cls(config, model_storage, resource, reader)
         if reader is not None:  # how a message is read (not how the model was fitted) follows the current settings
             reader.settings = component._settings()
+            reader.make_fast()
         return component
 
     def process(self, messages: List[Message]) -> List[Message]:

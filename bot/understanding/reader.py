@@ -59,6 +59,15 @@ class StoryReader:
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "StoryReader":
         self.model.fit(list(texts), list(intents))
+        self.make_fast()
+        return self
+
+    def make_fast(self) -> "StoryReader":
+        """Store the weights column-major. scikit-learn multiplies the features by `coef_.T`; with the usual
+        row-major weights scipy first copies the whole (features × intents) matrix, on every message: that copy
+        was two thirds of the time a message took to read (7 of 9 ms with 44 intents)."""
+        classifier = self.model.steps[-1][1]
+        classifier.coef_ = np.asfortranarray(classifier.coef_)
         return self
 
     @property
