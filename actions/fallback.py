@@ -15,7 +15,7 @@ from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import followup_reading
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_search
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, previous_answer
 from bot import settings
 from bot.answers import HUMAN, facet_answer, section_answer
 from bot.care import term
@@ -61,16 +61,7 @@ def suggestions(intent_ranking: List[Dict[str, Any]], texts: Iterable[str] = (),
 
 def _missed_just_before(tracker: Tracker) -> bool:
     """Whether the assistant's last answer was already a "Bedoel je …?" or a request to rephrase."""
-    misses = {message("did_you_mean")["text"], message("ask_rephrase")["text"]}
-    user_turns = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            user_turns += 1
-            if user_turns > 1:
-                return False
-        elif event.get("event") == "bot" and user_turns == 1:
-            return event.get("text") in misses
-    return False
+    return previous_answer(tracker) in {message("did_you_mean")["text"], message("ask_rephrase")["text"]}
 
 
 class ActionLastResort(Action):

@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_intent, latest_text, widget_gemeente
-from actions.rights import ASKED as WITHDRAW_ASKED
 from actions.rights import asked_code_to_withdraw, withdraw_answer
 from actions.social_map import check_gemeente
 from bot import contact_vault, settings
@@ -379,7 +378,7 @@ class ActionHandoffStatus(Action):
         code = find_code(latest_text(tracker)) or tracker.get_slot("last_handoff_code")
         if code and asked_code_to_withdraw(tracker):  # the answer to "welke vraag wil je intrekken?"
             dispatcher.utter_message(text=withdraw_answer(code), buttons=[HUMAN])
-            return [SlotSet(WITHDRAW_ASKED, None)]
+            return []
         if not code:
             dispatcher.utter_message(text=handoff_texts.text("status_ask_code"), buttons=[HUMAN])
             return []

@@ -78,10 +78,9 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
     if not last or intent == "crisis" or words(text) > FOLLOW_UP_WORDS:
         return None
     article = library().get(last, known_gemeente(tracker))
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    ranking, top = _ranking(tracker)
     if article is None or not ranking:
         return None
-    top = float(ranking[0].get("confidence") or 0.0)
     for candidate in ranking[:4]:
         facet = facet_for_intent(str(candidate.get("name")))
         if facet and float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top:
@@ -94,8 +93,7 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
 def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -> Optional[Article]:
     """A follow-up that names another topic ("wat bedoel je met loonwaarde?"): that topic's article, when the model
     also ranks it near the top; otherwise None and the follow-up stays with the current topic."""
-    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-    top = float(ranking[0].get("confidence") or 0.0) if ranking else 0.0
+    ranking, top = _ranking(tracker)
     for candidate in ranking[:5]:
         article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
         if article is None or article.id in ("crisis", getattr(current, "id", None)):
@@ -103,6 +101,12 @@ def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -
         if float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top and names_topic(text, article):
             return article
     return None
+
+
+def _ranking(tracker: Tracker) -> Tuple[List[Dict[str, Any]], float]:
+    """The model's ranking of the latest message (the fallback pseudo-intent left out) and its top confidence."""
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    return ranking, float(ranking[0].get("confidence") or 0.0) if ranking else 0.0
 
 
 def with_second_question(answer: Dict[str, Any], tracker: Tracker, first: Article) -> Dict[str, Any]:

@@ -26,6 +26,19 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
     return found.code if found else None
 
 
+def previous_answer(tracker: Tracker) -> Optional[str]:
+    """The text of the assistant's last message before the person's latest one, or None."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return event.get("text")
+    return None
+
+
 def named_gemeente(tracker: Tracker) -> Optional[str]:
     """The CBS code of a gemeente the person names in this very message ("ik woon in Houten, …"), or None."""
     text = latest_text(tracker)

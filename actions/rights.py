@@ -3,15 +3,14 @@ and "wat weten jullie van mij?" answered from what is really stored for this con
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.latest import latest_text
+from actions.latest import latest_text, previous_answer
 from bot import contact_vault, settings
 from bot.answers import HUMAN
 from bot.db import session_scope
@@ -46,21 +45,9 @@ class ActionDeleteConversation(Action):
         return []
 
 
-def _previous_action(tracker: Tracker) -> Optional[str]:
-    """The last action before the person's latest message (action_listen not counted)."""
-    events = list(tracker.events)
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    before = events[:users[-1]] if users else events
-    return next((e.get("name") for e in reversed(before)
-                 if e.get("event") == "action" and e.get("name") != "action_listen"), None)
-
-
-ASKED = "withdraw_code_asked"  # slot: the last question was "welke vraag wil je intrekken?"
-
-
 def asked_code_to_withdraw(tracker: Tracker) -> bool:
     """The assistant's last question was "welke vraag wil je intrekken?": a code now means withdraw, not status."""
-    return _previous_action(tracker) == "action_withdraw_handoff" and tracker.get_slot(ASKED) is True
+    return previous_answer(tracker) == message("withdraw_ask_code")["text"]
 
 
 class ActionWithdrawHandoff(Action):
@@ -74,9 +61,9 @@ class ActionWithdrawHandoff(Action):
         code = find_code(latest_text(tracker)) or tracker.get_slot("last_handoff_code")
         if not code:
             dispatcher.utter_message(**message("withdraw_ask_code"))
-            return [SlotSet(ASKED, True)]
+            return []
         dispatcher.utter_message(text=withdraw_answer(code), buttons=[HUMAN])
-        return [SlotSet(ASKED, None)]
+        return []
 
 
 def withdraw_answer(code: str) -> str:

@@ -167,7 +167,7 @@ class GuardedRestInput(RestInput):
         return blueprint
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
-        return rest_sender(_json_body(req).get("sender"))
+        return getattr(req.ctx, "sender", None) or rest_sender(_json_body(req).get("sender"))
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         message = _json_body(req).get("message")
@@ -195,8 +195,10 @@ def _refuse_when_too_fast(request: Request) -> Optional[HTTPResponse]:
     client = request.remote_addr or request.ip or ""
     if not CLIENTS.allow(client):
         return _refusal(429, "too_fast")
-    if request.method == "POST" and not SENDERS.allow(rest_sender(_json_body(request).get("sender"))):
-        return _refusal(429, "too_fast")
+    if request.method == "POST":
+        request.ctx.sender = rest_sender(_json_body(request).get("sender"))  # _extract_sender takes it from here
+        if not SENDERS.allow(request.ctx.sender):
+            return _refusal(429, "too_fast")
     return None
 
 

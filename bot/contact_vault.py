@@ -55,9 +55,9 @@ def new_ref() -> str:
 
 
 def refs_in(events: Iterable[Dict[str, Any]]) -> List[str]:
-    """The vault keys in a conversation's user messages, newest first."""
+    """The vault keys in a conversation's user messages."""
     found = [(e.get("metadata") or {}).get(CONTACT_REF) for e in events if e.get("event") == "user"]
-    return [ref for ref in reversed(found) if isinstance(ref, str) and ref]
+    return [ref for ref in found if isinstance(ref, str) and ref]
 
 
 def take_out_contacts(text: str) -> Tuple[str, List[Found]]:
@@ -87,22 +87,21 @@ def keep(session: Session, sender_id: str, found: List[Found], ref: str, now: Op
 def latest(session: Session, sender_id: str, kind: str, refs: List[str],
            now: Optional[dt.datetime] = None) -> Optional[str]:
     """The last phone number or e-mail address this conversation gave, if it has not expired; `refs` are the
-    vault keys in the conversation's own events (refs_in), newest first."""
-    for ref in refs:
-        query = (select(ContactVaultEntry.value)
-                 .where(ContactVaultEntry.conversation_hash == conversation_hash(sender_id, ref),
-                        ContactVaultEntry.kind == kind, ContactVaultEntry.expires_at > (now or _now()))
-                 .order_by(ContactVaultEntry.id.desc()).limit(1))
-        value = session.execute(query).scalar_one_or_none()
-        if value is not None:
-            return value
-    return None
+    vault keys in the conversation's own events (refs_in)."""
+    query = (select(ContactVaultEntry.value)
+             .where(ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs)),
+                    ContactVaultEntry.kind == kind, ContactVaultEntry.expires_at > (now or _now()))
+             .order_by(ContactVaultEntry.id.desc()).limit(1))
+    return session.execute(query).scalar_one_or_none()
 
 
 def forget(session: Session, sender_id: str, refs: List[str]) -> None:
-    hashes = [conversation_hash(sender_id, ref) for ref in refs]
-    if hashes:
-        session.execute(delete(ContactVaultEntry).where(ContactVaultEntry.conversation_hash.in_(hashes)))
+    session.execute(delete(ContactVaultEntry).where(
+        ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs))))
+
+
+def _hashes(sender_id: str, refs: List[str]) -> List[str]:
+    return [conversation_hash(sender_id, ref) for ref in refs]
 
 
 def purge_expired(session: Session, now: Optional[dt.datetime] = None) -> None:

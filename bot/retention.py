@@ -8,9 +8,10 @@ import argparse
 import os
 import sys
 import time
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
+from sqlalchemy.engine import Connection
 
 from bot import settings
 
@@ -27,32 +28,33 @@ def tracker_url(path_or_url: Optional[str] = None) -> str:
 
 def purge_conversations(url: str, days: int, now: Optional[float] = None) -> int:
     """Delete every conversation whose last event is older than `days`; return how many were deleted."""
-    engine = create_engine(url, future=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return 0
-        events = Table("events", MetaData(), autoload_with=engine)
+    def purge(connection: Connection, events: Table) -> int:
         cutoff = (now or time.time()) - days * 86400
         idle = (select(events.c.sender_id).group_by(events.c.sender_id)
                 .having(func.max(events.c.timestamp) < cutoff))
-        with engine.begin() as connection:
-            senders = [row[0] for row in connection.execute(idle)]
-            for start in range(0, len(senders), 500):
-                connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
+        senders = [row[0] for row in connection.execute(idle)]
+        for start in range(0, len(senders), 500):
+            connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
         return len(senders)
-    finally:
-        engine.dispose()
+
+    return _on_events(url, purge)
 
 
 def delete_conversation(url: str, sender_id: str) -> int:
     """Delete one conversation at the person's request ("verwijder mijn gesprek"); returns the events deleted."""
+    return _on_events(url, lambda connection, events: connection.execute(
+        delete(events).where(events.c.sender_id == sender_id)).rowcount)
+
+
+def _on_events(url: str, work: Callable[[Connection, Table], int]) -> int:
+    """Run `work` in one transaction on Rasa's `events` table of the store at `url`; 0 when there is none yet."""
     engine = create_engine(url, future=True)
     try:
         if not inspect(engine).has_table("events"):
             return 0
         events = Table("events", MetaData(), autoload_with=engine)
         with engine.begin() as connection:
-            return connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount
+            return work(connection, events)
     finally:
         engine.dispose()
 
