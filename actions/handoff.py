@@ -17,9 +17,9 @@ from actions.social_map import check_gemeente
 from bot import contact_vault, settings
 from bot.answers import HUMAN
 from bot.db import session_scope
-from bot.gemeente_contact import contact_sentence
+from bot.gemeente_contact import contact, contact_sentence
 from bot.handoff import texts as handoff_texts
-from bot.handoff.config import ConfigError
+from bot.handoff.config import ConfigError, effective_config
 from bot.handoff.contact import (
     TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
 )
@@ -80,6 +80,8 @@ class ValidateHandoffForm(FormValidationAction):
                              domain: DomainDict) -> List[Text]:
         if tracker.get_slot("handoff_consent") is False:
             return ["handoff_consent"]
+        if not_taken(tracker.get_slot("gemeente")):
+            return []  # nothing more to ask: action_submit_handoff tells the person how to reach the gemeente
         channel = tracker.get_slot("contact_channel")
         contact = ["contact_phone", "preferred_time"] if channel == TELEFOON else ["contact_email"] if channel else []
         return ["handoff_consent", "gemeente", "contact_channel", *contact, "contact_alias", *OPTIONAL_SLOTS,
@@ -253,6 +255,22 @@ def with_gemeente_contact(answer: Dict[str, Any], tracker: Tracker) -> Dict[str,
     return {**answer, "text": f"{answer['text']} {contact_sentence(code)}"} if code else answer
 
 
+def not_taken(code: Optional[str]) -> Optional[Dict[str, Any]]:
+    """For a gemeente that does not take handoffs through the assistant: the message that says so, with its own
+    phone number, website and a sentence to use. None when it does, when it is unknown, or when the database
+    cannot say (then storing fails honestly later, with handoff_failed)."""
+    reach = contact(code)
+    if reach is None:
+        return None
+    try:
+        with session_scope() as session:
+            if effective_config(session).for_gemeente(reach.code).takes_handoffs:
+                return None
+    except (SQLAlchemyError, ConfigError):
+        return None
+    return message("handoff_not_taken", gemeente=reach.name, phone=reach.phone, website=reach.website_link)
+
+
 def _reset(tracker: Tracker) -> List[Dict[Text, Any]]:
     try:
         with session_scope() as session:
@@ -269,6 +287,9 @@ class ActionSubmitHandoff(Action):
         return "action_submit_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        if (plainly := not_taken(tracker.get_slot("gemeente"))) is not None:
+            dispatcher.utter_message(**plainly)
+            return _reset(tracker)
         if tracker.get_slot("handoff_consent") is not True or tracker.get_slot("handoff_confirmed") is not True:
             dispatcher.utter_message(**with_gemeente_contact(message("handoff_declined"), tracker))
             return _reset(tracker)

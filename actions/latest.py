@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from bot.regions import find_gemeente_in_text, get_gemeente
+from bot.regions import current_code, find_gemeente_in_text
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -22,8 +22,8 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
     metadata), or None. The person's own answer always wins: callers use this only when no gemeente is known."""
     metadata = tracker.latest_message.get("metadata")
     code = metadata.get("gemeente") if isinstance(metadata, dict) else None
-    found = get_gemeente(str(code)) if isinstance(code, str) else None
-    return found.code if found else None
+    # A page that still names an old code (Weesp's GM0457) gets today's gemeente; a split one (Haaren) none.
+    return current_code(code) if isinstance(code, str) else None
 
 
 def previous_answer(tracker: Tracker) -> Optional[str]:

@@ -13,15 +13,24 @@ from actions.latest import latest_intent, latest_text, widget_gemeente
 from bot import settings
 from bot.answers import HUMAN
 from bot.db import session_scope
+from bot.handoff.situation import told_age
 from bot.knowledge import library
-from bot.messages import message
-from bot.regions import Gemeente, find_gemeente_in_text, gemeenten_in_regio, get_gemeente, resolve_gemeente
+from bot.messages import message, text as message_text
+from bot.regions import (
+    Gemeente, Resolution, find_gemeente_in_text, gemeenten_in_regio, get_gemeente, resolve_gemeente,
+)
 from bot.socialmap.present import result_messages, theme_buttons
 from bot.socialmap.search import record_unmet_need, resolve_theme, search
 from bot.socialmap.taxonomy import find_audiences_in_text, find_theme_in_text
 
 PAGE = 3
 MAX_GEMEENTE_BUTTONS = 14
+
+
+def person_texts(tracker: Tracker) -> List[str]:
+    """Everything the person typed in this conversation (not button payloads), e.g. to hear their age."""
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
+            and not str(e.get("text") or "").startswith("/")]
 
 
 def _article_theme(tracker: Tracker) -> Optional[str]:
@@ -45,6 +54,7 @@ class ActionPrefillSocialMap(Action):
         events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
         place = find_gemeente_in_text(text)
         if place.found:
+            say_former(place, dispatcher)
             events.append(SlotSet("gemeente", place.gemeente.code))
         elif not tracker.get_slot("gemeente") and (widget := widget_gemeente(tracker)):
             events.append(SlotSet("gemeente", widget))
@@ -75,14 +85,39 @@ class ValidateSocialMapForm(FormValidationAction):
         return check_gemeente(value, dispatcher, tracker)
 
 
+def _and_list(names: List[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+
+
+def say_former(found: Resolution, dispatcher: CollectingDispatcher) -> None:
+    """An old gemeente named: one short sentence on where it went ("Weesp hoort sinds 2022 bij de gemeente
+    Amsterdam"), so the person knows why another name appears. Nothing for a current name."""
+    if found.former and found.found:
+        dispatcher.utter_message(text=message_text("gemeente_former", old=found.former.name, year=found.former.year,
+                                                   new=found.gemeente.roo_name))
+
+
+def split_question(found: Resolution) -> Optional[Dict[str, Any]]:
+    """For a split gemeente (Haaren): which part? As a message with one button per part; else None."""
+    if not (found.former and found.former.split and found.ambiguous):
+        return None
+    names = [g.roo_name for g in found.candidates]
+    return {"text": message_text("gemeente_split", old=found.former.name, year=found.former.year,
+                                 parts=_and_list(names)),
+            "buttons": _gemeente_buttons(list(found.candidates))}
+
+
 def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     """The gemeente slot for what the person typed or clicked; buttons when it is ambiguous or unknown."""
     found = resolve_gemeente(str(value or ""))
     if not found.found and not found.ambiguous:
         found = find_gemeente_in_text(str(value or ""))
     if found.found:
+        say_former(found, dispatcher)
         return {"gemeente": found.gemeente.code}
-    if found.ambiguous:
+    if split_question(found) is not None:
+        pass  # the form asks again, and action_ask_gemeente then names the parts
+    elif found.ambiguous:
         dispatcher.utter_message(text=message("gemeente_which")["text"], buttons=_gemeente_buttons(list(found.candidates)))
     else:
         dispatcher.utter_message(text=message("gemeente_unknown")["text"],
@@ -114,6 +149,11 @@ class ActionAskGemeente(Action):
         return "action_ask_gemeente"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        # "Ik woon in Haaren" (in the question, or as the answer): the question names the parts to pick from.
+        split = split_question(find_gemeente_in_text(latest_text(tracker)))
+        if split is not None:
+            dispatcher.utter_message(**split)
+            return []
         handoff = (tracker.active_loop or {}).get("name") == "handoff_form"
         dispatcher.utter_message(**message("handoff_ask_gemeente" if handoff else "ask_gemeente"))
         return []
@@ -135,7 +175,8 @@ class ActionSearchSocialMap(Action):
             with session_scope() as session:
                 # Example records are for the demo only (settings.EXAMPLE_CONTENT): a resident never gets them.
                 result = search(session, theme, tracker.get_slot("gemeente"), tracker.get_slot("sm_audience"),
-                                limit=PAGE, offset=offset, include_demo=settings.EXAMPLE_CONTENT)
+                                limit=PAGE, offset=offset, include_demo=settings.EXAMPLE_CONTENT,
+                                age=told_age(" ".join(person_texts(tracker))))
                 if offset == 0 and not result.found_nearby:
                     record_unmet_need(session, theme, tracker.get_slot("gemeente"))
         except SQLAlchemyError:

@@ -22,8 +22,8 @@ from bot.knowledge import Library, facets
 from bot.messages import template
 
 FALLBACK = ("did_you_mean", "ask_rephrase", "give_up")
-WHERE = ("ask_gemeente", "ask_theme", "results_intro", "results_intro_national", "nothing_nearby", "nothing_found",
-         "gemeente_unknown", "gemeente_which", "theme_unknown")
+WHERE = ("ask_gemeente", "ask_theme", "results_intro", "results_intro_national", "nothing_nearby", "only_front_door",
+         "nothing_found", "gemeente_unknown", "gemeente_which", "gemeente_split", "theme_unknown")
 STATUS = ("status_unknown", "status_malformed", "status_ask_code", "status_meaning.new", "status_meaning.picked_up",
           "status_meaning.contact_made", "status_meaning.closed")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Optional
 
+import phonenumbers
+
 from bot import settings
 
 # A route that sends people to the general number ("bel het algemene nummer van de gemeente").
@@ -23,8 +25,9 @@ _A_NUMBER = re.compile(r"\d{2,}")
 class GemeenteContact:
     code: str
     name: str  # as the gemeente calls itself ("Den Haag", not "'s-Gravenhage")
-    phone: str  # as people dial it: "(030) 639 26 11", "14 030"
+    phone: str  # as people dial it: "0599 631 631", "14 030"
     website: str  # "https://www.houten.nl"
+    phone_as_registered: str = ""  # the register's own value, kept beside the normalised one
 
     @property
     def website_label(self) -> str:
@@ -36,19 +39,23 @@ class GemeenteContact:
 
 
 def phone_for_people(raw: str) -> str:
-    """The register's number as people dial it. The register writes a few 14-numbers as "(014) 030" or
-    "0140529"; those are the short numbers 14 030 and 14 0529 (a "14 + netnummer" number)."""
-    digits = re.sub(r"\D", "", raw)
-    if re.fullmatch(r"0?140\d{2,3}", digits):
-        return "14 " + digits[digits.index("14") + 2:]
-    return " ".join(raw.split())
+    """The register's number as people dial it, normalised with `phonenumbers` (the library the handoff already
+    uses for phone numbers): "(0599) 63 16 31" → "0599 631 631", and the 14-numbers the register writes as
+    "(014) 030" or "0140529" → "14 030", "14 0529". A value it cannot read stays as the register writes it."""
+    try:
+        number = phonenumbers.parse(raw, "NL")
+    except phonenumbers.NumberParseException:
+        return " ".join(raw.split())
+    if not phonenumbers.is_valid_number(number):
+        return " ".join(raw.split())
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 @lru_cache(maxsize=None)
 def _contacts(path: str) -> Dict[str, GemeenteContact]:
     with open(path, encoding="utf-8", newline="") as handle:
         return {row["code"]: GemeenteContact(row["code"], row["naam_roo"], phone_for_people(row["telefoon"]),
-                                             row["website"])
+                                             row["website"], row["telefoon"])
                 for row in csv.DictReader(handle)}
 
 

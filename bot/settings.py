@@ -90,8 +90,9 @@ RATE_LIMIT_PER_CLIENT = _int("WW_RATE_LIMIT_PER_CLIENT", 120)
 STALE_DAYS = _int("WW_STALE_DAYS", 365)
 
 # The arbeidsmarktregio whose gemeenten are offered as buttons when the person's gemeente is not recognised
-# (the widget's own gemeente, when known, takes precedence). AR14 = Midden-Utrecht, the shipped example region.
-DEFAULT_ARBEIDSMARKTREGIO = os.environ.get("WW_DEFAULT_REGIO", "AR14")
+# (the widget's own gemeente, when known, takes precedence). CBS code of 2026: AM13 = Midden-Utrecht, the shipped
+# example region. An old code of the 2015 Besluit (AR14) still works (bot/regions.py: current_regio_code).
+DEFAULT_ARBEIDSMARKTREGIO = os.environ.get("WW_DEFAULT_REGIO", "AM13")
 
 # Warm handoff to a consulent (bot/handoff/). Which gemeenten take handoffs, and how: a content file.
 HANDOFF_CONFIG = Path(os.environ.get("WW_HANDOFF_CONFIG", KNOWLEDGE_DIR / "handoff" / "gemeenten.yml"))

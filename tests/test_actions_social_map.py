@@ -113,11 +113,14 @@ def test_more_results_continue_where_the_last_page_ended(database):
     assert [m["text"] for m in more[1:]] != [m["text"] for m in first[1:]]
 
 
-def test_nothing_nearby_gives_national_options_and_records_the_need_without_personal_data(database):
+def test_nothing_nearby_gives_the_gemeente_then_national_options_and_records_the_need(database):
     t = tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0014"})  # Groningen: no map
     messages, _ = run(ActionSearchSocialMap(), t)
     assert "Groningen" in messages[0]["text"] and "landelijk" in messages[0]["text"]
-    assert all("Landelijk" in m["text"] for m in messages[1:])
+    assert "gemeente zelf" in messages[0]["text"], "only the front door nearby, said so"
+    front_door = messages[1]["text"]
+    assert "In jouw gemeente" in front_door and "14 050" in front_door and "gemeente.groningen.nl" in front_door
+    assert all("Landelijk" in m["text"] for m in messages[2:])
     with session_scope(database) as session:
         need = session.execute(select(UnmetNeed)).scalar_one()
         assert (need.theme, need.gemeente_code, need.count) == ("jobcoaching", "GM0014", 1)
@@ -126,7 +129,9 @@ def test_nothing_nearby_gives_national_options_and_records_the_need_without_pers
 def test_demo_records_say_in_words_that_they_are_an_example(database):
     messages, _ = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"}))
     local = [m["text"] for m in messages[1:] if "Landelijk" not in m["text"]]
-    assert local and all("voorbeeld voor de demo" in t for t in local)
+    front_door, examples = local[0], local[1:]
+    assert "Werk en inkomen bij de gemeente Houten" in front_door and "voorbeeld" not in front_door, "real data"
+    assert examples and all("voorbeeld voor de demo" in t for t in examples)
     assert not any("voorbeeldgegevens" in m["text"] or "_" in m["text"] for m in messages), "no jargon, no italics"
 
 

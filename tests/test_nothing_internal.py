@@ -23,7 +23,7 @@ from bot.db import session_scope
 from bot.portal import accounts
 from bot.gemeente_contact import contact, phone_for_people, with_number
 from bot.handoff.config import load_config
-from bot.handoff.service import create_handoff
+from bot.handoff.service import NotTaken, create_handoff
 from bot.handoff.transcript import clean, from_rasa_events
 from bot.knowledge import facets, library
 from bot.messages import text
@@ -33,7 +33,7 @@ from tests.handoff.conftest import make_request
 from tests.portal.conftest import make_portal
 
 UTRECHT, HOUTEN = "GM0344", "GM0321"
-HOUTEN_PHONE = "(030) 639 26 11"
+HOUTEN_PHONE = "030 639 2611"  # the register writes "(030) 639 26 11"
 EXAMPLE_MARKERS = ("Voorbeeldtekst", "voorbeeldtekst", "Een redacteur van de gemeente vult hem aan")
 UTRECHT_ONLY = ("utrecht.nl", "in Utrecht", "Woon je in Utrecht")
 # A seed file name or a line reference: for reviewers in the front matter, never in what people read.
@@ -149,15 +149,18 @@ def test_a_resident_gets_no_example_records_and_no_jargon(app_database: str, mon
         said = texts(messages)
         assert text("demo_marker") not in said and "Sociaal team Houten" not in said, theme
         assert not ITALIC.search(said), said
-        assert all("Landelijk" in m["text"] for m in messages[1:] if m["text"].startswith("**")), theme
+        services = [m["text"] for m in messages[1:] if m["text"].startswith("**")]
+        assert "Werk en inkomen bij de gemeente Houten" in services[0], "the gemeente's own front door first"
+        assert all("Landelijk" in t for t in services[1:]), theme
 
 
-def test_hulp_via_je_gemeente_gives_the_persons_own_gemeente_and_number(app_database: str,
-                                                                        monkeypatch: pytest.MonkeyPatch):
+def test_the_persons_own_gemeente_comes_with_its_number_not_a_stand_in(app_database: str,
+                                                                       monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", False)
     said = texts(run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching",
                                                                                 "gemeente": HOUTEN})))
-    assert "Hulp bij werk via je gemeente" in said and f"Gemeente Houten: bel {HOUTEN_PHONE}" in said
+    assert "Hulp bij werk via je gemeente" not in said, "the national stand-in is replaced by the gemeente itself"
+    assert f"Telefoon: {HOUTEN_PHONE}" in said and "[www.houten.nl](https://www.houten.nl)" in said
 
 
 # --- Sources: readable titles with links ----------------------------------------------------------------------
@@ -283,7 +286,8 @@ def test_the_2026_table_is_a_byte_identical_copy_of_the_shared_snapshot():
 
 
 @pytest.mark.parametrize("raw, dialled", [("(014) 030", "14 030"), ("0140529", "14 0529"), ("14 050", "14 050"),
-                                          ("(030) 639 26 11", "(030) 639 26 11")])
+                                          ("(030) 639 26 11", "030 639 2611"), ("(0800) 18 09", "0800 1809"),
+                                          ("(0591) 68 55", "(0591) 68 55"), ("telefoon", "telefoon")])
 def test_numbers_are_written_as_people_dial_them(raw: str, dialled: str):
     assert phone_for_people(raw) == dialled
 
@@ -307,10 +311,13 @@ def test_declining_the_handoff_gives_the_gemeentes_number(app_database: str):
     assert HOUTEN_PHONE in said and "houten.nl" in said
 
 
-def test_a_gemeente_without_an_entry_gets_its_own_number_in_the_receipt(app_database: str):
-    with session_scope(app_database) as session:  # Groningen: the default entry, "14 050" in the register
-        receipt = create_handoff(session, make_request(gemeente_code="GM0014"), load_config())
-    assert "14 050" in "\n".join(receipt.messages())
+def test_a_gemeente_without_an_entry_stores_nothing_and_gives_its_own_number(app_database: str):
+    with session_scope(app_database) as session:  # Groningen: no entry of its own, "14 050" in the register
+        with pytest.raises(NotTaken):
+            create_handoff(session, make_request(gemeente_code="GM0014"), load_config())
+    said = texts(run(ActionSubmitHandoff(), tracker("affirm", "ja", {"gemeente": "GM0014", "handoff_consent": True,
+                                                                     "handoff_confirmed": True})))
+    assert "14 050" in said and "gemeente.groningen.nl" in said and "niet doorgeven" in said
 
 
 def test_demo_marker_is_words():

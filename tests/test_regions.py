@@ -19,49 +19,63 @@ def _names(resolution: regions.Resolution) -> list:
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="shared snapshots not on this machine")
-def test_snapshots_are_unchanged_copies() -> None:
-    for name in ("gemeenten-2020.csv", "arbeidsmarktregios-2015.csv"):
-        assert filecmp.cmp(SHARED / name, REGION_DIR / name, shallow=False), name
+@pytest.mark.parametrize("name", ["gemeenten-2026.csv", "arbeidsmarktregios-2026.csv", "merges-2021-2026.csv",
+                                  "gemeenten-2020.csv"])
+def test_snapshots_are_unchanged_copies(name: str) -> None:
+    assert filecmp.cmp(SHARED / name, REGION_DIR / name, shallow=False), name
 
 
-def test_all_gemeenten_loaded_with_cbs_codes() -> None:
+def test_the_342_gemeenten_of_2026_each_with_a_region_of_2026() -> None:
     data = regions.load()
-    assert len(data.gemeenten) == 355
+    assert len(data.gemeenten) == 342
     assert all(code.startswith("GM") and len(code) == 6 for code in data.gemeenten)
-    assert len(data.regios) == 35
+    assert len(data.regios) == 35 and {"AM04", "AM16", "AM31"}.isdisjoint(data.regios)
+    assert all(g.arbeidsmarktregio is not None for g in data.gemeenten.values())
+    assert sum(len(regions.gemeenten_in_regio(code)) for code in data.regios) == 342
     assert regions.get_gemeente("GM0344").name == "Utrecht"
-    assert regions.get_gemeente("gm0344").arbeidsmarktregio.name == "Midden-Utrecht"
+    assert regions.get_gemeente("gm0344").arbeidsmarktregio.code == "AM13"
+    assert regions.region_report() == []
 
 
-def test_every_gemeente_has_a_region_or_is_reported() -> None:
-    report = regions.region_report()
-    reported = {p.subject for p in report if p.severity == "geen regio"}
-    for gemeente in regions.load().gemeenten.values():
-        assert (gemeente.arbeidsmarktregio is not None) != (gemeente.cbs_name in reported), gemeente.name
-    assert not [p for p in report if p.severity == "datafout"]
+@pytest.mark.parametrize("code, region", [
+    ("GM1980", "AM15"),  # Dijk en Waard: Noord-Holland Noord
+    ("GM1991", "AM27"),  # Maashorst: Noordoost-Brabant
+    ("GM1992", "AM22"),  # Voorne aan Zee: Rijnmond
+    ("GM1961", "AM35"),  # Vijfheerenlanden: Gorinchem (had no region with the 2015 table)
+    ("GM1706", "AM33"),  # Cranendonck moved to Midden-Limburg
+    ("GM0450", "AM15"),  # Uitgeest moved to Noord-Holland Noord
+])
+def test_regions_are_those_of_cbs_2026(code: str, region: str) -> None:
+    assert regions.get_gemeente(code).arbeidsmarktregio.code == region
 
 
-def test_merges_with_regions_that_disagree_get_no_region() -> None:
-    reported = {p.subject: p.detail for p in regions.region_report() if p.severity == "geen regio"}
-    assert "Vijfheerenlanden" in reported and "Vianen → Midden-Utrecht" in reported["Vijfheerenlanden"]
-    assert "West Betuwe" in reported
-    assert regions.get_gemeente("GM1961").arbeidsmarktregio is None
+def test_every_gemeente_is_recognised_by_its_name_its_register_name_and_its_code() -> None:
+    recognised = 0
+    for g in regions.load().gemeenten.values():
+        ways = [resolve_gemeente(g.name), resolve_gemeente(g.roo_name), resolve_gemeente(g.code),
+                find_gemeente_in_text(f"ik woon in {g.roo_name} en zoek werk"),
+                find_gemeente_in_text(f"Is er in {g.name} een jobcoach?")]
+        recognised += all(r.found and r.gemeente.code == g.code for r in ways)
+    print(f"gemeenten herkend: {recognised} van 342")
+    assert recognised == 342
 
 
-def test_merged_gemeenten_get_the_region_of_their_parts() -> None:
-    assert regions.get_gemeente("GM1948").arbeidsmarktregio.name == "Noordoost-Brabant"  # Meierijstad, 2017
-    assert regions.get_gemeente("GM1942").arbeidsmarktregio.name == "Gooi- en Vechtstreek"  # Gooise Meren
-    assert regions.get_gemeente("GM0518").arbeidsmarktregio.name == "Haaglanden"  # 's-Gravenhage (’ in 2015)
+def test_old_region_codes_lead_to_the_region_of_2026() -> None:
+    assert regions.current_regio_code("AR14") == "AM13"  # Midden-Utrecht: 14 in the Besluit, AM13 at CBS
+    assert regions.current_regio_code("AR05") == "AM36"  # IJsselvechtstreek is Regio Zwolle
+    assert regions.current_regio_code("AM13") == "AM13" and regions.current_regio_code("AR99") is None
+    assert regions.get_arbeidsmarktregio("AR14") is None
+    assert [g.code for g in regions.gemeenten_in_regio("AR14")] == [g.code for g in regions.gemeenten_in_regio("AM13")]
 
 
-def test_merges_file_names_exist_in_the_snapshots() -> None:
+def test_merges_file_rows_are_complete() -> None:
     with (REGION_DIR / "merges.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     assert rows and all(r["reason"] and r["kind"] in {"spelling", "rename", "merge", "split"} for r in rows)
 
 
-def test_midden_utrecht_has_the_gemeenten_of_the_2015_table_minus_vianen() -> None:
-    names = [g.name for g in regions.gemeenten_in_regio("AR14")]
+def test_midden_utrecht_has_its_14_gemeenten() -> None:
+    names = [g.name for g in regions.gemeenten_in_regio("AM13")]
     assert "Houten" in names and "Utrecht" in names and len(names) == 14
 
 
@@ -110,7 +124,45 @@ def test_ambiguous_names_give_candidates(text: str, expected: list) -> None:
 def test_old_names_and_villages_point_at_the_current_gemeente() -> None:
     vianen = resolve_gemeente("Vianen")
     assert vianen.gemeente.name == "Vijfheerenlanden" and vianen.how == "voormalige gemeente"
-    assert resolve_gemeente("Maarssen").gemeente.name == "Stichtse Vecht"
+    assert vianen.former.name == "Vianen" and vianen.former.year == 2019
+    assert resolve_gemeente("Maarssen").gemeente.name == "Stichtse Vecht" and resolve_gemeente("Maarssen").former is None
+    haren = resolve_gemeente("Haren")  # went into Groningen in 2019: an older name, followed to today
+    assert haren.gemeente.name == "Groningen" and haren.former.year == 2019
+
+
+def _changes() -> list:
+    with (REGION_DIR / "merges-2021-2026.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("row", [r for r in _changes() if r["old_code"] != "GM0788"], ids=lambda r: r["old_name"])
+def test_every_gemeente_changed_since_2020_leads_to_today_by_name_and_code(row: dict) -> None:
+    for found in (resolve_gemeente(row["old_name"]), resolve_gemeente(row["old_code"]),
+                  find_gemeente_in_text(f"ik woon in {row['old_name']} en zoek hulp bij werk")):
+        assert found.found and found.gemeente.code == row["new_code"], row["old_name"]
+        assert found.former.name == row["old_name"] and found.former.year == int(row["date"][:4])
+    assert regions.current_code(row["old_code"]) == row["new_code"]
+    assert regions.get_gemeente(row["old_code"]) is None
+
+
+def test_haaren_was_split_and_is_a_question() -> None:
+    for found in (resolve_gemeente("Haaren"), resolve_gemeente("GM0788"), find_gemeente_in_text("ik woon in Haaren")):
+        assert found.ambiguous and _names(found) == ["Boxtel", "Oisterwijk", "Tilburg", "Vught"]
+        assert found.former.split and found.former.year == 2021
+    assert regions.current_code("GM0788") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("is er in Maashorst iemand die mij kan helpen met werk zoeken", "Maashorst"),
+    ("ik woon in voorne aan zee", "Voorne aan Zee"),
+    ("Werk zoeken in Land van Cuijk", "Land van Cuijk"),
+    ("ik kom uit Dijk en Waard", "Dijk en Waard"),
+    ("ik woon in Eemsdelta", "Eemsdelta"),
+    ("ik woon in Den Haag", "'s-Gravenhage"),
+])
+def test_new_gemeenten_are_found_in_free_text(text: str, expected: str) -> None:
+    found = find_gemeente_in_text(text)
+    assert found.found and found.gemeente.name == expected and found.former is None
 
 
 @pytest.mark.parametrize("text", ["", "xyz", "provincie Utrecht", "Edd", "1234 AB"])
@@ -152,4 +204,4 @@ def test_two_gemeenten_in_one_sentence_are_candidates() -> None:
 def test_region_report_command_prints_and_succeeds(capsys: pytest.CaptureFixture) -> None:
     assert regions.main([]) == 0
     out = capsys.readouterr().out
-    assert "355 gemeenten" in out and "Vijfheerenlanden" in out
+    assert "342 gemeenten, 342 met een arbeidsmarktregio, 35 regio's" in out and "18 codes" in out

@@ -4,15 +4,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from bot.answers import HUMAN
-from bot.gemeente_contact import contact
 from bot.messages import text
 from bot.regions import Gemeente
 from bot.socialmap.search import SearchResult, ServiceHit
 from bot.socialmap.taxonomy import load_taxonomy, THEME
 
 MORE = {"title": "Meer", "payload": "/show_more_results"}
-# The national records that stand for "your own gemeente" (knowledge/socialmap/landelijk/organizations.csv).
-YOUR_GEMEENTE = "org-gemeenten"
 OTHER = {"title": "Andere hulp", "payload": "/find_other_service"}
 
 Message = Dict[str, Any]
@@ -47,9 +44,6 @@ def service_message(hit: ServiceHit, gemeente: Optional[Gemeente]) -> Message:
     if hit.description:
         lines.append(hit.description)
     reach = []
-    own = contact(gemeente.code) if gemeente and hit.organization_id == YOUR_GEMEENTE else None
-    if own:  # "Hulp via je gemeente": the person's own gemeente, with its general number
-        reach.append(f"Gemeente {own.name}: bel {own.phone} of kijk op {own.website_link}")
     if hit.website:
         reach.append(f"Website: [{hit.website.split('//')[-1].rstrip('/')}]({hit.website})")
     if hit.phone:
@@ -69,7 +63,9 @@ def result_messages(result: SearchResult) -> List[Message]:
     label = theme_label(result.theme)
     if not result.hits:
         return [{"text": text("nothing_found"), "buttons": [HUMAN, OTHER]}]
-    if result.gemeente and not result.found_nearby:
+    if result.gemeente and not result.found_nearby and result.front_door:
+        intro = text("only_front_door", theme=label, gemeente=result.gemeente.name)
+    elif result.gemeente and not result.found_nearby:
         intro = text("nothing_nearby", gemeente=result.gemeente.name)
     elif result.gemeente:
         intro = text("results_intro", theme=label, gemeente=result.gemeente.name)

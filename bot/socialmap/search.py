@@ -1,5 +1,9 @@
 """Where can I go? Services for a theme, widening from the gemeente to its arbeidsmarktregio to national.
 
+Within a level the gemeente's own front door comes first (bot/socialmap/front_doors.py); services for the
+audience asked for come before the rest; services only for young people come after the rest, and drop out
+for someone who said they are 27 or older.
+
 The hot path starts from the service_area index (scope, code) and joins the theme through the
 service_taxonomy index, so its cost follows the number of services in one area, not in the whole map.
 All input is normalised and cut to length, and reaches SQL only as bound parameters.
@@ -22,6 +26,7 @@ from bot.socialmap.models import (
     Address, Attribute, Organization, Phone, Schedule, Service, ServiceArea, ServiceAtLocation, ServiceTaxonomy,
     UnmetNeed,
 )
+from bot.socialmap.front_doors import front_door_id
 from bot.socialmap.opening_hours import TIMEZONE, OpeningStatus, opening_status
 from bot.socialmap.taxonomy import AUDIENCE, THEME, find_theme_in_text, term_id
 
@@ -32,6 +37,13 @@ MAX_OFFSET = 1000
 MAX_INPUT = 100
 SHORT_DESCRIPTION = 240
 UNKNOWN_GEMEENTE = "onbekend"
+# "Jongeren tot 27 jaar" (taxonomy.yml, doelgroep jongere): from this age a service only for young people is not
+# for this person.
+ADULT_FROM = 27
+YOUNG = f"{AUDIENCE}:jongere"
+# The national records that stand for "your own gemeente" (knowledge/socialmap/landelijk): once the gemeente is
+# known, its own front door says the same with a real number, so they are left out.
+STAND_IN_ORGANIZATION = "org-gemeenten"
 
 
 @dataclass(frozen=True)
@@ -67,11 +79,13 @@ class SearchResult:
     has_more: bool
     # Matches per level: exact for gemeente and regio; for landelijk only as many as the page needed.
     counts: Dict[str, int] = field(default_factory=dict)
+    front_door: bool = False  # the gemeente's own front door is among the results
 
     @property
     def found_nearby(self) -> bool:
-        """True when the gemeente or its region has something: if not, record_unmet_need is worth calling."""
-        return bool(self.counts.get("gemeente") or self.counts.get("regio"))
+        """True when the gemeente or its region has more than the gemeente's general front door: if not,
+        record_unmet_need is worth calling."""
+        return (self.counts.get("gemeente", 0) + self.counts.get("regio", 0)) > int(self.front_door)
 
 
 def _clean(value: Optional[str]) -> str:
@@ -105,24 +119,38 @@ def _areas(gemeente: Optional[Gemeente]) -> List[Tuple[str, str]]:
     return areas
 
 
-def _audience_clauses(audience_term: Optional[str]) -> Tuple[List[Any], List[Any]]:
-    """Services for everyone, or for this audience (those first); services only for other groups drop out."""
-    if not audience_term:
-        return [], []
+def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -> Tuple[List[Any], List[Any]]:
+    """(where, order by) for who the person is. An audience asked for: services for it first, services only
+    for other groups drop out. Otherwise services only for young people come last (and drop out for an adult),
+    after services for everyone and then those for one group.
+    A told age also drops services whose minimum_age or maximum_age rule the person out."""
     for_someone = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
                        Attribute.link_type == AUDIENCE)
-    for_this = exists().where(for_someone, Attribute.taxonomy_term_id == audience_term)
-    return [for_this | ~exists().where(for_someone)], [for_this.desc()]
+    where: List[Any] = []
+    if age is not None:
+        where += [or_(Service.minimum_age.is_(None), Service.minimum_age <= age),
+                  or_(Service.maximum_age.is_(None), Service.maximum_age >= age)]
+    if audience_term:
+        for_this = exists().where(for_someone, Attribute.taxonomy_term_id == audience_term)
+        return where + [for_this | ~exists().where(for_someone)], [for_this.desc()]
+    young = exists().where(for_someone, Attribute.taxonomy_term_id == YOUNG)
+    # Nothing known about who the person is: services for everyone before services for one group.
+    specific = exists().where(for_someone).asc()
+    if age is not None and age >= ADULT_FROM:
+        return where + [~young], [specific]
+    return where, [young.asc(), specific]
 
 
 def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None,
-              include_demo: bool = True) -> Select:
+              include_demo: bool = True, age: Optional[int] = None, gemeente_code: Optional[str] = None) -> Select:
     """(service id, level rank) of active services for one theme in the given areas, in display order.
 
     Each level is its own branch that starts from the (scope, code) index: one OR over all areas made SQLite
     start from the theme instead, which reads every service with that theme in the country. A service listed
     for both the gemeente and its region counts once, at the nearest level. Without `include_demo`, example
-    records (a demo service, or a service of a demo organisation) drop out. Public for the benchmark's plan.
+    records (a demo service, or a service of a demo organisation) drop out. `age`, when the person said it,
+    drops what is not for that age (`_audience_clauses`). With `gemeente_code` that gemeente's front door comes
+    first and the national stand-ins for "your gemeente" drop out. Public for the benchmark's plan.
     """
     branches = [
         select(ServiceArea.service_id.label("service_id"), literal(LEVELS.index(level)).label("rank"))
@@ -132,8 +160,11 @@ def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: 
         for level, code in areas
     ]
     found = union_all(*branches).subquery("found")
-    where, order = _audience_clauses(audience_term)
+    where, order = _audience_clauses(audience_term, age)
     level = func.min(found.c.rank).label("level")
+    if gemeente_code:
+        order = [(Service.id == front_door_id(gemeente_code)).desc(), *order]
+        where = [*where, Service.organization_id != STAND_IN_ORGANIZATION]
     if not include_demo:
         where = [*where, Service.demo.is_(false()),
                  ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true()))]
@@ -214,12 +245,13 @@ def _details(session: Session, page: Sequence[Tuple[str, str]], now: dt.datetime
 
 def search(session: Session, theme: str, gemeente_code: Optional[str], audience: Optional[str] = None,
            limit: int = 3, offset: int = 0, now: Optional[dt.datetime] = None,
-           include_demo: bool = True) -> SearchResult:
+           include_demo: bool = True, age: Optional[int] = None) -> SearchResult:
     """Services for `theme` near `gemeente_code`: the gemeente first, then its region, then national.
 
     `theme` is a code, label or free text; `gemeente_code` a CBS code (or a name); `audience` an audience code
     such as "jongere". `now` (default: the current time in Europe/Amsterdam) is used for the opening hours.
-    `include_demo=False` leaves example records out (what a resident gets: actions/social_map.py).
+    `include_demo=False` leaves example records out (what a resident gets: actions/social_map.py). `age` is the
+    age the person told, if any.
     Raises ValueError when the theme is unknown.
     """
     theme_code = resolve_theme(theme)
@@ -235,17 +267,20 @@ def search(session: Session, theme: str, gemeente_code: Optional[str], audience:
     # Local levels are few and always counted in full; national services are only read when the page needs them,
     # because their number grows with the whole map.
     local = [a for a in areas if a[0] != "landelijk"]
-    ordered = _ranked(session, ids_query(theme_term, local, audience_term, include_demo)) if local else []
+    own = gemeente.code if gemeente else None
+    ordered = _ranked(session, ids_query(theme_term, local, audience_term, include_demo, age, own)) if local else []
     if len(ordered) < wanted:
         seen = {service_id for service_id, _ in ordered}
-        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term, include_demo)
+        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term, include_demo, age,
+                             own)
         more = _ranked(session, national.limit(wanted + len(seen)))
         ordered += [(i, level) for i, level in more if i not in seen][: wanted - len(ordered)]
     counts = {level: sum(1 for _, found in ordered if found == level) for level, _ in areas}
+    front_door = bool(own) and any(service_id == front_door_id(own) for service_id, _ in ordered)
     page = _details(session, ordered[offset:offset + limit], now or dt.datetime.now(TIMEZONE))
     return SearchResult(theme=theme_code, gemeente=gemeente, audience=audience_term.split(":", 1)[1] if audience_term
                         else None, hits=page, offset=offset, limit=limit, has_more=len(ordered) > offset + limit,
-                        counts=counts)
+                        counts=counts, front_door=front_door)
 
 
 def _ranked(session: Session, query: Select) -> List[Tuple[str, str]]:

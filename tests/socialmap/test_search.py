@@ -27,18 +27,20 @@ def test_widens_from_gemeente_to_regio_to_landelijk(shipped_readonly_url: str) -
     levels = _levels(result)
     assert levels[0] == "gemeente" and "regio" in levels and levels[-1] == "landelijk"
     assert levels == sorted(levels, key=LEVELS.index), "nearer levels come first"
-    assert result.hits[0].name == "Werk en inkomen gemeente Houten"
-    assert result.counts["gemeente"] == 1 and result.found_nearby
+    assert result.hits[0].name == "Werk en inkomen bij de gemeente Houten", "the gemeente's own front door first"
+    assert result.counts["gemeente"] == 2 and result.front_door and result.found_nearby
     assert sum(result.counts.values()) == len(result.hits) and not result.has_more
 
 
 def test_hit_carries_what_the_assistant_shows(shipped_readonly_url: str) -> None:
     with session_scope(shipped_readonly_url) as session:
-        first = search(session, "jobcoaching", "GM0321", now=TUESDAY_MORNING).hits[0]
-    assert first.organization == "Gemeente Houten" and first.website == "https://www.houten.nl"
-    assert first.demo is True, "the example region is shown as voorbeeldgegevens"
-    assert first.opening_text == "Vandaag open tot 17:00" and first.opening.open_now
-    assert first.description and len(first.description) <= 241
+        front_door, example = search(session, "jobcoaching", "GM0321", now=TUESDAY_MORNING).hits[:2]
+    assert front_door.organization == "Gemeente Houten" and front_door.website == "https://www.houten.nl"
+    assert front_door.phone == "030 639 2611" and front_door.demo is False, "the register's number, real data"
+    assert example.name == "Werk en inkomen gemeente Houten"
+    assert example.demo is True, "the example region is shown as voorbeeldgegevens"
+    assert example.opening_text == "Vandaag open tot 17:00" and example.opening.open_now
+    assert example.description and len(example.description) <= 241
 
 
 def test_national_hit_has_real_contact_details(shipped_readonly_url: str) -> None:
@@ -49,16 +51,21 @@ def test_national_hit_has_real_contact_details(shipped_readonly_url: str) -> Non
     assert hit.demo is False and hit.opening_text == "Dag en nacht bereikbaar"
 
 
-def test_gemeente_outside_the_example_region_gets_national_services(shipped_readonly_url: str) -> None:
+def test_gemeente_outside_the_example_region_gets_its_front_door_then_national(shipped_readonly_url: str) -> None:
     with session_scope(shipped_readonly_url) as session:
-        result = search(session, "zzp", "GM0363", now=TUESDAY_MORNING)
-    assert set(_levels(result)) == {"landelijk"} and not result.found_nearby
+        result = search(session, "zzp", "GM0363", limit=10, now=TUESDAY_MORNING)
+    assert _levels(result)[0] == "gemeente" and set(_levels(result)[1:]) == {"landelijk"}
+    assert result.hits[0].service_id == "voordeur-GM0363" and result.hits[0].phone == "14 020"
+    assert result.front_door and not result.found_nearby, "only the front door nearby: still an unmet need"
 
 
-def test_gemeente_without_region_skips_the_regio_level(shipped_readonly_url: str) -> None:
+def test_the_national_stand_in_for_your_gemeente_goes_once_the_gemeente_is_known(shipped_readonly_url: str) -> None:
     with session_scope(shipped_readonly_url) as session:
-        result = search(session, "jobcoaching", "GM1961", now=TUESDAY_MORNING)  # Vijfheerenlanden
-    assert "regio" not in result.counts and set(_levels(result)) == {"landelijk"}
+        known = search(session, "re-integratie", "GM1961", limit=20, now=TUESDAY_MORNING)  # Vijfheerenlanden
+        unknown = search(session, "re-integratie", None, limit=20, now=TUESDAY_MORNING)
+    assert "svc-gemeente-participatie" not in [h.service_id for h in known.hits]
+    assert "svc-gemeente-participatie" in [h.service_id for h in unknown.hits]
+    assert known.hits[0].service_id == "voordeur-GM1961" and known.counts["regio"] == 0
 
 
 def test_unknown_gemeente_searches_national_only(shipped_readonly_url: str) -> None:
@@ -90,7 +97,7 @@ def test_audience_puts_its_services_first_and_drops_services_for_others(shipped_
     with session_scope(shipped_readonly_url) as session:
         young = search(session, "jongeren", "GM0356", audience="jongere", limit=10, now=TUESDAY_MORNING)
         ggz = search(session, "passend-werk", "GM0356", audience="zzp", limit=50, now=TUESDAY_MORNING)
-    assert young.hits[0].name.startswith("Jongerenloket")
+    assert young.hits[0].service_id == "voordeur-GM0356" and young.hits[1].name.startswith("Jongerenloket")
     assert not [h for h in ggz.hits if h.name.startswith("IPS")], "IPS is for people in the GGZ, not for zzp'ers"
 
 
@@ -117,7 +124,7 @@ def test_service_in_two_areas_is_listed_once_at_its_nearest_level(sqlite_url: st
     write_csv(folder, "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
               [["s", "o", "Dubbel", "active", *common.values()]])
     write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code", "source", "assured_date"],
-              [["a1", "s", "arbeidsmarktregio", "AR14", *common.values()],
+              [["a1", "s", "arbeidsmarktregio", "AM13", *common.values()],
                ["a2", "s", "gemeente", "GM0321", *common.values()]])
     write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "taxonomy_term_id", "source", "assured_date"],
               [["t", "s", "service", "thema:zzp", *common.values()]])

@@ -19,7 +19,7 @@ def _rows(package: str, file: str) -> List[Dict[str, str]]:
 
 
 def test_shipped_packages_are_valid() -> None:
-    assert [p.name for p in shipped_packages()] == ["landelijk", "midden-utrecht"]
+    assert [p.name for p in shipped_packages()] == ["gemeenten", "landelijk", "midden-utrecht"]
     for package in shipped_packages():
         result = validate(read_package(package), existing={})
         assert result.ok and not result.warnings, [str(p) for p in result.problems + result.warnings]
@@ -54,14 +54,14 @@ def test_national_data_is_real_and_example_data_is_marked() -> None:
 def test_every_gemeente_of_the_example_region_has_its_entry_point() -> None:
     areas = _rows("midden-utrecht", "service_areas.csv")
     services = {r["id"]: r for r in _rows("midden-utrecht", "services.csv")}
-    for gemeente in regions.gemeenten_in_regio("AR14"):
+    for gemeente in regions.gemeenten_in_regio("AM13"):
         own = [services[a["service_id"]]["name"] for a in areas if a["code"] == gemeente.code]
         assert f"Werk en inkomen gemeente {gemeente.name}" in own, gemeente.name
         assert any(name.startswith(("Sociaal team", "Buurtteam")) for name in own), gemeente.name
 
 
 def test_the_example_region_has_the_regional_services_a_person_needs() -> None:
-    regional = {r["service_id"] for r in _rows("midden-utrecht", "service_areas.csv") if r["code"] == "AR14"}
+    regional = {r["service_id"] for r in _rows("midden-utrecht", "service_areas.csv") if r["code"] == "AM13"}
     names = " | ".join(r["name"] for r in _rows("midden-utrecht", "services.csv") if r["id"] in regional)
     for word in ("Werkgeversservicepunt", "Werkcafé", "Jongerenloket", "cliëntondersteuner", "jobcoaching",
                  "Vrijwilligerswerk", "IPS"):
