@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database-URL (standaard DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="HSDS-gegevens importeren (alles of niets)")
-    imp.add_argument("path", type=Path, help="map met datapackage.json en CSV-bestanden")
+    imp.add_argument("path", type=Path, help="map met CSV-bestanden (en datapackage.json), of één HSDS-JSON-bestand")
     imp.add_argument("--replace-source", metavar="BRON", help="eerst alle records van deze bron verwijderen")
     exp = sub.add_parser("export", help="de sociale kaart als HSDS-gegevens wegschrijven")
     exp.add_argument("path", type=Path)

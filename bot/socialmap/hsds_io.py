@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from bot import settings
 from bot.socialmap import models
-from bot.socialmap.package import FILES, read_package, records_to_files, write_package
+from bot.socialmap.hsds_nested import read_nested
+from bot.socialmap.package import ALL_FILES, DATAPACKAGE, read_package, records_to_files, write_package
 from bot.socialmap.taxonomy import load_taxonomy
 from bot.socialmap.validate import Existing, Problem, validate
 
 TAXONOMY_SOURCE = "taxonomy.yml"
 INSERT_CHUNK = 5000
-TAXONOMY_TABLES = ("taxonomy", "taxonomy_term")
 
 
 @dataclass
@@ -61,8 +61,13 @@ def _tables() -> List[Any]:
 
 
 def existing_ids(session: Session) -> Existing:
-    """Every record id in the database with its source, per table."""
-    return {t.name: dict(session.execute(select(t.c.id, t.c.source)).all()) for t in _tables()}
+    """Every record id in the database with its source, per table (hsds_record per HSDS table: "hsds:funding")."""
+    found: Existing = {t.name: dict(session.execute(select(t.c.id, t.c.source)).all()) for t in _tables()
+                       if t.name != models.HsdsRecord.__tablename__}
+    kept = models.HsdsRecord.__table__
+    for table_name, record_id, source in session.execute(select(kept.c.table_name, kept.c.id, kept.c.source)):
+        found.setdefault(f"hsds:{table_name}", {})[record_id] = source
+    return found
 
 
 def sync_taxonomy(session: Session) -> None:
@@ -93,8 +98,7 @@ def delete_source(session: Session, source: str) -> int:
     """Delete every record of `source`, children first. Returns how many."""
     total = 0
     for table in reversed(_tables()):
-        if table.name not in TAXONOMY_TABLES:
-            total += session.execute(delete(table).where(table.c.source == source)).rowcount or 0
+        total += session.execute(delete(table).where(table.c.source == source)).rowcount or 0
     return total
 
 
@@ -114,13 +118,16 @@ def _foreign_key_problems(session: Session) -> List[Problem]:
 
 
 def import_package(session: Session, path: Path, replace_source: Optional[str] = None) -> ImportReport:
-    """Validate and import the package at `path`; raises ImportRejected (write nothing) on any problem."""
+    """Validate and import the package at `path` (a folder of CSV files, or one nested HSDS JSON file); raises
+    ImportRejected (write nothing) on any problem."""
     report = ImportReport(path=str(path), source=replace_source)
     if replace_source == TAXONOMY_SOURCE:
         message = f"bron '{TAXONOMY_SOURCE}' is de taxonomie en wordt niet vervangen"
         report.problems.append(Problem(str(path), 0, message))
         raise ImportRejected(report)
-    validated = validate(read_package(Path(path)), existing_ids(session), replace_source)
+    path = Path(path)
+    package = read_nested(path) if path.suffix == ".json" and path.name != DATAPACKAGE else read_package(path)
+    validated = validate(package, existing_ids(session), replace_source)
     report.problems, report.warnings = validated.problems, validated.warnings
     if not validated.ok:
         raise ImportRejected(report)
@@ -158,7 +165,7 @@ def export_package(session: Session, path: Path, source: Optional[str] = None) -
     """Write the social map (or one source of it) as an HSDS package at `path`; returns rows per file."""
     rows = records_to_files(_export_records(session, source))
     write_package(Path(path), rows, title="Sociale kaart Wegwijzer Werk (export)")
-    return {file: len(rows.get(file, [])) for file in FILES}
+    return {file: len(rows.get(file, [])) for file in ALL_FILES}
 
 
 def shipped_packages(folder: Optional[Path] = None) -> List[Path]:

@@ -2,8 +2,11 @@
 
 Field names follow HSDS 3.0. Additions for this project, on every HSDS table: `source` (which data set a
 record came from; an import can replace one source as a whole), `assured_date` (when a person last checked
-it; HSDS has this on service only) and `demo` (example data: the assistant says "voorbeeldgegevens").
-service_area gets `scope` (gemeente | arbeidsmarktregio | landelijk) and `code` (GMxxxx | ARxx | NL).
+it; HSDS has this on service only; empty when nobody said) and `demo` (example data: the assistant says
+"voorbeeldgegevens"). service_area gets `scope` (gemeente | arbeidsmarktregio | landelijk) and `code` (GMxxxx, the
+region's code, NL); both empty when an area could not be recognised (kept as given, never found by the search).
+The HSDS tables the assistant does not use itself (funding, languages, programs, …) are kept as given in
+hsds_record, so an import loses nothing and an export gives it back.
 Themes link to a service through service_taxonomy; audiences and other properties through attribute; in the
 HSDS files both are rows of attributes.csv.
 """
@@ -13,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -45,7 +49,7 @@ class Provenance:
     """Where a record came from, when it was last checked, and whether it is example data."""
 
     source = Column(String(100), nullable=False, index=True)
-    assured_date = Column(Date, nullable=False)
+    assured_date = Column(Date)
     demo = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
@@ -59,6 +63,11 @@ class Organization(Provenance, Base):
     website = Column(URL)
     legal_status = Column(String(100))
     parent_organization_id = _fk("organization.id")
+    tax_status = Column(String(100))
+    tax_id = Column(String(100))
+    year_incorporated = Column(Integer)
+    logo = Column(URL)
+    uri = Column(URL)
 
 
 class Service(Provenance, Base):
@@ -78,6 +87,13 @@ class Service(Provenance, Base):
     maximum_age = Column(Integer)
     alert = Column(Text)
     assurer_email = Column(NAME)
+    program_id = Column(ID)  # a program is kept in hsds_record
+    interpretation_services = Column(Text)
+    wait_time = Column(Text)
+    fees = Column(Text)
+    accreditations = Column(Text)
+    licenses = Column(Text)
+    last_modified = Column(DateTime)  # UTC
     __table_args__ = (Index("ix_service_organization_id", "organization_id"),)
 
 
@@ -119,8 +135,8 @@ class ServiceArea(Provenance, Base):
     extent = Column(Text)
     extent_type = Column(String(20))
     uri = Column(URL)
-    scope = Column(String(20), nullable=False)
-    code = Column(String(10), nullable=False)
+    scope = Column(String(20))
+    code = Column(String(10))
     # The search's first step: all services for one gemeente, region or the whole country.
     __table_args__ = (
         Index("ix_service_area_scope_code_service", "scope", "code", "service_id"),
@@ -192,6 +208,17 @@ class Schedule(Provenance, Base):
     closes_at = Column(Time)
     description = Column(Text)
     notes = Column(Text)
+    dtstart = Column(Date)
+    timezone = Column(Float)
+    until = Column(Date)
+    count = Column(Integer)
+    wkst = Column(String(2))
+    interval = Column(Integer)
+    byweekno = Column(String(200))
+    bymonthday = Column(String(200))
+    byyearday = Column(String(200))
+    schedule_link = Column(URL)
+    attending_type = Column(Text)
     __table_args__ = (
         Index("ix_schedule_service_id", "service_id"),
         Index("ix_schedule_location_id", "location_id"),
@@ -211,12 +238,14 @@ class Taxonomy(Provenance, Base):
 class TaxonomyTerm(Provenance, Base):
     __tablename__ = "taxonomy_term"
     id = Column(ID, primary_key=True)  # "thema:jobcoaching", "doelgroep:nugger"
-    code = Column(String(100), nullable=False)
+    code = Column(String(100))
     name = Column(NAME, nullable=False)
     description = Column(Text)
     parent_id = _fk("taxonomy_term.id")
-    taxonomy_id = _fk("taxonomy.id", nullable=False)
+    taxonomy_id = _fk("taxonomy.id")
     language = Column(String(10))
+    taxonomy = Column(NAME)
+    term_uri = Column(URL)
 
 
 class ServiceTaxonomy(Provenance, Base):
@@ -252,6 +281,25 @@ class Attribute(Provenance, Base):
     )
 
 
+class HsdsRecord(Provenance, Base):
+    """A row of an HSDS table the assistant does not use itself (funding, languages, programs, …), kept as given.
+
+    `data` holds the row's HSDS fields as JSON; the links are columns so that the read API can nest the rows."""
+
+    __tablename__ = "hsds_record"
+    table_name = Column(String(50), primary_key=True)  # the HSDS table: "funding", "language", …
+    id = Column(ID, primary_key=True)
+    organization_id = Column(ID)
+    service_id = Column(ID)
+    location_id = Column(ID)
+    data = Column(Text, nullable=False)
+    __table_args__ = (
+        Index("ix_hsds_record_service_id", "service_id"),
+        Index("ix_hsds_record_organization_id", "organization_id"),
+        Index("ix_hsds_record_location_id", "location_id"),
+    )
+
+
 class UnmetNeed(Base):
     """How often the search found nothing for a theme in a gemeente. No personal data: counts and days only."""
 
@@ -268,5 +316,5 @@ class UnmetNeed(Base):
 # Parents before children: the order to insert in (reverse it to delete).
 HSDS_MODELS = (
     Taxonomy, TaxonomyTerm, Organization, Service, Location, ServiceAtLocation, ServiceArea,
-    Contact, Phone, Address, Schedule, ServiceTaxonomy, Attribute,
+    Contact, Phone, Address, Schedule, ServiceTaxonomy, Attribute, HsdsRecord,
 )

@@ -1,8 +1,9 @@
 """The HSDS 3.0 tabular data package on disk: one CSV file per table plus datapackage.json.
 
-Column names are the HSDS 3.0 field names, then this project's additions (see models.py). Values are text
-here; validate.py turns them into typed records. Defaults for `source`, `assured_date` and `demo` may be set
-once for the whole package in datapackage.json under "wegwijzer".
+File names, column order and field types are the official HSDS 3.0 ones (bot/socialmap/hsds_schema.py); this
+project's additions (see models.py) follow the HSDS columns and are optional. Values are text here; validate.py
+turns them into typed records. Defaults for `source`, `assured_date` and `demo` may be set once for the whole
+package in datapackage.json under "wegwijzer".
 """
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import Boolean, Date, Float, Integer, Table, Time
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, Time
 
-from bot.socialmap import models
+from bot.socialmap import hsds_schema, models
 
 PROVENANCE = ("source", "assured_date", "demo")
 DATAPACKAGE = "datapackage.json"
@@ -27,7 +28,7 @@ FILES: Dict[str, Sequence[Table]] = {
     "organizations.csv": (models.Organization.__table__,),
     "services.csv": (models.Service.__table__,),
     "locations.csv": (models.Location.__table__,),
-    "service_at_locations.csv": (models.ServiceAtLocation.__table__,),
+    "service_at_location.csv": (models.ServiceAtLocation.__table__,),
     "service_areas.csv": (models.ServiceArea.__table__,),
     "contacts.csv": (models.Contact.__table__,),
     "phones.csv": (models.Phone.__table__,),
@@ -35,8 +36,15 @@ FILES: Dict[str, Sequence[Table]] = {
     "schedules.csv": (models.Schedule.__table__,),
     "attributes.csv": (models.Attribute.__table__, models.ServiceTaxonomy.__table__),
 }
-
-
+# File → HSDS table, for the tables the assistant does not use itself: kept as given in hsds_record.
+EXTRA_FILES: Dict[str, str] = {
+    hsds_schema.file_of(t): t for t in ("program", "funding", "required_document", "language", "accessibility",
+                                        "metadata", "meta_table_description", "cost_option",
+                                        "organization_identifier")
+}
+# Names this project used before it followed HSDS 3.0 exactly; still read, never written.
+OLD_NAMES = {"service_at_locations.csv": "service_at_location.csv"}
+ALL_FILES = (*FILES, *EXTRA_FILES)
 @dataclass(frozen=True)
 class Row:
     file: str
@@ -51,18 +59,31 @@ class Package:
     path: Path
     defaults: Dict[str, str] = field(default_factory=dict)
     headers: Dict[str, List[str]] = field(default_factory=dict)
-    rows: Dict[str, List[Row]] = field(default_factory=dict)
+    rows: Dict[str, List[Row]] = field(default_factory=dict)  # by the HSDS file name, whatever the file was called
     errors: List[Tuple[str, str]] = field(default_factory=list)  # (file, reason) for what could not be read
+    notes: List[Tuple[str, str]] = field(default_factory=list)  # (file, remark) worth telling, not a problem
+
+
+def hsds_table(file: str) -> str:
+    """The HSDS table of a package file ("attributes.csv" → "attribute")."""
+    return EXTRA_FILES.get(file) or FILES[file][0].name
+
+
+def provenance_columns(file: str) -> List[str]:
+    """This project's provenance columns in `file`. In a table kept as given, an HSDS field of the same name wins
+    (funding.csv `source` is where the money comes from); service.assured_date is HSDS's own and the same thing."""
+    if file in FILES:
+        return list(PROVENANCE)
+    return [p for p in PROVENANCE if p not in hsds_schema.field_names(hsds_table(file))]
 
 
 def columns(file: str) -> List[str]:
-    """The columns of `file` in export order: HSDS fields first, then this project's provenance fields."""
-    if file == "attributes.csv":
-        table = models.Attribute.__table__
-    else:
-        (table,) = FILES[file]
-    names = [c.name for c in table.columns if c.name not in PROVENANCE]
-    return names + list(PROVENANCE)
+    """The columns of `file` in export order: the HSDS fields in HSDS order, then this project's additions."""
+    names = hsds_schema.field_names(hsds_table(file))
+    if file in FILES:
+        table = FILES[file][0]
+        names += [c.name for c in table.columns if c.name not in names and c.name not in PROVENANCE]
+    return names + [p for p in provenance_columns(file) if p not in names]
 
 
 def _folder(path: Path) -> Path:
@@ -76,22 +97,48 @@ def read_package(path: Path) -> Package:
     if not folder.is_dir():
         package.errors.append((str(folder), "map bestaat niet"))
         return package
-    meta_path = folder / DATAPACKAGE
-    if meta_path.exists():
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            package.defaults = {k: str(v) for k, v in (meta.get("wegwijzer") or {}).items() if k in PROVENANCE}
-        except (ValueError, UnicodeDecodeError) as exc:
-            package.errors.append((DATAPACKAGE, f"geen geldige JSON ({exc})"))
-    for file in FILES:
+    _read_datapackage(folder, package)
+    for old, new in OLD_NAMES.items():
+        if (folder / old).exists() and (folder / new).exists():
+            package.errors.append((old, f"staat naast {new}: gebruik alleen {new} (de naam in HSDS 3.0)"))
+    for file in ALL_FILES:
+        old = next((o for o, n in OLD_NAMES.items() if n == file), None)
         if (folder / file).exists():
-            _read_csv(folder / file, package)
+            _read_csv(folder / file, file, package)
+        elif old and (folder / old).exists():
+            _read_csv(folder / old, file, package)
     if not package.rows and not package.errors:
         package.errors.append((str(folder), "geen HSDS-bestanden gevonden (bijvoorbeeld organizations.csv)"))
     return package
 
 
-def _read_csv(path: Path, package: Package) -> None:
+def _read_datapackage(folder: Path, package: Package) -> None:
+    """The package defaults; the name of the package is the default source."""
+    meta_path = folder / DATAPACKAGE
+    package.defaults = {"source": folder.name}
+    if not meta_path.exists():
+        return
+    try:
+        text = meta_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        package.errors.append((DATAPACKAGE, f"geen geldige JSON ({exc})"))
+        return
+    if text.strip().endswith(".json") and "{" not in text:
+        # A symbolic link checked out as text (so it is in the official HSDS example package).
+        package.notes.append((DATAPACKAGE, f"is een verwijzing naar {text.strip()}; de CSV-bestanden zijn zonder "
+                                           f"gelezen"))
+        return
+    try:
+        meta = json.loads(text)
+    except ValueError as exc:
+        package.errors.append((DATAPACKAGE, f"geen geldige JSON ({exc})"))
+        return
+    if isinstance(meta.get("name"), str) and meta["name"].strip():
+        package.defaults["source"] = meta["name"].strip()
+    package.defaults.update({k: str(v) for k, v in (meta.get("wegwijzer") or {}).items() if k in PROVENANCE})
+
+
+def _read_csv(path: Path, file: str, package: Package) -> None:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -109,8 +156,8 @@ def _read_csv(path: Path, package: Package) -> None:
     except (UnicodeDecodeError, csv.Error) as exc:
         package.errors.append((path.name, f"kan niet gelezen worden ({exc})"))
         return
-    package.headers[path.name] = header
-    package.rows[path.name] = rows
+    package.headers[file] = header
+    package.rows[file] = rows
 
 
 def records_to_files(records: Dict[str, List[Dict[str, Any]]]) -> Dict[str, List[Dict[str, Any]]]:
@@ -123,6 +170,11 @@ def records_to_files(records: Dict[str, List[Dict[str, Any]]]) -> Dict[str, List
                 if table.name == "service_taxonomy":
                     row.update(link_id=row.pop("service_id"), link_entity="service", link_type="thema")
                 rows.setdefault(file, []).append(row)
+    files_of = {table: file for file, table in EXTRA_FILES.items()}
+    for record in records.get(models.HsdsRecord.__tablename__, []):
+        file = files_of[record["table_name"]]
+        row = {p: record.get(p) for p in provenance_columns(file)}
+        rows.setdefault(file, []).append({**row, **json.loads(record["data"])})
     return rows
 
 
@@ -132,6 +184,8 @@ def to_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return hsds_schema.json_value({}, value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, (dt.date, dt.datetime)):
@@ -141,11 +195,14 @@ def to_text(value: Any) -> str:
     return str(value)
 
 
-def field_type(table: Table, column: str) -> str:
-    """The datapackage field type of a column (string, integer, number, date, time, boolean)."""
-    kind = table.c[column].type
-    for sql_type, name in ((Boolean, "boolean"), (Integer, "integer"), (Float, "number"), (Date, "date"),
-                           (Time, "time")):
+def field_type(file: str, column: str) -> str:
+    """The datapackage field type of a column: HSDS's own for its fields, else from the model."""
+    spec = dict(hsds_schema.fields(hsds_table(file))).get(column)
+    if spec is not None:
+        return str(spec.get("datapackage_type") or spec.get("type") or "string")
+    kind = models.Base.metadata.tables[FILES[file][0].name].c[column].type if file in FILES else None
+    for sql_type, name in ((Boolean, "boolean"), (Integer, "integer"), (Float, "number"), (DateTime, "datetime"),
+                           (Date, "date"), (Time, "time")):
         if isinstance(kind, sql_type):
             return name
     return "string"
@@ -157,18 +214,17 @@ def write_package(path: Path, rows: Dict[str, List[Dict[str, Any]]], title: str,
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     resources = []
-    for file in FILES:
+    for file in ALL_FILES:
         records = sorted(rows.get(file, []), key=lambda r: str(r["id"]))
         names = columns(file)
         with (folder / file).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(names)
             writer.writerows([to_text(r.get(n)) for n in names] for r in records)
-        table = FILES[file][0]
         resources.append({
-            "name": table.name, "path": file, "profile": "tabular-data-resource", "format": "csv",
+            "name": hsds_table(file), "path": file, "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [{"name": n, "type": field_type(table, n)} for n in names], "primaryKey": "id"},
+            "schema": {"fields": [{"name": n, "type": field_type(file, n)} for n in names], "primaryKey": "id"},
         })
     meta: Dict[str, Any] = {"profile": "tabular-data-package", "name": "wegwijzer-sociale-kaart", "title": title,
                             "hsds_version": "3.0"}

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
+from sqlalchemy import text
 
 from bot.db import session_scope
 from bot.socialmap import hsds_io
@@ -183,10 +184,15 @@ def test_one_bad_row_stops_the_whole_import(sqlite_url: str, tmp_path: Path) -> 
     assert problems == ["phones.csv, regel 2: number: 'bel me' is geen telefoonnummer"]
 
 
-def test_source_is_required_and_must_match_replace_source(sqlite_url: str, tmp_path: Path) -> None:
-    folder = small_package(tmp_path / "p")
+def test_source_defaults_to_the_package_and_must_match_replace_source(sqlite_url: str, tmp_path: Path) -> None:
+    folder = small_package(tmp_path / "mijn-pakket")
     (folder / "datapackage.json").unlink()
-    assert any("source ontbreekt" in p for p in _rejected(sqlite_url, folder))
+    with session_scope(sqlite_url) as session:
+        report = import_package(session, folder)
+        assert report.ok and report.warnings == []
+        sources = session.execute(text("SELECT DISTINCT source, assured_date FROM service")).all()
+        assert sources == [("mijn-pakket", None)], "no source: the package's folder; no date: not known"
+        hsds_io.remove_source(session, "mijn-pakket")
     write_csv(folder, "organizations.csv", ["id", "name", "description", "source", "assured_date"],
               [["t-org", "Org", "Beschrijving.", "andere-bron", "2026-01-01"]])
     problems = _rejected(sqlite_url, folder, replace_source="test-bron")
