@@ -31,7 +31,8 @@ from tests.databases import postgres_schema
 SECRET_ENV = "WW_TEST_HANDOFF_SECRET"
 SECRET = "test-geheim-dat-alleen-de-ontvanger-kent"
 HOUTEN = "GM0321"  # has its own entry with a webhook in the test configuration
-LOPIK = "GM0331"  # no entry: the default, which has no webhook
+LOPIK = "GM0331"  # an entry without a webhook: its team reads handoffs in the portal
+ZEIST = "GM0355"  # no entry at all: takes no handoffs through the assistant
 BSN = "123456782"
 IBAN = "NL91ABNA0417164300"
 
@@ -67,7 +68,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 def config_dict(endpoint: Optional[str] = None, **houten: Any) -> Dict[str, Any]:
-    """A small valid configuration: Houten with a webhook, a default without one."""
+    """A small valid configuration: Houten with a webhook, Lopik reading in the portal, a default without one."""
     hours = {day: "09:00-17:00" for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")}
     hours.update(zaterdag="gesloten", zondag="gesloten")
     entry = {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 3,
@@ -79,6 +80,8 @@ def config_dict(endpoint: Optional[str] = None, **houten: Any) -> Dict[str, Any]
             "default": {"contact_route": "Bel het algemene nummer van je gemeente.", "response_days": 5,
                         "office_hours": dict(hours)},
             HOUTEN: entry,
+            LOPIK: {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 5,
+                    "office_hours": dict(hours)},
         },
     }
 

@@ -43,8 +43,9 @@ def test_shipped_texts_contain_no_phone_numbers() -> None:
 
 def test_gemeente_without_entry_gets_the_default_with_its_own_name() -> None:
     config = parse_config(config_dict("https://gemeente.example/webhook"))
-    lopik = config.for_gemeente("gm0331")
-    assert (lopik.code, lopik.name, lopik.own_entry, lopik.endpoint) == ("GM0331", "Lopik", False, None)
+    zeist = config.for_gemeente("gm0355")
+    assert (zeist.code, zeist.name, zeist.own_entry, zeist.endpoint) == ("GM0355", "Zeist", False, None)
+    assert not zeist.takes_handoffs, "the default never takes a handoff on its own"
     houten = config.for_gemeente(HOUTEN)
     assert houten.own_entry and houten.endpoint == "https://gemeente.example/webhook"
     assert houten.office_hours[0] == ((time(9), time(17)),) and houten.office_hours[5] == ()

@@ -16,8 +16,8 @@ from bot.handoff.codes import is_valid_code
 from bot.handoff.config import HandoffConfig
 from bot.handoff.contact import InvalidContact
 from bot.handoff.models import Handoff, HandoffOutbox, HandoffStatusChange
-from bot.handoff.service import change_status, create_handoff, status_message, status_of, submit_handoff
-from tests.handoff.conftest import BSN, HOUTEN, IBAN, LOPIK, make_request
+from bot.handoff.service import NotTaken, change_status, create_handoff, status_message, status_of, submit_handoff
+from tests.handoff.conftest import BSN, HOUTEN, IBAN, LOPIK, ZEIST, make_request
 
 
 def counts(url: str) -> Dict[str, int]:
@@ -90,7 +90,7 @@ def test_receipt_tells_code_deadline_and_contact_route(sqlite_url: str, config: 
     messages = receipt.messages()
     assert "gemeente Houten" in messages[0] and receipt.reference_code in messages[1]
     assert messages[-1] == ("Bel het algemene nummer van de gemeente. Het algemene nummer van de gemeente Houten is "
-                            "(030) 639 26 11. De website is [www.houten.nl](https://www.houten.nl).")
+                            "030 639 2611. De website is [www.houten.nl](https://www.houten.nl).")
 
 
 def test_outside_office_hours_the_receipt_says_when_it_is_read(sqlite_url: str, config: HandoffConfig) -> None:
@@ -100,14 +100,23 @@ def test_outside_office_hours_the_receipt_says_when_it_is_read(sqlite_url: str, 
     assert receipt.office_notice in receipt.messages()
 
 
-def test_gemeente_without_own_entry_is_stored_and_flagged_for_the_portal(sqlite_url: str,
-                                                                        config: HandoffConfig) -> None:
+def test_gemeente_without_a_webhook_is_stored_and_flagged_for_the_portal(sqlite_url: str,
+                                                                         config: HandoffConfig) -> None:
     receipt = submit_handoff(make_request(gemeente_code=LOPIK), sqlite_url, config)
     assert receipt.delivery == "portaal" and receipt.gemeente_name == "Lopik"
-    assert receipt.respond_by == date(2026, 12, 3)  # the default entry: 5 working days
+    assert receipt.respond_by == date(2026, 12, 3)  # its entry: 5 working days
     with session_scope(sqlite_url) as session:
         outbox = session.execute(select(HandoffOutbox)).scalar_one()
         assert outbox.flagged and "portaal" in outbox.last_error
+
+
+def test_gemeente_without_an_entry_gets_no_handoff_that_nobody_reads(sqlite_url: str,
+                                                                    config: HandoffConfig) -> None:
+    assert not config.for_gemeente(ZEIST).takes_handoffs and config.for_gemeente(LOPIK).takes_handoffs
+    with pytest.raises(NotTaken):
+        submit_handoff(make_request(gemeente_code=ZEIST), sqlite_url, config)
+    with session_scope(sqlite_url) as session:
+        assert session.execute(select(Handoff)).first() is None and session.execute(select(HandoffOutbox)).first() is None
 
 
 def test_every_text_is_scrubbed_and_contact_details_live_in_one_place(db_url: str, config: HandoffConfig) -> None:
