@@ -20,6 +20,7 @@ from bot.understanding.segments import words
 
 # How likely a follow-up must be, relative to the new topic the model prefers, to be read as one.
 FOLLOW_UP_RATIO = 0.5
+MORE_INTENT = "more_info"
 
 
 class ActionShowArticle(Action):
@@ -91,14 +92,20 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
 
 
 def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -> Optional[Article]:
-    """A follow-up that names another topic ("wat bedoel je met loonwaarde?"): that topic's article, when the model
-    also ranks it near the top; otherwise None and the follow-up stays with the current topic."""
+    """A follow-up that names another topic ("en bij ips, moet ik daar iets?"): that topic's article, when the model
+    also ranks it near the top; otherwise None and the follow-up stays with the current topic. A request for
+    explanation ("wat bedoel je met loonwaarde?") is about the word it names whenever the model ranks that topic
+    at all: the request itself is what the model is sure of."""
+    if text.startswith("/"):  # a button: it says what it means
+        return None
     ranking, top = _ranking(tracker)
+    explaining = bool(ranking) and ranking[0].get("name") == MORE_INTENT
     for candidate in ranking[:5]:
         article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
         if article is None or article.id in ("crisis", getattr(current, "id", None)):
             continue
-        if float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top and names_topic(text, article):
+        likely = explaining or float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top
+        if likely and names_topic(text, article):
             return article
     return None
 
@@ -221,8 +228,13 @@ class ActionShowArticleDetails(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         article_id = tracker.get_slot("last_article")
         article = library().get(article_id, known_gemeente(tracker)) if article_id else None
+        chosen = term(tracker.get_slot("preferred_term"))
+        other = named_other_topic(tracker, latest_text(tracker), article)
+        if other is not None:  # "wat bedoel je met loonwaarde?": the topic it names, from its short answer
+            dispatcher.utter_message(**short_answer(other, chosen))
+            return [SlotSet("last_article", other.id), *leave_search(tracker)]
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []
-        dispatcher.utter_message(**long_answer(article, term(tracker.get_slot("preferred_term"))))
+        dispatcher.utter_message(**long_answer(article, chosen))
         return []

@@ -135,3 +135,22 @@ def test_an_unknown_word_gets_the_list_to_choose_from():
     bad.latest_message["entities"] = [{"entity": "preferred_term", "value": "<script>"}]
     messages, events = run(ActionConfirmPreferredTerm(), bad)
     assert events == [] and "Kies er een" in messages[0]["text"] and len(messages[0]["buttons"]) == 4
+
+
+def test_asking_what_a_word_of_another_topic_means_answers_that_topic():
+    """"wat bedoel je met loonwaarde?" after loonkostensubsidie: the model is sure it asks for explanation; the
+    word it names decides which topic, even when that topic is far below in the ranking."""
+    lks, loonwaarde = library().for_intent("ask_loonkostensubsidie"), library().for_intent("ask_loonwaarde")
+    ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_loonwaarde", "confidence": 0.03}]
+    messages, events = run(ActionShowArticleDetails(), tracker(
+        "more_info", "wat bedoel je met loonwaarde?", slots={"last_article": lks.id}, ranking=ranking))
+    assert messages[0]["text"].startswith(f"**{loonwaarde.title}**")
+    assert {"event": "slot", "timestamp": None, "name": "last_article", "value": loonwaarde.id} in events
+
+
+def test_asking_for_more_without_naming_another_topic_stays_with_the_last_one():
+    lks = library().for_intent("ask_loonkostensubsidie")
+    ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_loonwaarde", "confidence": 0.03}]
+    messages, _ = run(ActionShowArticleDetails(), tracker(
+        "more_info", "wat bedoel je precies?", slots={"last_article": lks.id}, ranking=ranking))
+    assert lks.body.splitlines()[0] in messages[0]["text"]

@@ -7,6 +7,8 @@ import pytest
 from bot.handoff.codes import new_code
 from bot.handoff.situation import situation, told_age
 from bot.knowledge import facet_for_intent, facet_in_question, facets, library
+from bot.understanding.classifier import _follow_up_not_search
+from bot.understanding.followup import names_topic
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
 from bot.understanding.retrieval import MIN_SCORE, asked_part, section_index, sections
@@ -121,3 +123,20 @@ def test_the_section_search_finds_a_matching_part_and_nothing_for_unrelated_word
 def test_the_section_search_reads_the_question_of_a_long_message():
     story = "Ik ben 40 en heb reuma. Mijn man werkt. Hoe maak ik bezwaar?"
     assert asked_part(story) == "Hoe maak ik bezwaar?"
+
+
+def test_a_topic_is_named_by_the_abbreviation_its_title_starts_with_only():
+    assert names_topic("en bij ips, moet ik daar iets?", library().for_intent("ask_ips"))
+    assert not names_topic("moet ik dat bij het uwv aanvragen?", library().for_intent("ask_uwv_role"))
+
+
+@pytest.mark.parametrize("text, first", [
+    ("waar vraag ik dat aan?", "followup_apply"),
+    ("waar moet ik dat aanvragen", "followup_apply"),
+    ("waar dan?", "ask_where_to_go"),
+    ("waar kan ik terecht met mijn vraag over werk", "ask_where_to_go"),
+])
+def test_a_where_question_that_points_back_and_asks_how_to_apply_is_a_follow_up(text, first):
+    ranking = [{"name": "ask_where_to_go", "confidence": 0.6}, {"name": "followup_apply", "confidence": 0.1}]
+    assert [r["name"] for r in _follow_up_not_search(text, ranking)][:2] == (
+        [first, "ask_where_to_go"] if first != "ask_where_to_go" else ["ask_where_to_go", "followup_apply"])

@@ -5,6 +5,8 @@
   data, so that the answer can offer it (actions/knowledge.py).
 - `inform` (a gemeente, a theme or contact details, typed as an answer) only counts when the message holds one:
   character n-grams make unknown words look like place names, and "blub blub" must not start a search.
+- "Waar vraag ik dat aan?" points back at the last answer and asks how to apply: a follow-up, not a new search
+  for a place to go (which "waar dan?" still is).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.regions import find_gemeente_in_text, resolve_gemeente
 from bot.socialmap.taxonomy import find_theme_in_text
+from bot.understanding.followup import pointing_back
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
 
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 STATUS_INTENT = "ask_handoff_status"
 WITHDRAW_INTENT = "withdraw_handoff"
 INFORM = "inform"
+WHERE_INTENT = "ask_where_to_go"
 # A masked phone number or e-mail address (bot/contact_vault.py), or words that say where someone lives.
 _CONTACT_OR_PLACE = re.compile(r"\*\*\*|\b(ik woon|wij wonen|woont|gemeente|in de buurt van)\b", re.IGNORECASE)
 ALSO_ASKED = "also_asked"
@@ -105,7 +109,7 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
                 wanted = WITHDRAW_INTENT if withdrawing else STATUS_INTENT
                 ranking = [{INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
                     r for r in ranking if r[INTENT_NAME_KEY] != wanted]
-            ranking = ranking[:RANKING_LENGTH]
+            ranking = _follow_up_not_search(text, ranking)[:RANKING_LENGTH]
             top = {**ranking[0], PREDICTED_CONFIDENCE_KEY: 0.0} if not_understood else ranking[0]
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -117,6 +121,17 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _follow_up_not_search(text: str, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The where-to-go search put second behind the follow-up that a short question pointing back asks for."""
+    if not ranking or ranking[0][INTENT_NAME_KEY] != WHERE_INTENT:
+        return ranking
+    facet = pointing_back(text, WHERE_INTENT)
+    if facet is None:
+        return ranking
+    rest = [r for r in ranking[1:] if r[INTENT_NAME_KEY] != facet.intent]
+    return [{**ranking[0], INTENT_NAME_KEY: facet.intent}, ranking[0], *rest]
 
 
 def plausible_inform(text: str) -> bool:

@@ -12,6 +12,7 @@ FOLLOW_UP_WORDS = 9  # longer messages tell something new rather than lean on th
 # Words that refer to what was just said.
 POINTS_BACK = re.compile(r"\b(dat|dit|het|zoiets|daar|daarvoor|ervoor|hiervoor|die|deze)\b")
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ-]{3,}")
+_LEADING_ACRONYM = re.compile(r"^([A-Z]{2,4})\b")  # "IPS via de GGZ": short, but it is the subject
 # Words in titles that do not name a subject (question words, the gemeente, work in general).
 _GENERIC = {"gemeente", "uitkering", "beperking", "werken", "mijn", "jouw", "tijdens", "zonder", "naar", "waar",
             "welke", "waarom", "wanneer", "krijg", "geen", "voor", "over", "niet", "moet", "heeft", "hebben", "wordt",
@@ -20,9 +21,13 @@ _GENERIC = {"gemeente", "uitkering", "beperking", "werken", "mijn", "jouw", "tij
 
 def names_topic(text: str, article: Article) -> bool:
     """Whether the text names the article's subject: a word of its title, the first six letters alike (so that
-    "no-risk" finds "De no-riskpolis" and "bezwaar" finds "Bezwaar maken tegen een besluit")."""
+    "no-risk" finds "De no-riskpolis" and "bezwaar" finds "Bezwaar maken tegen een besluit"), or the abbreviation
+    its title starts with, in any case ("ips" finds "IPS via de GGZ")."""
     stems = {w[:6] for w in _WORD.findall(article.title.lower()) if w not in _GENERIC}
-    return any(w[:6] in stems for w in _WORD.findall(text.lower()) if w not in _GENERIC)
+    if any(w[:6] in stems for w in _WORD.findall(text.lower()) if w not in _GENERIC):
+        return True
+    acronym = _LEADING_ACRONYM.match(article.title)
+    return bool(acronym) and acronym.group(1).lower() in re.findall(r"\w+", text.lower())
 
 
 def pointing_back(text: str, predicted_intent: str) -> Optional[Facet]:
