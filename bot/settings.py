@@ -85,6 +85,8 @@ MAX_REQUEST_BYTES = _int("WW_MAX_REQUEST_BYTES", 64 * 1024)
 # one client address; more get 429 (REST) or a short Dutch answer (socket.io). 0 switches a limit off.
 RATE_LIMIT_PER_SENDER = _int("WW_RATE_LIMIT_PER_SENDER", 30)
 RATE_LIMIT_PER_CLIENT = _int("WW_RATE_LIMIT_PER_CLIENT", 120)
+# Requests per minute one client address may make to the public HSDS read API of the web app (/hsds/); 0 = off.
+HSDS_API_PER_MINUTE = _int("WW_HSDS_API_PER_MINUTE", 60)
 
 # Social map: a record whose assured_date is older than this many days is listed by `socialmap stale`.
 STALE_DAYS = _int("WW_STALE_DAYS", 365)

@@ -16,9 +16,6 @@ from jsonschema import Draft202012Validator, FormatChecker, RefResolver
 from bot import settings
 
 BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
-# openapi.json points at the fully inlined compiled schemas; the per-table schemas say the same one file at a time.
-COMPILED_ALIASES = {"compiled/service.json": "service.json", "compiled/organization.json": "organization.json",
-                    "compiled/service_at_location.json": "service_at_location.json"}
 # JSON Schema 2020-12 treats `format` as an annotation; we assert email and date-time. Record ids are this
 # project's own readable ids (HSDS recommends UUIDs), so `uuid` stays an annotation, as does `uri`.
 ASSERTED_FORMATS = ("email",)
@@ -34,8 +31,10 @@ def _store() -> Dict[str, Dict[str, Any]]:
     store: Dict[str, Dict[str, Any]] = {}
     for path in sorted(folder.glob("*.json")) + sorted(folder.glob("compiled/*.json")):
         store[BASE_URL + path.relative_to(folder).as_posix()] = json.loads(path.read_text(encoding="utf-8"))
-    for alias, target in COMPILED_ALIASES.items():
-        store[BASE_URL + alias] = store[BASE_URL + target]
+    # openapi.json points at the fully inlined compiled/service.json and compiled/organization.json (not copied);
+    # the per-table schemas say the same one file at a time, and their relative references resolve from there too.
+    for path in sorted(folder.glob("*.json")):
+        store.setdefault(BASE_URL + "compiled/" + path.name, store[BASE_URL + path.name])
     return store
 
 

@@ -1,5 +1,5 @@
 """The web app (application factory): the consulent portal at `/`, its JSON API at `/api/`, the chat widget's files
-at `/widget/` and the demo pages."""
+at `/widget/`, the demo pages and the public HSDS 3.0 read API of the social map at `/hsds/`."""
 from __future__ import annotations
 
 import secrets
@@ -19,7 +19,7 @@ csrf = CSRFProtect()
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app; `config` overrides the settings (tests pass TESTING, DATABASE_URL, …)."""
     from bot.portal import api, auth, views
-    from bot.web import demo, widget
+    from bot.web import demo, hsds_api, widget
 
     app = Flask(__name__, static_folder=None)
     app.config.update(
@@ -53,9 +53,11 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(demo.bp)
     app.register_blueprint(widget.bp)
+    hsds_api.init_app(app)
     # The API authenticates with a bearer token, the receiver with a signature: no cookies, so no CSRF.
     csrf.exempt(api.bp)
     csrf.exempt(demo.bp)
+    csrf.exempt(hsds_api.bp)  # read-only GET, no cookies
 
     @app.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
