@@ -64,11 +64,11 @@ def result_messages(result: SearchResult) -> List[Message]:
     if not result.hits:
         return [{"text": text("nothing_found"), "buttons": [HUMAN, OTHER]}]
     if result.gemeente and not result.found_nearby and result.front_door:
-        intro = text("only_front_door", theme=label, gemeente=result.gemeente.name)
+        intro = text("only_front_door", theme=label, gemeente=result.gemeente.roo_name)
     elif result.gemeente and not result.found_nearby:
-        intro = text("nothing_nearby", gemeente=result.gemeente.name)
+        intro = text("nothing_nearby", gemeente=result.gemeente.roo_name)
     elif result.gemeente:
-        intro = text("results_intro", theme=label, gemeente=result.gemeente.name)
+        intro = text("results_intro", theme=label, gemeente=result.gemeente.roo_name)
     else:
         intro = text("results_intro_national", theme=label)
     messages = [{"text": intro}] + [service_message(hit, result.gemeente) for hit in result.hits]

@@ -121,8 +121,8 @@ def _areas(gemeente: Optional[Gemeente]) -> List[Tuple[str, str]]:
 
 def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -> Tuple[List[Any], List[Any]]:
     """(where, order by) for who the person is. An audience asked for: services for it first, services only
-    for other groups drop out. Otherwise services only for young people come last (and drop out for an adult),
-    after services for everyone and then those for one group.
+    for other groups drop out. Otherwise services only for young people come last (and drop out for an adult;
+    for someone younger than 27 they come first), after services for everyone and then those for one group.
     A told age also drops services whose minimum_age or maximum_age rule the person out."""
     for_someone = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
                        Attribute.link_type == AUDIENCE)
@@ -138,6 +138,8 @@ def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -
     specific = exists().where(for_someone).asc()
     if age is not None and age >= ADULT_FROM:
         return where + [~young], [specific]
+    if age is not None:  # a young person: their services first
+        return where, [young.desc(), specific]
     return where, [young.asc(), specific]
 
 

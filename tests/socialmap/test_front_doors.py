@@ -84,7 +84,7 @@ def test_crisis_starts_at_113_not_at_the_gemeente(app_database: str) -> None:
     assert [h.phone for h in result.hits] == ["113"]
 
 
-@pytest.mark.parametrize("age, young_shown", [(None, "last"), (19, "last"), (45, "never")])
+@pytest.mark.parametrize("age, young_shown", [(None, "last"), (19, "second"), (45, "never")])
 def test_youth_services_never_come_first_and_are_left_out_for_adults(app_database: str, age, young_shown) -> None:
     with session_scope(app_database) as session:
         hits = search(session, "passend-werk", "GM0307", limit=20, include_demo=False, age=age, now=NOW).hits
@@ -93,6 +93,8 @@ def test_youth_services_never_come_first_and_are_left_out_for_adults(app_databas
     assert names[0] == "Werk en inkomen bij de gemeente Amersfoort"
     if young_shown == "never":
         assert young not in names
+    elif young_shown == "second":
+        assert names[1] == young, "someone of 19: services for young people right after the gemeente"
     else:
         assert names[-1] == young
 
