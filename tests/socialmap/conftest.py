@@ -111,3 +111,26 @@ def small_package(folder: Path, source: str = "test-bron") -> Path:
     write_csv(folder, "schedules.csv", ["id", "service_id", "byday", "opens_at", "closes_at"],
               [["t-tijden", "t-svc", "MO,TU,WE,TH,FR", "09:00", "17:00"]])
     return folder
+
+
+def _small_package_with_a_location(folder: Path) -> Path:
+    small_package(folder)
+    write_csv(folder, "locations.csv", ["id", "location_type", "name"], [["t-loc", "physical", "Kantoor Houten"]])
+    write_csv(folder, "addresses.csv", ["id", "location_id", "address_1", "city", "state_province", "postal_code",
+                                        "country", "address_type"],
+              [["t-adres", "t-loc", "Plein 1", "Houten", "Utrecht", "3995 DD", "NL", "physical"]])
+    write_csv(folder, "service_at_location.csv", ["id", "service_id", "location_id"], [["t-sal", "t-svc", "t-loc"]])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hsds_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """For the HSDS read API: the shipped social map, the official HSDS 3.0 example package (tests/socialmap/
+    hsds-3.0-examples) and one small package in Houten with a location, in one SQLite file per test module."""
+    url = sqlite_database(tmp_path_factory.mktemp("hsds-api"))
+    with session_scope(url) as session:
+        hsds_io.load_shipped(session)
+        hsds_io.import_package(session, Path(__file__).parent / "hsds-3.0-examples" / "csv")
+        hsds_io.import_package(session, _small_package_with_a_location(tmp_path_factory.mktemp("klein") / "p"))
+    yield url
+    get_engine(url).dispose()

@@ -3,21 +3,17 @@ the official schemas say, paged, filtered by gemeente or arbeidsmarktregio, publ
 database with the shipped social map and the official example package, through Flask's test client."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Set
+from typing import Any, Dict, List, Set
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from bot import regions
-from bot.db import get_engine, session_scope
-from bot.socialmap import hsds_io, hsds_schema, models
+from bot.db import session_scope
+from bot.socialmap import hsds_schema, models
 from bot.web import create_app
-from tests.databases import sqlite_database
-from tests.socialmap.conftest import small_package, write_csv
 
-OFFICIAL_CSV = Path(__file__).parent / "hsds-3.0-examples" / "csv"
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 EXAMPLE_ORGANIZATION = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
 EXAMPLE_LINK = "e94c9f38-1e8f-4564-91d4-d53501ab1765"
@@ -44,16 +40,6 @@ ENDPOINTS = {
 }
 
 
-def _small_package_with_a_location(folder: Path) -> Path:
-    small_package(folder)
-    write_csv(folder, "locations.csv", ["id", "location_type", "name"], [["t-loc", "physical", "Kantoor Houten"]])
-    write_csv(folder, "addresses.csv", ["id", "location_id", "address_1", "city", "state_province", "postal_code",
-                                        "country", "address_type"],
-              [["t-adres", "t-loc", "Plein 1", "Houten", "Utrecht", "3995 DD", "NL", "physical"]])
-    write_csv(folder, "service_at_location.csv", ["id", "service_id", "location_id"], [["t-sal", "t-svc", "t-loc"]])
-    return folder
-
-
 def _schema_pointer(path: str) -> str:
     escaped = path.replace("~", "~0").replace("/", "~1")
     return f"/paths/{escaped}/get/responses/200/content/application~1json/schema"
@@ -71,15 +57,8 @@ def _openapi_errors(path: str, body: Any) -> List[str]:
 
 
 @pytest.fixture(scope="module")
-def map_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The shipped social map, the official HSDS example package and one small package in Houten."""
-    url = sqlite_database(tmp_path_factory.mktemp("hsds-api"))
-    with session_scope(url) as session:
-        hsds_io.load_shipped(session)
-        hsds_io.import_package(session, OFFICIAL_CSV)
-        hsds_io.import_package(session, _small_package_with_a_location(tmp_path_factory.mktemp("klein") / "p"))
-    yield url
-    get_engine(url).dispose()
+def map_url(hsds_api_url: str) -> str:
+    return hsds_api_url
 
 
 @pytest.fixture(scope="module")
