@@ -123,14 +123,19 @@ def _small_package_with_a_location(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def hsds_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def hsds_api_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """For the HSDS read API: the shipped social map, the official HSDS 3.0 example package (tests/socialmap/
-    hsds-3.0-examples) and one small package in Houten with a location, in one SQLite file per test module."""
-    url = sqlite_database(tmp_path_factory.mktemp("hsds-api"))
-    with session_scope(url) as session:
-        hsds_io.load_shipped(session)
-        hsds_io.import_package(session, Path(__file__).parent / "hsds-3.0-examples" / "csv")
-        hsds_io.import_package(session, _small_package_with_a_location(tmp_path_factory.mktemp("klein") / "p"))
-    yield url
-    get_engine(url).dispose()
+    hsds-3.0-examples) and one small package in Houten with a location; SQLite, then PostgreSQL when reachable."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = sqlite_database(tmp_path_factory.mktemp("hsds-api"))
+            stack.callback(get_engine(url).dispose)
+        else:
+            url = stack.enter_context(postgres_schema())
+            upgrade(url)
+        with session_scope(url) as session:
+            hsds_io.load_shipped(session)
+            hsds_io.import_package(session, Path(__file__).parent / "hsds-3.0-examples" / "csv")
+            hsds_io.import_package(session, _small_package_with_a_location(tmp_path_factory.mktemp("klein") / "p"))
+        yield url
