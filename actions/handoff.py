@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_intent, latest_text, widget_gemeente
 from actions.rights import asked_code_to_withdraw, withdraw_answer
-from actions.social_map import check_gemeente
+from actions.social_map import check_gemeente, gemeente_answer
 from bot import contact_vault, settings
 from bot.answers import HUMAN
 from bot.db import session_scope
@@ -96,8 +96,10 @@ class ValidateHandoffForm(FormValidationAction):
     async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
         # The widget's gemeente, so the form need not ask; not while the form asks for it (after "aanpassen"
-        # the person's own answer counts).
-        if tracker.get_slot("gemeente") or tracker.get_slot("requested_slot") == "gemeente":
+        # the person's own answer counts, also a name the model does not know).
+        if tracker.get_slot("requested_slot") == "gemeente":
+            return gemeente_answer(tracker)
+        if tracker.get_slot("gemeente"):
             return {}
         code = widget_gemeente(tracker)
         return {"gemeente": code} if code else {}

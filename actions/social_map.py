@@ -80,9 +80,25 @@ class ValidateSocialMapForm(FormValidationAction):
         dispatcher.utter_message(text=message("theme_unknown")["text"])
         return {"sm_theme": None}
 
+    async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        return gemeente_answer(tracker)
+
     def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
         return check_gemeente(value, dispatcher, tracker)
+
+
+def gemeente_answer(tracker: Tracker) -> Dict[Text, Any]:
+    """The answer to "In welke gemeente woon je?" when it names a gemeente, whatever intent the model read in it:
+    a name it was not trained on ("Voorne aan Zee") is still an answer, not a question to fall back on."""
+    text = latest_text(tracker)
+    if tracker.get_slot("requested_slot") != "gemeente" or not text or text.startswith("/"):
+        return {}
+    found = resolve_gemeente(text)
+    if not found.candidates:
+        found = find_gemeente_in_text(text)
+    return {"gemeente": text} if found.candidates else {}
 
 
 def _and_list(names: List[str]) -> str:

@@ -4,6 +4,7 @@ renamed or merged since 2020 (note, search, handoff path, widget attribute). Ove
 """
 from __future__ import annotations
 
+import asyncio
 import csv
 from typing import Any, Dict, List
 
@@ -56,7 +57,6 @@ def search_for(question: str) -> tuple:
 def handoff_path(code: str) -> tuple:
     """What the handoff form asks next once the gemeente is known, and what the person is told at the end."""
     with_gemeente = tracker("affirm", "ja", slots={"handoff_consent": True, "gemeente": code})
-    import asyncio
     asked = asyncio.run(ValidateHandoffForm().required_slots([], CollectingDispatcher(), with_gemeente, {}))
     told, _ = run(ActionSubmitHandoff(), tracker("affirm", "ja", slots={
         "gemeente": code, "handoff_consent": True, "handoff_confirmed": True}))
@@ -149,3 +149,15 @@ def test_an_adult_gets_no_youth_service_and_a_young_person_still_does(resident: 
     assert "Coaching en bemiddeling voor jongeren" not in texts(found + more)
     _, slots, young = search_for("Ik ben 19 en zoek passend werk in Amersfoort")
     assert "Coaching en bemiddeling voor jongeren" in young[2]["text"], "right after the gemeente itself"
+
+
+@pytest.mark.parametrize("form", [ValidateSocialMapForm, ValidateHandoffForm])
+@pytest.mark.parametrize("typed, extracted", [("Voorne aan Zee", True), ("Dijk en Waard", True), ("Haaren", True),
+                                              ("hallo", False), ("Kan ik iemand spreken?", False)])
+def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str, extracted: bool) -> None:
+    """The model reads "Voorne aan Zee" as no intent in particular; asked for the gemeente, it is the answer."""
+    asked = tracker("nlu_fallback", typed, slots={"requested_slot": "gemeente", "handoff_consent": True})
+    result = asyncio.run(form().extract_gemeente(CollectingDispatcher(), asked, {}))
+    assert result == ({"gemeente": typed} if extracted else {})
+    not_asked = tracker("nlu_fallback", typed, slots={"requested_slot": "sm_theme"})
+    assert asyncio.run(form().extract_gemeente(CollectingDispatcher(), not_asked, {})) in ({}, {"gemeente": None})

@@ -8,7 +8,7 @@ from typing import Callable, Dict, List
 from bot import regions, settings
 from bot.db import session_scope
 from bot.migrate import require_up_to_date, upgrade
-from bot.socialmap import bench, generator, hsds_io, reports
+from bot.socialmap import bench, front_doors, generator, hsds_io, reports
 from bot.socialmap.search import record_unmet_need, search
 
 OK, PROBLEM, USAGE = 0, 1, 2
@@ -38,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     rem = sub.add_parser("remove-source", help="alle records van één bron verwijderen")
     rem.add_argument("source", metavar="BRON")
     sub.add_parser("load-shipped", help="de meegeleverde gegevens (knowledge/socialmap) laden; veilig om te herhalen")
-    sub.add_parser("regions-report", help="gemeenten zonder arbeidsmarktregio en fouten in de regiobestanden")
+    sub.add_parser("regions-report", help="de gemeenten en arbeidsmarktregio's van 2026 en fouten in de regiobestanden")
+    doors = sub.add_parser("front-doors", help="de voordeur van elke gemeente (werk en inkomen) als HSDS-gegevens "
+                                              "schrijven, uit het Register van Overheidsorganisaties")
+    doors.add_argument("path", type=Path, help="map, bijvoorbeeld knowledge/socialmap/gemeenten")
     find = sub.add_parser("search", help="zoeken zoals de assistent dat doet")
     find.add_argument("theme")
     find.add_argument("gemeente", nargs="?", default=None)
@@ -125,6 +128,12 @@ def _regions_report(args: argparse.Namespace) -> int:
     return regions.main([])
 
 
+def _front_doors(args: argparse.Namespace) -> int:
+    written = front_doors.write(args.path)
+    print(f"{written} voordeuren van gemeenten geschreven naar {args.path} (bron {front_doors.SOURCE}).")
+    return OK
+
+
 def _search(args: argparse.Namespace) -> int:
     with session_scope(args.db) as session:
         try:
@@ -153,10 +162,10 @@ def _unmet_needs(args: argparse.Namespace) -> int:
 COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import, "export": _export, "stale": _stale, "generate": _generate, "bench": _bench,
     "remove-source": _remove_source, "load-shipped": _load_shipped, "regions-report": _regions_report,
-    "search": _search, "unmet-needs": _unmet_needs,
+    "search": _search, "unmet-needs": _unmet_needs, "front-doors": _front_doors,
 }
 # These only read or write files, or make their own databases.
-WITHOUT_DATABASE = ("generate", "bench", "load-shipped", "regions-report")
+WITHOUT_DATABASE = ("generate", "bench", "load-shipped", "regions-report", "front-doors")
 
 
 def main(argv: List[str]) -> int:

@@ -119,28 +119,32 @@ def _areas(gemeente: Optional[Gemeente]) -> List[Tuple[str, str]]:
     return areas
 
 
+# Built once: a service's audience attributes, and whether one of them is "young people".
+_FOR_SOMEONE = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
+                    Attribute.link_type == AUDIENCE)
+_YOUNG = exists().where(_FOR_SOMEONE, Attribute.taxonomy_term_id == YOUNG)
+_SPECIFIC = exists().where(_FOR_SOMEONE)
+_AGE_OPEN = {"young": [_YOUNG.desc(), _SPECIFIC.asc()], "adult": [_SPECIFIC.asc()],
+             "unknown": [_YOUNG.asc(), _SPECIFIC.asc()]}
+
+
 def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -> Tuple[List[Any], List[Any]]:
     """(where, order by) for who the person is. An audience asked for: services for it first, services only
     for other groups drop out. Otherwise services only for young people come last (and drop out for an adult;
     for someone younger than 27 they come first), after services for everyone and then those for one group.
     A told age also drops services whose minimum_age or maximum_age rule the person out."""
-    for_someone = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
-                       Attribute.link_type == AUDIENCE)
     where: List[Any] = []
     if age is not None:
         where += [or_(Service.minimum_age.is_(None), Service.minimum_age <= age),
                   or_(Service.maximum_age.is_(None), Service.maximum_age >= age)]
     if audience_term:
-        for_this = exists().where(for_someone, Attribute.taxonomy_term_id == audience_term)
-        return where + [for_this | ~exists().where(for_someone)], [for_this.desc()]
-    young = exists().where(for_someone, Attribute.taxonomy_term_id == YOUNG)
-    # Nothing known about who the person is: services for everyone before services for one group.
-    specific = exists().where(for_someone).asc()
-    if age is not None and age >= ADULT_FROM:
-        return where + [~young], [specific]
-    if age is not None:  # a young person: their services first
-        return where, [young.desc(), specific]
-    return where, [young.asc(), specific]
+        for_this = exists().where(_FOR_SOMEONE, Attribute.taxonomy_term_id == audience_term)
+        return where + [for_this | ~_SPECIFIC], [for_this.desc()]
+    if age is None:
+        return where, _AGE_OPEN["unknown"]
+    if age >= ADULT_FROM:
+        return where + [~_YOUNG], _AGE_OPEN["adult"]
+    return where, _AGE_OPEN["young"]
 
 
 def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None,

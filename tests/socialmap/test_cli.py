@@ -46,7 +46,14 @@ def test_remove_source(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFi
 def test_regions_report(capsys: pytest.CaptureFixture) -> None:
     assert cli(["regions-report"]) == 0
     out = capsys.readouterr().out
-    assert "[geen regio] Vijfheerenlanden" in out and "[geen regio] West Betuwe" in out
+    assert "342 gemeenten, 342 met een arbeidsmarktregio" in out and "[datafout]" not in out
+
+
+def test_front_doors_command_writes_the_shipped_package(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli(["front-doors", str(tmp_path / "gemeenten")]) == 0
+    assert "342 voordeuren" in capsys.readouterr().out
+    shipped = settings.KNOWLEDGE_DIR / "socialmap" / "gemeenten"
+    assert (tmp_path / "gemeenten" / "phones.csv").read_bytes() == (shipped / "phones.csv").read_bytes()
 
 
 def test_bench_command_prints_the_table(capsys: pytest.CaptureFixture) -> None:
