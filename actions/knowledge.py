@@ -1,6 +1,7 @@
 """Actions that answer from the knowledge articles (one action for every topic)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +22,8 @@ from bot.understanding.segments import words
 # How likely a follow-up must be, relative to the new topic the model prefers, to be read as one.
 FOLLOW_UP_RATIO = 0.5
 MORE_INTENT = "more_info"
+# "wat bedoel je met loonwaarde?", "vertel meer over de no-riskpolis": the words after the cue are what is asked.
+_EXPLAIN_CUE = re.compile(r"\b(?:met|over|betekent|is|zijn|houdt)\s+(?P<word>.+)$")
 
 
 class ActionShowArticle(Action):
@@ -99,13 +102,14 @@ def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -
     if text.startswith("/"):  # a button: it says what it means
         return None
     ranking, top = _ranking(tracker)
-    explaining = bool(ranking) and ranking[0].get("name") == MORE_INTENT
+    cue = _EXPLAIN_CUE.search(text.lower()) if ranking and ranking[0].get("name") == MORE_INTENT else None
     for candidate in ranking[:5]:
         article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
         if article is None or article.id in ("crisis", getattr(current, "id", None)):
             continue
-        likely = explaining or float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top
-        if likely and names_topic(text, article):
+        if cue and names_topic(cue.group("word"), article):
+            return article
+        if float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top and names_topic(text, article):
             return article
     return None
 

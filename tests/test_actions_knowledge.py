@@ -154,3 +154,13 @@ def test_asking_for_more_without_naming_another_topic_stays_with_the_last_one():
     messages, _ = run(ActionShowArticleDetails(), tracker(
         "more_info", "wat bedoel je precies?", slots={"last_article": lks.id}, ranking=ranking))
     assert lks.body.splitlines()[0] in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["vertel meer", "kun je meer vertellen", "wat is dat precies?"])
+def test_asking_for_more_in_words_that_resemble_a_title_stays_with_the_last_topic(text):
+    """'vertel meer' must not jump to 'Over je beperking vertellen aan een werkgever'."""
+    lks = library().for_intent("ask_loonkostensubsidie")
+    ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_disclosure", "confidence": 0.05}]
+    messages, _ = run(ActionShowArticleDetails(), tracker(
+        "more_info", text, slots={"last_article": lks.id}, ranking=ranking))
+    assert lks.body.splitlines()[0] in messages[0]["text"]
