@@ -239,7 +239,7 @@ class ActionAskHandoffConfirmed(Action):
         not_told = text("not_told")
         told = {slot: _told(tracker, slot) or not_told for slot in ["contact_alias", *OPTIONAL_SLOTS]}
         dispatcher.utter_message(**message(
-            "handoff_summary", gemeente=gemeente.name if gemeente else not_told, contact=contact,
+            "handoff_summary", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
             alias=told["contact_alias"], next_step=told["handoff_next_step"], helps=told["handoff_helps"],
             in_the_way=told["handoff_in_the_way"], notes=told["handoff_notes"]))
         return []

@@ -98,7 +98,7 @@ class ActionWhatIsStored(Action):
             lines.append(text("what_is_stored_nothing"))
         gemeente = get_gemeente(tracker.get_slot("gemeente") or "")
         if gemeente:
-            lines.append(text("what_is_stored_gemeente", gemeente=gemeente.name))
+            lines.append(text("what_is_stored_gemeente", gemeente=gemeente.roo_name))
         if tracker.get_slot("preferred_term"):
             lines.append(text("what_is_stored_term", term=tracker.get_slot("preferred_term")))
         if contact_vault.refs_in(events) or any("****" in str(e.get("text") or "") for e in typed):

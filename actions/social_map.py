@@ -148,7 +148,7 @@ def _nearby_gemeenten(tracker: Tracker) -> List[Gemeente]:
 
 
 def _gemeente_buttons(gemeenten: List[Gemeente]) -> List[Dict[str, str]]:
-    return [{"title": g.name, "payload": f'/inform{{"gemeente": "{g.code}"}}'} for g in gemeenten[:MAX_GEMEENTE_BUTTONS]]
+    return [{"title": g.roo_name, "payload": f'/inform{{"gemeente": "{g.code}"}}'} for g in gemeenten[:MAX_GEMEENTE_BUTTONS]]
 
 
 class ActionAskSmTheme(Action):

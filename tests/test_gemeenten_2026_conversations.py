@@ -161,3 +161,15 @@ def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str,
     assert result == ({"gemeente": typed} if extracted else {})
     not_asked = tracker("nlu_fallback", typed, slots={"requested_slot": "sm_theme"})
     assert asyncio.run(form().extract_gemeente(CollectingDispatcher(), not_asked, {})) in ({}, {"gemeente": None})
+
+
+def test_a_portal_account_for_an_old_code_is_told_todays_code() -> None:
+    from bot.portal.accounts import AccountError, _codes
+    assert _codes(["gm0363", "GM1991"]) == "GM0363,GM1991"
+    with pytest.raises(AccountError, match=r"sinds 2022: GM0363 \(Amsterdam\)"):
+        _codes(["GM0457"])
+
+
+def test_the_default_region_is_a_region_of_2026_and_an_old_code_still_works() -> None:
+    assert regions.get_arbeidsmarktregio(settings.DEFAULT_ARBEIDSMARKTREGIO).name == "Midden-Utrecht"
+    assert [g.code for g in regions.gemeenten_in_regio("AR14")] == [g.code for g in regions.gemeenten_in_regio("AM13")]

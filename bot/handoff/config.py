@@ -93,7 +93,7 @@ class HandoffConfig:
         if code in self.entries:
             return self.entries[code]
         gemeente = regions.get_gemeente(code)
-        name = gemeente.name if gemeente else "je gemeente"
+        name = gemeente.roo_name if gemeente else "je gemeente"
         return replace(self.default, code=code, name=name, own_entry=False)
 
 
@@ -176,7 +176,7 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
     own = _dates(value.get("holidays") or [], f"{where}.holidays", problems)
     if len(problems) > before:
         return None
-    name = str(value.get("name") or (gemeente.name if gemeente else "je gemeente"))
+    name = str(value.get("name") or (gemeente.roo_name if gemeente else "je gemeente"))
     return GemeenteConfig(
         code=code, name=name, contact_route=" ".join(str(value["contact_route"]).split()), response_days=days,
         office_hours=hours, holidays=national | own, endpoint=endpoint, secret_env=secret_env,

@@ -49,7 +49,10 @@ def _codes(gemeenten: Iterable[str]) -> str:
     for code in gemeenten:
         code = code.strip().upper()
         if regions.get_gemeente(code) is None:
-            raise AccountError(f"onbekende gemeentecode: {code!r} (verwacht een CBS-code zoals GM0344)")
+            now = regions.resolve_gemeente(code)  # a code of before 2026: say which gemeente it is today
+            hint = f"; sinds {now.former.year}: {', '.join(f'{g.code} ({g.roo_name})' for g in now.candidates)}" \
+                if now.former else ""
+            raise AccountError(f"onbekende gemeentecode: {code!r} (verwacht een CBS-code van 2026 zoals GM0344{hint})")
         codes.append(code)
     if not codes:
         raise AccountError("geef minstens één gemeente")
