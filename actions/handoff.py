@@ -19,7 +19,7 @@ from bot.answers import HUMAN
 from bot.db import session_scope
 from bot.gemeente_contact import contact, contact_sentence
 from bot.handoff import texts as handoff_texts
-from bot.handoff.config import ConfigError, effective_config
+from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
     TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
 )
@@ -28,6 +28,7 @@ from bot.handoff.situation import situation
 from bot.handoff.transcript import from_rasa_events
 from bot.knowledge import library
 from bot.messages import message, text
+from bot.portal.accounts import reads_handoffs
 from bot.privacy import mask_email, mask_phone, scrub
 from bot.regions import get_gemeente
 from bot.understanding.reference import find_code
@@ -266,7 +267,7 @@ def not_taken(code: Optional[str]) -> Optional[Dict[str, Any]]:
         return None
     try:
         with session_scope() as session:
-            if effective_config(session).for_gemeente(reach.code).takes_handoffs:
+            if reads_handoffs(session, reach.code):
                 return None
     except (SQLAlchemyError, ConfigError):
         return None

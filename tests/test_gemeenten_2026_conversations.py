@@ -74,7 +74,7 @@ def assert_front_door_first(found: List[Dict[str, Any]], code: str) -> None:
 def assert_honest_handoff(asked: List[str], told: List[Dict[str, Any]], code: str) -> None:
     reach = contact(code)
     said = texts(told)
-    if load_config().for_gemeente(code).takes_handoffs:
+    if load_config().for_gemeente(code).own_entry:  # the shipped file; no portal accounts in this database
         assert "contact_channel" in asked, "a gemeente that reads handoffs gets the whole form"
         return
     assert asked == [], "nothing more is asked for a handoff nobody would read"
@@ -173,3 +173,24 @@ def test_a_portal_account_for_an_old_code_is_told_todays_code() -> None:
 def test_the_default_region_is_a_region_of_2026_and_an_old_code_still_works() -> None:
     assert regions.get_arbeidsmarktregio(settings.DEFAULT_ARBEIDSMARKTREGIO).name == "Midden-Utrecht"
     assert [g.code for g in regions.gemeenten_in_regio("AR14")] == [g.code for g in regions.gemeenten_in_regio("AM13")]
+
+
+def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_nothing(resident: str) -> None:
+    from sqlalchemy import func, select
+
+    from bot.db import session_scope
+    from bot.handoff.models import Handoff
+    from bot.portal.accounts import create_user, reads_handoffs
+    amsterdam, groningen = "GM0363", "GM0014"  # neither has an entry in knowledge/handoff/gemeenten.yml
+    with session_scope(resident) as session:
+        assert not reads_handoffs(session, amsterdam) and reads_handoffs(session, "GM0321")  # Houten: an entry
+        create_user(session, "consulent-amsterdam", "consulent", [amsterdam], "een-lang-wachtwoord-voor-de-test")
+    with session_scope(resident) as session:
+        assert reads_handoffs(session, amsterdam), "its team reads handoffs in the portal"
+        assert not reads_handoffs(session, groningen)
+    asked, told = handoff_path(amsterdam)
+    assert "contact_channel" in asked and "niet doorgeven" not in texts(told)
+    asked, told = handoff_path(groningen)
+    assert asked == [] and "14 050" in texts(told)
+    with session_scope(resident) as session:
+        assert session.execute(select(func.count()).select_from(Handoff)).scalar_one() == 0, "nothing stored"

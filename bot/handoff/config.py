@@ -69,13 +69,6 @@ class GemeenteConfig:
             return None
         return os.environ.get(self.secret_env) or None
 
-    @property
-    def takes_handoffs(self) -> bool:
-        """Whether someone reads a handoff for this gemeente: only one with its own entry (in this file, or its
-        settings saved in the portal) has a webhook or a team in the portal. The default entry gives the times
-        and route of such a gemeente's missing fields, never a handoff that nobody reads."""
-        return self.own_entry
-
     def is_working_day(self, day: date) -> bool:
         return bool(self.office_hours[day.weekday()]) and day not in self.holidays
 

@@ -39,10 +39,6 @@ MAX_FIELD = 4000
 STORED_CHECK_WAITS = (0.0, 1.0, 2.0, 3.0)
 
 
-class NotTaken(ValueError):
-    """The gemeente does not take handoffs through the assistant (no entry of its own): nothing is stored."""
-
-
 @dataclass
 class HandoffRequest:
     """Everything the conversation gathered, as plain values from the tracker's slots and events."""
@@ -130,18 +126,16 @@ def create_handoff(session: Session, request: HandoffRequest,
     """Store the handoff, its first status and its outbox message in `session`'s transaction: all or nothing.
 
     The caller commits (use `submit_handoff` to have it done). Raises contact.InvalidContact for unusable
-    contact details, NotTaken (a ValueError) for a gemeente without handoffs, and ValueError for a missing
-    consent or an unknown gemeente.
+    contact details and ValueError for a missing consent or an unknown gemeente. Whether anyone reads a
+    handoff for the gemeente is asked before: bot/portal/accounts.py, reads_handoffs.
     """
     gemeente = regions.get_gemeente(request.gemeente_code)
     if gemeente is None:
         raise ValueError(f"onbekende gemeentecode: {request.gemeente_code!r}")
     if not (request.consent_text or "").strip() or request.consent_at is None:
         raise ValueError("zonder toestemming (tekst en tijdstip) wordt niets doorgegeven")
-    gemeente_config = (config or effective_config(session)).for_gemeente(gemeente.code)
-    if not gemeente_config.takes_handoffs:
-        raise NotTaken(gemeente.code)
     contact = validate_contact(request.contact_channel, request.phone, request.email, request.preferred_time)
+    gemeente_config = (config or effective_config(session)).for_gemeente(gemeente.code)
     submitted = request.submitted_at or utc_now()
     created = to_db_time(submitted)
     respond_by = timeframe.respond_by(submitted, gemeente_config)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import regions, settings
+from bot.handoff.config import effective_config
 from bot.handoff.service import to_db_time, utc_now
 from bot.portal.models import ROLES, PortalUser, SignInFailure
 
@@ -57,6 +58,16 @@ def _codes(gemeenten: Iterable[str]) -> str:
     if not codes:
         raise AccountError("geef minstens één gemeente")
     return ",".join(dict.fromkeys(codes))
+
+
+def reads_handoffs(session: Session, code: str) -> bool:
+    """Whether someone reads a handoff for gemeente `code`: it has an entry of its own (knowledge/handoff/
+    gemeenten.yml, or settings saved in the portal: a webhook or its team in the portal), or an active portal
+    account. Otherwise the assistant stores nothing and gives the gemeente's own number (actions/handoff.py)."""
+    if effective_config(session).for_gemeente(code).own_entry:
+        return True
+    accounts = session.execute(select(PortalUser.gemeenten).where(PortalUser.active.is_(True))).scalars()
+    return any(code in (codes or "").split(",") for codes in accounts)
 
 
 def find_user(session: Session, username: str) -> Optional[PortalUser]:

@@ -45,7 +45,6 @@ def test_gemeente_without_entry_gets_the_default_with_its_own_name() -> None:
     config = parse_config(config_dict("https://gemeente.example/webhook"))
     zeist = config.for_gemeente("gm0355")
     assert (zeist.code, zeist.name, zeist.own_entry, zeist.endpoint) == ("GM0355", "Zeist", False, None)
-    assert not zeist.takes_handoffs, "the default never takes a handoff on its own"
     houten = config.for_gemeente(HOUTEN)
     assert houten.own_entry and houten.endpoint == "https://gemeente.example/webhook"
     assert houten.office_hours[0] == ((time(9), time(17)),) and houten.office_hours[5] == ()
