@@ -113,3 +113,14 @@ def test_the_gemeente_can_be_corrected_at_the_summary(chat: Chat):
     assert "welke gemeente" in chat.say_text('/deny{"field": "gemeente"}')
     summary = chat.say_text("Zeist")
     assert "Klopt dit?" in summary and "Zeist" in summary and "06-****5678" in summary
+
+
+def test_a_gemeente_that_reads_no_handoffs_is_said_plainly_with_its_number(chat: Chat, stack_database: Path):
+    chat.say("waar kan ik in Groningen terecht voor hulp naar werk")
+    said = chat.say_text("/request_human")
+    assert "krijgt nog geen vragen via deze assistent" in said and "14 050" in said and "gemeente.groningen.nl" in said
+    typed = Chat(chat.stack)
+    chat_text = [typed.say_text("Kan ik iemand spreken?"), typed.say_text("/affirm"), typed.say_text("Voorne aan Zee")]
+    assert "De gemeente Voorne aan Zee krijgt nog geen vragen" in chat_text[-1], "a name the model does not know"
+    with sqlite3.connect(stack_database) as db:
+        assert db.execute("SELECT count(*) FROM handoff WHERE gemeente_code IN ('GM0014', 'GM1992')").fetchone()[0] == 0

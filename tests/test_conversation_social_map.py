@@ -49,3 +49,26 @@ def test_a_person_can_be_asked_for_in_the_middle_of_a_search(chat: Chat):
     assert "vrijwillig" in chat.say_text("/request_human"), "the search stops and the handoff is offered"
     assert "Ik heb een beperking en geen uitkering" in chat.say_text("/deny")
     assert "computerprogramma" in chat.say_text("hallo"), "no form is active any more"
+
+
+# --- All of the Netherlands in 2026 (issue 16); the same at the action level: tests/test_gemeenten_2026_conversations.py
+
+
+def test_a_gemeente_formed_in_2022_is_found_and_comes_first_with_its_number(chat: Chat):
+    messages = chat.say("is er in Maashorst iemand die mij kan helpen met werk zoeken")
+    assert "Maashorst" in messages[0]["text"]
+    assert "Werk en inkomen bij de gemeente Maashorst" in messages[1]["text"] and "Telefoon: " in messages[1]["text"]
+
+
+def test_an_old_gemeente_leads_to_todays_with_a_note(chat: Chat):
+    messages = chat.say("ik woon in Weesp en zoek hulp bij werk")
+    assert messages[0]["text"] == "Weesp hoort sinds 2022 bij de gemeente Amsterdam."
+    assert "Werk en inkomen bij de gemeente Amsterdam" in messages[2]["text"]
+
+
+def test_haaren_asks_which_part(chat: Chat):
+    messages = chat.say("ik woon in Haaren en zoek werk")
+    assert "Haaren is in 2021 verdeeld over" in messages[-1]["text"]
+    vught = '/inform{"gemeente": "GM0865"}'
+    assert vught in payloads(messages)
+    assert "Vught" in chat.say(vught)[0]["text"]
