@@ -194,3 +194,20 @@ def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_noth
     assert asked == [] and "14 050" in texts(told)
     with session_scope(resident) as session:
         assert session.execute(select(func.count()).select_from(Handoff)).scalar_one() == 0, "nothing stored"
+
+
+def test_an_import_with_a_region_code_of_before_2026_is_told_todays_code(tmp_path, app_database: str) -> None:
+    from bot.db import session_scope
+    from bot.socialmap.hsds_io import ImportRejected, import_package
+    from tests.socialmap.conftest import write_csv
+    common = ["bron", "2026-01-01"]
+    write_csv(tmp_path, "organizations.csv", ["id", "name", "description", "source", "assured_date"],
+              [["o", "Org", "Beschrijving.", *common]])
+    write_csv(tmp_path, "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
+              [["s", "o", "Dienst", "active", *common]])
+    write_csv(tmp_path, "service_areas.csv", ["id", "service_id", "scope", "code", "source", "assured_date"],
+              [["a", "s", "arbeidsmarktregio", "AR14", *common]])
+    with pytest.raises(ImportRejected) as rejected:
+        with session_scope(app_database) as session:
+            import_package(session, tmp_path)
+    assert "AR14 is de code van voor 2026, nu AM13" in "\n".join(rejected.value.report.lines())

@@ -216,8 +216,10 @@ def _check_service_area(r: Dict[str, Any]) -> List[str]:
     else:
         if not regions.get_arbeidsmarktregio(code):
             known = sorted(regions.load().regios)
+            now = regions.current_regio_code(code)
+            tip = f"; {code} is de code van voor 2026, nu {now}" if now else ""
             raise RowError(f"onbekende arbeidsmarktregio '{r.get('code')}': gebruik een code van "
-                           f"{known[0]} tot en met {known[-1]}")
+                           f"{known[0]} tot en met {known[-1]}{tip}")
         r["code"] = code
     return []
 
