@@ -85,6 +85,9 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
     ranking, top = _ranking(tracker)
     if article is None or not ranking:
         return None
+    predicted = library().for_intent(intent, known_gemeente(tracker))
+    if predicted is not None and predicted.id != article.id and names_topic(text, predicted):
+        return None  # "en de banenafspraak, kom ik daarvoor in aanmerking?": a question about the topic it names
     for candidate in ranking[:4]:
         facet = facet_for_intent(str(candidate.get("name")))
         if facet and float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top:
@@ -97,17 +100,22 @@ def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple
 def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -> Optional[Article]:
     """A follow-up that names another topic ("en bij ips, moet ik daar iets?"): that topic's article, when the model
     also ranks it near the top; otherwise None and the follow-up stays with the current topic. A request for
-    explanation ("wat bedoel je met loonwaarde?") is about the word it names whenever the model ranks that topic
-    at all: the request itself is what the model is sure of."""
+    explanation ("wat bedoel je met loonwaarde?") and a question after a topic put in front ("en jobcoaching, wie
+    betaalt dat?") are about the topic they name whenever the model ranks it at all: the kind of question is what
+    the model is sure of, the words say which topic."""
     if text.startswith("/"):  # a button: it says what it means
         return None
     ranking, top = _ranking(tracker)
     cue = _EXPLAIN_CUE.search(text.lower()) if ranking and ranking[0].get("name") == MORE_INTENT else None
+    # "en jobcoaching, wie betaalt dat?": a topic put in front, then the question about it.
+    lead = text.split(",")[0] if "," in text and words(text.split(",")[0]) <= 4 else ""
     for candidate in ranking[:5]:
         article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
         if article is None or article.id in ("crisis", getattr(current, "id", None)):
             continue
         if cue and names_topic(cue.group("word"), article):
+            return article
+        if lead and names_topic(lead, article):
             return article
         if float(candidate.get("confidence") or 0.0) >= FOLLOW_UP_RATIO * top and names_topic(text, article):
             return article

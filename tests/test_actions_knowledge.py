@@ -1,7 +1,7 @@
 """The article actions with a real tracker, on the shipped articles."""
 import pytest
 
-from actions.knowledge import ActionConfirmPreferredTerm, ActionShowArticle, ActionShowArticleDetails
+from actions.knowledge import ActionAnswerFollowUp, ActionConfirmPreferredTerm, ActionShowArticle, ActionShowArticleDetails
 from bot import settings
 from bot.knowledge import library
 from tests.actions_support import button_payloads, run, tracker
@@ -164,3 +164,21 @@ def test_asking_for_more_in_words_that_resemble_a_title_stays_with_the_last_topi
     messages, _ = run(ActionShowArticleDetails(), tracker(
         "more_info", text, slots={"last_article": lks.id}, ranking=ranking))
     assert lks.body.splitlines()[0] in messages[0]["text"]
+
+
+def test_a_topic_put_in_front_of_a_follow_up_is_the_topic_asked_about():
+    lks, coaching = library().for_intent("ask_loonkostensubsidie"), library().for_intent("ask_jobcoaching")
+    ranking = [{"name": "followup_cost", "confidence": 0.7}, {"name": "ask_jobcoaching", "confidence": 0.1}]
+    messages, _ = run(ActionAnswerFollowUp(), tracker(
+        "followup_cost", "en jobcoaching, wie betaalt dat?", slots={"last_article": lks.id}, ranking=ranking))
+    assert messages[0]["text"].startswith(f"**{coaching.title}: wie betaalt?**")
+
+
+def test_a_short_question_that_names_the_predicted_topic_is_not_a_follow_up_on_the_last_one():
+    """The model's first choice is the named topic and a follow-up is nearly as likely: the name decides."""
+    work, deal = library().for_intent("ask_finding_work"), library().for_intent("ask_banenafspraak")
+    ranking = [{"name": "ask_banenafspraak", "confidence": 0.40}, {"name": "followup_conditions", "confidence": 0.39}]
+    messages, _ = run(ActionShowArticle(), tracker(
+        "ask_banenafspraak", "en de banenafspraak, kom ik daarvoor in aanmerking?",
+        slots={"last_article": work.id}, ranking=ranking))
+    assert messages[0]["text"].startswith(f"**{deal.title}")
