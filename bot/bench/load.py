@@ -65,6 +65,7 @@ class LevelResult:
     p99_ms: Optional[float]
     max_ms: Optional[float]
     peak_rss_mb: Optional[float] = None
+    cpu_ms_per_msg: Optional[float] = None  # CPU time of the server processes per answered message
     load_avg: Optional[float] = None
     step_p50_ms: List[Optional[float]] = field(default_factory=list)  # median per message of a conversation
     error_samples: List[str] = field(default_factory=list)

@@ -1,14 +1,16 @@
-"""Peak resident memory of a group of server processes and all their children, sampled from /proc (Linux).
+"""Peak resident memory and CPU time of a group of server processes and all their children, from /proc (Linux).
 
-psutil is not among the project's packages; /proc is enough for the one number the benchmark needs.
+psutil is not among the project's packages; /proc is enough for the two numbers the benchmark needs.
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set
 
 PROC = Path("/proc")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _children() -> Dict[int, List[int]]:
@@ -46,6 +48,20 @@ def rss_bytes(pid: int) -> int:
     except OSError:
         pass  # the process ended between listing and reading
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (fields 14 and 15 of /proc/PID/stat, in clock ticks)."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0  # the process ended between listing and reading
+
+
+def tree_cpu_seconds(roots: Iterable[int]) -> float:
+    """CPU time of the processes `roots` and all their living descendants, summed, in seconds."""
+    return sum(cpu_seconds(pid) for pid in process_tree(roots))
 
 
 def tree_rss(roots: Iterable[int]) -> int:

@@ -10,6 +10,7 @@ from bot.bench.machine import one_line
 # The targets of issue #8: reported against, never asserted in a test (times vary between machines).
 RATIO_USERS = 50
 MAX_P95_RATIO = 2.0
+MAX_CPU_RATIO = 1.5  # CPU time per answered message, ours vs the reference (issue #18)
 MAX_SOCIALMAP_P95_MS = 20.0
 SOCIALMAP_SIZE = 100_000
 MAX_TRAINING_S = 600.0
@@ -49,6 +50,14 @@ def targets(result: Result) -> List[Dict[str, Any]]:
     else:
         found.append(_target("latency", f"p95 at {RATIO_USERS} users ≤ {MAX_P95_RATIO:.0f}× reference",
                              "not measured in this run", None))
+    if ours and ref and ours.get("cpu_ms_per_msg") and ref.get("cpu_ms_per_msg"):
+        cpu = ours["cpu_ms_per_msg"] / ref["cpu_ms_per_msg"]
+        found.append(_target("cpu", f"CPU per answered message at {RATIO_USERS} users ≤ {MAX_CPU_RATIO}× reference",
+                             f"{ours['cpu_ms_per_msg']:.0f} ms vs {ref['cpu_ms_per_msg']:.0f} ms = {cpu:.2f}×",
+                             cpu <= MAX_CPU_RATIO))
+    else:
+        found.append(_target("cpu", f"CPU per answered message ≤ {MAX_CPU_RATIO}× reference", "not measured in "
+                             "this run", None))
     row = next((r for r in result.get("socialmap") or [] if r["services"] == SOCIALMAP_SIZE), None)
     found.append(_target("socialmap", f"social map p95 < {MAX_SOCIALMAP_P95_MS:.0f} ms at 100k services",
                          f"{row['p95_ms']:.1f} ms" if row else "not measured in this run",
@@ -70,13 +79,14 @@ def _ms(value: Optional[float]) -> str:
 
 def level_table(levels: List[Dict[str, Any]], ratio: Dict[int, Optional[float]]) -> List[str]:
     lines = ["| bot | users | msgs/s | p50 ms | p95 ms | p99 ms | sent | errors | lost | unexpected | "
-             "peak RSS MB | load | p95 / reference |", "|" + "---|" * 13]
+             "peak RSS MB | CPU ms / msg | load | p95 / reference |", "|" + "---|" * 14]
     for level in levels:
         rss = f"{level['peak_rss_mb']:.0f}" if level.get("peak_rss_mb") else "–"
         r = ratio.get(level["users"]) if level["bot"] != "reference" else None
         lines.append(f"| {level['bot']} | {level['users']} | {level['msgs_per_s']:.1f} | {_ms(level['p50_ms'])} | "
                      f"{_ms(level['p95_ms'])} | {_ms(level['p99_ms'])} | {level['sent']} | {level['errors']} | "
-                     f"{level['lost']} | {level['unexpected']} | {rss} | {level.get('load_avg', '–')} | "
+                     f"{level['lost']} | {level['unexpected']} | {rss} | {_ms(level.get('cpu_ms_per_msg'))} | "
+                     f"{level.get('load_avg', '–')} | "
                      f"{f'{r:.2f}×' if r else '–'} |")
     return lines
 
@@ -95,7 +105,7 @@ def markdown(result: Result) -> str:
     lines += ["", "Errors: no answer, a timeout, a status other than 200, or the assistant's own failure message. "
               "Lost: an empty answer. Unexpected: answered without the words that show it understood. Peak RSS: "
               "the server processes and their children (ours: actions, Rasa, web, notifier), sampled twice a "
-              "second. Load: the one-minute load average after the level (2 cores: above 2 means queueing)."]
+              "second. CPU ms / msg: the CPU time those processes used during the level, per answered message. Load: the one-minute load average after the level (2 cores: above 2 means queueing)."]
     steps = [level for level in result["ours"] if any(level.get("step_p50_ms") or [])]
     if steps:
         lines += ["", f"Median latency per message of a conversation ({result['target_label']}: 1 knowledge question, "

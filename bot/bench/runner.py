@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from bot.bench import machine, report
 from bot.bench.load import DEFAULT_TIMEOUT_S, LevelResult, run_level, warm_up
-from bot.bench.memory import PeakSampler
+from bot.bench.memory import PeakSampler, tree_cpu_seconds
 from bot.bench.scripts import Script, moodbot, wegwijzer
 from bot.bench.servers import Target, our_stack, reference_bot, rest_url, time_training
 
@@ -34,12 +34,16 @@ def say(text: str) -> None:
 
 
 def measure_level(target: Target, script: Script, users: int, options: Options) -> Dict[str, Any]:
+    cpu_before = tree_cpu_seconds(target.pids)
     with PeakSampler(target.pids) as memory:
         result: LevelResult = run_level(target.name, target.url, script, users, options.duration, options.think,
                                         options.timeout)
+    cpu = tree_cpu_seconds(target.pids) - cpu_before
     result.peak_rss_mb = round(memory.peak / 2**20, 1) if target.pids else None
+    result.cpu_ms_per_msg = round(1000 * cpu / result.answered, 1) if target.pids and result.answered else None
     result.load_avg = machine.load_average()
     rss = f", peak RSS {result.peak_rss_mb:.0f} MB" if result.peak_rss_mb else ""
+    rss += f", CPU {result.cpu_ms_per_msg:.0f} ms/msg" if result.cpu_ms_per_msg else ""
     say(f"  {target.name:>10} {users:>4} users: {result.msgs_per_s:6.1f} msgs/s, p50 {result.p50_ms or 0:7.0f} ms, "
         f"p95 {result.p95_ms or 0:7.0f} ms, p99 {result.p99_ms or 0:7.0f} ms, {result.sent} sent, "
         f"{result.errors} errors, {result.lost} lost, {result.unexpected} unexpected{rss}, load {result.load_avg}")

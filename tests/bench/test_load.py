@@ -75,6 +75,8 @@ def test_two_users_get_every_answer_from_the_running_stack(stack: Stack):
     assert level["step_p50_ms"][0] and level["step_p50_ms"][1], "the knowledge question and the search are timed"
     # Rasa alone holds a model in memory: far more than 100 MB for the whole tree.
     assert level["peak_rss_mb"] > 100
+    # Every answer costs the servers some CPU time, and no message takes a whole CPU second on this small load.
+    assert 0 < level["cpu_ms_per_msg"] < 1000
 
 
 @pytest.mark.stack
@@ -86,5 +88,6 @@ def test_the_command_line_drives_a_deployment_by_its_url(stack: Stack, tmp_path:
     result = json.loads((tmp_path / "bench.json").read_text())
     (level,) = result["ours"]
     assert level["bot"] == "target" and level["answered"] >= 1 and level["peak_rss_mb"] is None
+    assert level["cpu_ms_per_msg"] is None, "another deployment's processes are not ours to measure"
     assert result["reference"] == [] and all(t["met"] is None for t in result["targets"])
     assert (tmp_path / "bench.png").stat().st_size > 0

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.bench.memory import PeakSampler, process_tree, tree_rss
+from bot.bench.memory import PeakSampler, process_tree, tree_cpu_seconds, tree_rss
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
 FIFTY_MB = 50 * 2**20
@@ -31,3 +31,15 @@ def test_the_tree_includes_children_and_their_memory():
 
 def test_a_process_that_is_gone_has_no_memory():
     assert tree_rss([2**22 + 12345]) == 0
+
+
+def test_the_cpu_time_of_a_busy_child_is_counted_in_its_tree():
+    code = "import time\nwhile time.process_time() < 0.6: pass\nprint('done', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "done"
+        assert 0.5 < tree_cpu_seconds([child.pid]) < 5
+        assert tree_cpu_seconds([os.getpid()]) >= tree_cpu_seconds([child.pid])
+    finally:
+        child.kill()
+        child.wait()

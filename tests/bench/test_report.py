@@ -8,15 +8,15 @@ from typing import Any, Dict
 from bot.bench import machine, report
 
 
-def level(bot: str, users: int, p95: float, errors: int = 0) -> Dict[str, Any]:
-    return {"bot": bot, "users": users, "duration_s": 10.0, "sent": 40, "answered": 40 - errors, "errors": errors,
+def level(bot: str, users: int, p95: float, errors: int = 0, cpu: float = 40.0) -> Dict[str, Any]:
+    return {"cpu_ms_per_msg": cpu, "bot": bot, "users": users, "duration_s": 10.0, "sent": 40, "answered": 40 - errors, "errors": errors,
             "lost": 0, "unexpected": 0, "conversations": 9, "msgs_per_s": 4.0, "p50_ms": p95 / 2, "p95_ms": p95,
             "p99_ms": p95 * 1.2, "max_ms": p95 * 1.5, "peak_rss_mb": 900.0, "load_avg": 1.2,
             "step_p50_ms": [p95 / 2] * 4, "error_samples": []}
 
 
-def result(ours_p95: float, errors: int = 0) -> Dict[str, Any]:
-    ours = [level("wegwijzer", 1, 100), level("wegwijzer", 50, ours_p95, errors)]
+def result(ours_p95: float, errors: int = 0, ours_cpu: float = 50.0) -> Dict[str, Any]:
+    ours = [level("wegwijzer", 1, 100), level("wegwijzer", 50, ours_p95, errors, ours_cpu)]
     reference = [level("reference", 1, 40), level("reference", 50, 100)]
     found = {"date": "2026-11-24 10:00", "machine": machine.describe(), "target": "our stack",
              "target_label": "wegwijzer",
@@ -33,7 +33,8 @@ def result(ours_p95: float, errors: int = 0) -> Dict[str, Any]:
 
 def test_targets_met_and_not_met():
     met = {t["name"]: t["met"] for t in report.targets(result(ours_p95=180))}
-    assert met == {"latency": True, "socialmap": True, "training": True}
+    assert met == {"latency": True, "cpu": True, "socialmap": True, "training": True}
+    assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=180, ours_cpu=61))}["cpu"] is False
     assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=250))}["latency"] is False
     assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=150, errors=1))}["latency"] is False
 
@@ -47,7 +48,7 @@ def test_json_markdown_and_png_are_written(tmp_path: Path):
     assert [p.name for p in paths] == ["bench.json", "bench.md", "bench.png"]
     assert json.loads(paths[0].read_text())["ratios"]
     text = paths[1].read_text()
-    assert "| wegwijzer | 50 |" in text and "1.80×" in text and "| met |" in text and "100,000" in text
+    assert "| wegwijzer | 50 |" in text and "1.80×" in text and "| 50 | 1.2 |" in text and "1.25×" in text and "| met |" in text and "100,000" in text
     assert paths[2].read_bytes().startswith(b"\x89PNG")
 
 
