@@ -140,6 +140,7 @@ def create_handoff(session: Session, request: HandoffRequest,
     created = to_db_time(submitted)
     respond_by = timeframe.respond_by(submitted, gemeente_config)
     phone = contact.phone.e164 if contact.phone else None
+    turns = transcripts.clean(request.transcript, phone, contact.email)
 
     handoff = Handoff(
         reference_code=codes.unique_code(lambda code: _code_exists(session, code)),
@@ -151,8 +152,8 @@ def create_handoff(session: Session, request: HandoffRequest,
         reason=privacy.mask_known_contact(_clean(request.reason), phone, contact.email),
         topics=_json([_clean(t, 100) for t in request.topics]),
         intents=_json([_clean(i, 100) for i in request.intents]),
-        summary=_json(_summary(request, contact, gemeente.code)),
-        transcript=_json(transcripts.clean(request.transcript, phone, contact.email)),
+        summary=_json(_summary(request, contact, gemeente.code, turns)),
+        transcript=_json(turns),
         created_at=created, respond_by=respond_by,
         retention_until=created + timedelta(days=settings.HANDOFF_RETENTION_DAYS),
     )
@@ -173,14 +174,16 @@ def _receipt(handoff: Handoff, config: GemeenteConfig, submitted: datetime) -> H
     )
 
 
-def _summary(request: HandoffRequest, contact: ContactDetails, gemeente_code: str) -> Dict[str, Any]:
+def _summary(request: HandoffRequest, contact: ContactDetails, gemeente_code: str,
+             turns: List[Dict[str, Any]]) -> Dict[str, Any]:
     answers = _clean_deep(request.answers or {})
     # The person may type their own number into a free-text answer; it belongs in the contact fields only.
     phone = contact.phone.e164 if contact.phone else None
     answers = {k: _mask_deep(v, phone, contact.email) for k, v in answers.items()}
     return build_summary(
         privacy.mask_known_contact(_clean(request.question), phone, contact.email), answers,
-        _clean_deep(list(request.articles_shown)), _clean(request.reason), contact, gemeente_code,
+        _clean_deep(list(request.articles_shown)), _clean(request.reason), gemeente_code,
+        unanswered=transcripts.unanswered(turns),
     )
 
 
@@ -355,7 +358,7 @@ def as_document(handoff: Handoff, config: GemeenteConfig) -> Dict[str, Any]:
         "summary": json.loads(handoff.summary),
         "topics": json.loads(handoff.topics),
         "intents": json.loads(handoff.intents),
-        "transcript": json.loads(handoff.transcript),
+        "transcript": transcripts.as_plain_words(json.loads(handoff.transcript)),
     }
 
 

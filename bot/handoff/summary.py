@@ -6,15 +6,15 @@ what keeps it as it is, what would help, and the next step. The assistant only g
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot import privacy
 from bot.handoff import texts
-from bot.handoff.contact import ContactDetails
 from bot.knowledge import ArticleError, library
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: the questions not answered, the age on its own, contact only in the contact fields
 SITUATION = ("age", "why_no_benefit", "beperking", "work_history", "current", "trend", "own_view", "involved")
 # Shown as "niet verteld" when missing: the consulent should ask rather than assume.
 ALWAYS_SHOWN = ("why_no_benefit", "beperking", "work_history", "wish")
@@ -23,6 +23,7 @@ LISTS = ("limits_and_wishes", "helps", "in_the_way")
 WORKING_TOGETHER = ("decision_style", "communication", "preferred_term")
 ANSWER_KEYS = frozenset(SITUATION + WANTS_NEXT + LISTS + WORKING_TOGETHER)
 HEADLINE_LENGTH = 140
+_SENTENCE_END = re.compile(r"[.?!](?=\s)")
 
 
 def _text(value: Any) -> str:
@@ -80,21 +81,26 @@ def _article_title(item: Any, gemeente_code: Optional[str]) -> str:
 
 
 def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, articles_shown: Sequence[Any] = (),
-                  reason: str = "", contact: Optional[ContactDetails] = None,
-                  gemeente_code: Optional[str] = None) -> Dict[str, Any]:
-    """The summary as JSON-ready data: a headline and titled sections of short lines, in reading order.
+                  reason: str = "", gemeente_code: Optional[str] = None,
+                  unanswered: Sequence[str] = ()) -> Dict[str, Any]:
+    """The summary as JSON-ready data: a headline, the age as told, the questions the assistant had no good answer
+    to, and titled sections of short lines, in reading order. How to contact the person is not in it: that is in
+    the handoff's contact fields, shown once.
 
     `answers` is a flat dict as a Rasa action has it from slots: why_no_benefit, beperking, work_history,
     current, trend, own_view, involved, wish, first_step, help_wanted, limits_and_wishes, helps, in_the_way
     (reflection-card domains gezondheid/geldzaken/familie/huis/werk, optionally {"domain", "note"}),
     decision_style, communication, preferred_term (the person's word for their beperking). Unknown keys are kept under "Overig" rather than lost.
-    `articles_shown` holds article ids or {"id", "title"} dicts.
+    `articles_shown` holds article ids or {"id", "title"} dicts; `unanswered` the person's own words of each
+    question the assistant said it did not understand, or only guessed at (bot/handoff/transcript.py).
     """
     answers = answers or {}
     s = "summary"
     question_text = _text(question)
+    not_answered = _list(list(unanswered))
     sections = [
         ("question", [question_text or texts.entry(f"{s}.not_told")]),
+        ("not_answered", not_answered),
         ("situation", _labelled(SITUATION, texts.entry(f"{s}.situation_labels"), answers, ALWAYS_SHOWN)),
         ("explained", [_article_title(a, gemeente_code) for a in articles_shown]
          or [texts.entry(f"{s}.nothing_explained")]),
@@ -102,14 +108,16 @@ def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, ar
         ("limits_and_wishes", _list(answers.get("limits_and_wishes"))),
         ("helps", _domains(answers.get("helps"))),
         ("in_the_way", _domains(answers.get("in_the_way"))),
-        ("working_together", _working_together(answers, contact)),
+        ("working_together", _labelled(WORKING_TOGETHER, texts.entry(f"{s}.working_together_labels"), answers)),
         ("reason", [_text(reason)] if _text(reason) else []),
     ]
-    result = [{"key": key, "title": texts.entry(f"{s}.{key}"), "lines": lines} for key, lines in sections if lines]
+    result = [{"key": key, "title": texts.text(f"{s}.{key}", count=len(lines)), "lines": lines}
+              for key, lines in sections if lines]
     other = [f"{key}: {_text(value)}" for key, value in answers.items() if key not in ANSWER_KEYS and _text(value)]
     if other:
         result.append({"key": "other", "title": texts.entry(f"{s}.other"), "lines": other})
-    return {"version": SUMMARY_VERSION, "headline": _headline(question_text, contact), "sections": result}
+    return {"version": SUMMARY_VERSION, "headline": headline(question_text), "age": _text(answers.get("age")) or None,
+            "not_answered": {"count": len(not_answered), "questions": not_answered}, "sections": result}
 
 
 def _list(value: Any) -> List[str]:
@@ -117,18 +125,13 @@ def _list(value: Any) -> List[str]:
     return [t for t in (_text(v) for v in values) if t]
 
 
-def _working_together(answers: Mapping[str, Any], contact: Optional[ContactDetails]) -> List[str]:
-    labels = texts.entry("summary.working_together_labels")
-    lines = _labelled(WORKING_TOGETHER, labels, answers)
-    if contact:
-        # The channel and moment only: the number and address stay in the handoff's contact fields.
-        lines.append(f"{labels['contact']}: "
-                     + texts.text("summary.headline_contact", channel=contact.channel, moment=contact.preferred_time))
-    return lines
-
-
-def _headline(question: str, contact: Optional[ContactDetails]) -> str:
-    head = question if len(question) <= HEADLINE_LENGTH else question[:HEADLINE_LENGTH - 1].rstrip() + "…"
-    if contact:
-        head += " · " + texts.text("summary.headline_contact", channel=contact.channel, moment=contact.preferred_time)
-    return head
+def headline(question: str, limit: int = HEADLINE_LENGTH) -> str:
+    """The question as a headline: whole when short; else its first sentence when that says enough, else cut
+    after a whole word, with "…"."""
+    if len(question) <= limit:
+        return question
+    ends = [m.end() for m in _SENTENCE_END.finditer(question[:limit])]
+    if ends and ends[-1] >= limit // 3:
+        return question[:ends[-1]] + " …"
+    cut = question[:limit - 1].rsplit(None, 1)[0] if " " in question[:limit - 1] else question[:limit - 1]
+    return cut.rstrip(" ,;:-") + "…"

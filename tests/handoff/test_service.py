@@ -134,7 +134,20 @@ def test_summary_follows_the_reflection_cards(sqlite_url: str, config: HandoffCo
     assert sections["explained"] == ["Jobcoaching"]
     assert sections["helps"] == ["Familie en vrienden (2 keer gekozen)"]
     assert sections["in_the_way"] == ["Persoonlijk en gezondheid"]
-    assert "telefoon, voorkeur middag" in summary["headline"]
+    # The contact preference is in the handoff's contact fields, shown once; not repeated in the summary.
+    assert "voorkeur" not in json.dumps(summary) and summary["not_answered"] == {"count": 0, "questions": []}
+
+
+def test_the_summary_lists_the_questions_the_assistant_could_not_answer(sqlite_url: str,
+                                                                        config: HandoffConfig) -> None:
+    from bot.handoff.transcript import from_rasa_events
+    from tests.handoff import conversation_events as ms
+
+    submit_handoff(make_request(transcript=from_rasa_events(ms.conversation())), sqlite_url, config)
+    with session_scope(sqlite_url) as session:
+        summary = json.loads(session.execute(select(Handoff.summary)).scalar_one())
+    assert summary["not_answered"] == {"count": 2, "questions": list(ms.UNANSWERED)}
+    assert [s["key"] for s in summary["sections"]][:2] == ["question", "not_answered"]
 
 
 def test_status_lookup_for_valid_unknown_and_malformed_codes(db_url: str, config: HandoffConfig) -> None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.contact import validate_contact
-from bot.handoff.summary import build_summary
-from bot.handoff.transcript import MAX_TEXT, clean, from_rasa_events
+from bot.handoff.summary import HEADLINE_LENGTH, build_summary, headline
+from bot.handoff.transcript import MAX_TEXT, as_plain_words, clean, from_rasa_events, unanswered
+from tests.handoff import conversation_events as ms
 from tests.handoff.conftest import BSN
 
 
@@ -25,7 +25,6 @@ def test_an_empty_conversation_still_says_what_is_not_known() -> None:
 
 
 def test_full_summary_in_reading_order() -> None:
-    contact = validate_contact("e-mail", None, "sam@voorbeeld.nl", "ochtend")
     summary = build_summary(
         "Ik wil weten of ik hulp kan krijgen bij werk zoeken.",
         {"why_no_benefit": "mijn partner werkt", "beperking": "niet-aangeboren hersenletsel",
@@ -36,14 +35,14 @@ def test_full_summary_in_reading_order() -> None:
          "helps": [{"domain": "familie", "note": "zus helpt mee"}, "werk"],
          "in_the_way": ["gezondheid", {"domain": "geldzaken", "note": f"schulden, BSN {BSN}"}],
          "decision_style": "samen beslissen", "communication": "korte zinnen, liever per e-mail",
-         "hobby": "tekenen"},
+         "hobby": "tekenen", "age": "52 jaar"},
         articles_shown=["jobcoaching", {"id": "lokaal", "title": "Werkfit in Houten"}],
-        reason="wil een persoon spreken", contact=contact, gemeente_code="GM0321",
+        reason="wil een persoon spreken", gemeente_code="GM0321", unanswered=["hoe lang duurt dat?"],
     )
     sections = _sections(summary)
-    assert list(sections) == ["question", "situation", "explained", "wants_next", "limits_and_wishes", "helps",
+    assert list(sections) == ["question", "not_answered", "situation", "explained", "wants_next", "limits_and_wishes", "helps",
                               "in_the_way", "working_together", "reason", "other"]
-    assert sections["situation"][1][2] == \
+    assert sections["situation"][1][3] == \
         "Werkervaring: administratief medewerker, 10 jaar; vrijwilliger bibliotheek"
     assert "Hoe de persoon de eigen situatie ziet: ik weet wat ik wil, maar durf de stap niet" in sections["situation"][1]
     assert sections["explained"][1] == ["Jobcoaching", "Werkfit in Houten"]
@@ -54,11 +53,47 @@ def test_full_summary_in_reading_order() -> None:
     assert sections["in_the_way"][1] == ["Persoonlijk en gezondheid",
                                          "Inkomen en geldzaken: schulden, BSN [BSN verwijderd]"]
     assert sections["working_together"][1] == ["Wie beslist: samen beslissen",
-                                                "Communicatie: korte zinnen, liever per e-mail",
-                                                "Contact: e-mail, voorkeur ochtend"]
+                                                "Communicatie: korte zinnen, liever per e-mail"]
     assert sections["other"][1] == ["hobby: tekenen"]
-    assert "sam@voorbeeld.nl" not in str(summary)  # contact details stay in the contact fields
-    assert summary["headline"].endswith("· e-mail, voorkeur ochtend")
+    assert sections["not_answered"] == ("Vragen waar de assistent geen goed antwoord op had (1 keer)",
+                                        ["hoe lang duurt dat?"])
+    assert summary["age"] == "52 jaar" and summary["not_answered"] == {"count": 1, "questions": ["hoe lang duurt dat?"]}
+    # How to reach the person is in the handoff's contact fields only, shown once.
+    assert "voorkeur" not in str(summary) and summary["headline"] == "Ik wil weten of ik hulp kan krijgen bij werk zoeken."
+
+
+def test_a_long_question_makes_a_headline_of_whole_words() -> None:
+    cut = headline(ms.FIRST_QUESTION)
+    assert len(cut) <= HEADLINE_LENGTH + 2 and cut == "Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en " \
+        "mijn man werkt, dus ik krijg geen uitkering. …"
+    no_sentence = "ik " + "zoek werk en " * 20
+    assert headline(no_sentence).endswith(" zoek…") and (no_sentence + " ").startswith(headline(no_sentence)[:-1] + " ")
+    assert headline("x" * 200) == "x" * (HEADLINE_LENGTH - 1) + "…"
+
+
+def test_the_transcript_shows_what_the_person_saw_and_marks_what_was_not_answered() -> None:
+    turns = clean(from_rasa_events(ms.conversation()), "+31612345678")
+    said = [t["text"] for t in turns if t["who"] == "person"]
+    assert said == ["Koos: Heb ik recht op hulp?", ms.FIRST_QUESTION, *ms.UNANSWERED[:1], "Koos: Nee, iets anders",
+                    ms.UNANSWERED[1], "Koos: Ja, geef mijn vraag door", "Koos: Ja, geef mijn vraag door", "Houten",
+                    "Koos: Telefoon", "06-****5678", "Koos: ochtend", "Sam"], "no payloads; /greet was the widget's"
+    texts = [t["text"] for t in turns]
+    assert texts.count(ms.CONSENT) == 1, "a message sent twice in a row is shown once"
+    assert ms.ARTICLE in texts, "the assistant's Markdown is kept for the portal to show as the person saw it"
+    assert unanswered(turns) == list(ms.UNANSWERED)
+    assert all("answered" not in t for t in turns if t["text"] not in ms.UNANSWERED)
+    plain = as_plain_words(turns)
+    assert all(set(t) == {"who", "text", "time"} for t in plain)
+    assert not any("**" in t["text"] or "](" in t["text"] for t in plain if t["who"] == "bot"), "plain words"
+    assert "Recht op ondersteuning zonder uitkering\n\nOok zonder" in plain[2]["text"]
+
+
+def test_a_payload_without_buttons_is_named_by_its_intent_and_values() -> None:
+    events = [{"event": "user", "text": text} for text in
+              ("/affirm", "/deny", '/inform{"channel": "e-mail"}', "/ask_jobcoaching", "/greet", "/iets_onbekends",
+               '/affirm{"handoff_consent": "true"}')]
+    assert [t["text"] for t in from_rasa_events(events)] == [
+        "Koos: Ja", "Koos: Nee", "Koos: e-mail", "Koos: Jobcoaching", "(koos een knop)", "Koos: Ja"]
 
 
 def test_transcript_from_rasa_events() -> None:
