@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.socialmap import hsds_schema
 from bot.socialmap.package import ALL_FILES, Package, Row, hsds_table
 
 FILE_OF_TABLE = {hsds_table(f): f for f in ALL_FILES}
-
-
-def _children(table: str) -> Iterator[Tuple[str, str, bool]]:
-    """(property, child table, is a list) for each nested property of `table` in its HSDS schema."""
-    for name, spec in hsds_schema.table_schema(table)["properties"].items():
-        ref = spec.get("$ref") or (spec.get("items") or {}).get("$ref")
-        if ref:
-            yield name, ref.rsplit("/", 1)[-1].removesuffix(".json"), spec.get("type") == "array"
 
 
 def _text(value: Any) -> str:
@@ -46,7 +38,7 @@ class _Flattener:
         flat = {k: v for k, v in item.items() if k in hsds_schema.field_names(table)}
         if parent:
             self._link(table, flat, *parent)
-        for name, child, many in _children(table):
+        for name, child, many in hsds_schema.nested(table):
             value = item.get(name)
             if value is None:
                 continue

@@ -91,8 +91,10 @@ def area_of_regio(code: str) -> Area:
 
 def _page(session: Session, query: Select, id_column: Any, paging: Paging) -> Tuple[List[str], Dict[str, Any]]:
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-    ids = [r[0] for r in session.execute(query.order_by(id_column).limit(paging.per_page)
-                                         .offset((paging.page - 1) * paging.per_page))]
+    offset = (paging.page - 1) * paging.per_page
+    # Past the last page there is nothing to fetch (and a huge offset is more than a database's integer).
+    ids = [] if offset >= total else [r[0] for r in session.execute(
+        query.order_by(id_column).limit(paging.per_page).offset(offset))]
     pages = max(1, math.ceil(total / paging.per_page))
     meta = {"total_items": total, "total_pages": pages, "page_number": paging.page, "size": len(ids),
             "first_page": paging.page == 1, "last_page": paging.page >= pages, "empty": total == 0}

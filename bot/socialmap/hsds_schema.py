@@ -9,15 +9,16 @@ import datetime as dt
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from jsonschema import Draft202012Validator, FormatChecker, RefResolver
 
 from bot import settings
 
 BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
-# JSON Schema 2020-12 treats `format` as an annotation; we assert email and date-time. Record ids are this
-# project's own readable ids (HSDS recommends UUIDs), so `uuid` stays an annotation, as does `uri`.
+# JSON Schema 2020-12 treats `format` as an annotation; we assert email and date-time, and `uuid` where ids are
+# published (the read API, bot/socialmap/hsds_ids.py). Files keep the records' own readable ids ("svc-113"), so
+# there `uuid` stays an annotation, as does `uri`.
 ASSERTED_FORMATS = ("email",)
 
 
@@ -65,6 +66,14 @@ def fields(table: str) -> List[Tuple[str, Dict[str, Any]]]:
     """The flat (tabular) fields of `table` in HSDS order: no nested arrays or objects."""
     return [(name, spec) for name, spec in table_schema(table)["properties"].items()
             if spec.get("type") not in ("array", "object") and "$ref" not in spec]
+
+
+def nested(table: str) -> Iterator[Tuple[str, str, bool]]:
+    """(property, child table, is a list) for each nested property of `table` in its HSDS schema."""
+    for name, spec in table_schema(table)["properties"].items():
+        ref = spec.get("$ref") or (spec.get("items") or {}).get("$ref")
+        if ref:
+            yield name, ref.rsplit("/", 1)[-1].removesuffix(".json"), spec.get("type") == "array"
 
 
 def field_names(table: str) -> List[str]:
@@ -120,20 +129,21 @@ def _resolver(document: Dict[str, Any], base: str) -> RefResolver:
     return RefResolver(base_uri=base, referrer=document, store=_store())
 
 
-def validator(name: str, pointer: Optional[str] = None) -> Draft202012Validator:
-    """A validator for the schema file `name`, or for the part of it at the JSON `pointer` (for openapi.json)."""
+def validator(name: str, pointer: Optional[str] = None, uuid: bool = False) -> Draft202012Validator:
+    """A validator for the schema file `name`, or for the part of it at the JSON `pointer` (for openapi.json);
+    `uuid` asserts that ids are UUIDs."""
     document = schema(name)
     target: Any = document
     for part in (pointer or "").strip("/").split("/") if pointer else []:
         target = target[part.replace("~1", "/").replace("~0", "~")]
-    checker = FormatChecker(formats=ASSERTED_FORMATS)
+    checker = FormatChecker(formats=ASSERTED_FORMATS + (("uuid",) if uuid else ()))
     checker.checks("date-time", raises=ValueError)(_is_date_time)
     return Draft202012Validator(target, resolver=_resolver(document, BASE_URL + name), format_checker=checker)
 
 
-def errors(name: str, instance: Any, pointer: Optional[str] = None) -> List[str]:
+def errors(name: str, instance: Any, pointer: Optional[str] = None, uuid: bool = False) -> List[str]:
     """Every way `instance` breaks the schema, as 'path: message' lines (empty when valid)."""
-    found = validator(name, pointer).iter_errors(instance)
+    found = validator(name, pointer, uuid).iter_errors(instance)
     return sorted(f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in found)
 
 

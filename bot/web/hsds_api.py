@@ -2,7 +2,8 @@
 read-only endpoints of Open Referral's openapi.json, public (no sign-in: it is public information), paged,
 filterable by gemeente or arbeidsmarktregio, and rate-limited per client address.
 
-The queries live in bot/socialmap/hsds_read.py; this module reads parameters and writes JSON.
+The queries live in bot/socialmap/hsds_read.py; this module reads parameters and writes JSON, with every id made
+public as HSDS wants it (a UUID; bot/socialmap/hsds_ids.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from bot import settings
 from bot.rate_limit import RateLimiter
 from bot.socialmap import hsds_schema
+from bot.socialmap.hsds_ids import own_id, publish
 from bot.socialmap.hsds_read import Area, BadQuery, Paging, Reader, area_of_gemeente, area_of_regio
 from bot.web.database import get_db
 
@@ -42,6 +44,15 @@ def _limit() -> Optional[Response]:
     response = _error(429, "Te veel verzoeken: probeer het over een minuut opnieuw.")
     response.headers["Retry-After"] = "60"
     return response
+
+
+@bp.before_request
+def _printable() -> Optional[Response]:
+    # No database stores a NUL character (PostgreSQL refuses it); no id or search term has one.
+    values = [*request.args.values(), *(request.view_args or {}).values()]
+    if any("\x00" in str(v) for v in values):
+        return _error(400, "een parameter bevat een NUL-teken")
+    return None
 
 
 @bp.after_request
@@ -102,14 +113,27 @@ def _reader() -> Reader:
     return Reader(get_db(), include_demo=settings.EXAMPLE_CONTENT)
 
 
-def _one(found: Optional[Dict[str, Any]], what: str) -> Response:
-    return jsonify(found) if found is not None else _error(404, f"{what} niet gevonden")
+def _own(table: str, value: Optional[str]) -> Optional[str]:
+    """A record's own id for the public id (a UUID) a caller gives; its own id is accepted too."""
+    return own_id(get_db(), table, value) if value else None
+
+
+def _id_arg(name: str, table: str) -> Optional[str]:
+    return _own(table, request.args.get(name) or None)
+
+
+def _one(table: str, found: Optional[Dict[str, Any]], what: str) -> Response:
+    return jsonify(publish(table, found)) if found is not None else _error(404, f"{what} niet gevonden")
+
+
+def _page(table: str, page: Dict[str, Any]) -> Response:
+    return jsonify({**page, "contents": publish(table, page["contents"])})
 
 
 def _service_filters() -> Dict[str, Any]:
-    return {**_common(), "full": _bool("full"), "taxonomy_term_id": request.args.get("taxonomy_term_id") or None,
-            "taxonomy_id": request.args.get("taxonomy_id") or None,
-            "organization_id": request.args.get("organization_id") or None,
+    return {**_common(), "full": _bool("full"), "taxonomy_term_id": _id_arg("taxonomy_term_id", "taxonomy_term"),
+            "taxonomy_id": _id_arg("taxonomy_id", "taxonomy"),
+            "organization_id": _id_arg("organization_id", "organization"),
             "modified_after": _datetime("modified_after"), "area": _area()}
 
 
@@ -134,59 +158,62 @@ def openapi() -> Response:
 
 @bp.get("/services")
 def services() -> Response:
-    return jsonify(_reader().services(minimal=_bool("minimal"), **_service_filters()))
+    return _page("service", _reader().services(minimal=_bool("minimal"), **_service_filters()))
 
 
 @bp.get("/services/<path:service_id>")
 def service(service_id: str) -> Response:
-    return _one(_reader().service(service_id), "dienst")
+    return _one("service", _reader().service(_own("service", service_id) or service_id), "dienst")
 
 
 @bp.get("/organizations")
 def organizations() -> Response:
     common = _common()
-    return jsonify(_reader().organizations(common["paging"], common["search"], full=_bool("full"),
-                                           full_service=_bool("full_service")))
+    return _page("organization", _reader().organizations(common["paging"], common["search"], full=_bool("full"),
+                                                         full_service=_bool("full_service")))
 
 
 @bp.get("/organizations/<path:organization_id>")
 def organization(organization_id: str) -> Response:
-    return _one(_reader().organization(organization_id, full_service=_bool("full_service")), "organisatie")
+    found = _reader().organization(_own("organization", organization_id) or organization_id,
+                                   full_service=_bool("full_service"))
+    return _one("organization", found, "organisatie")
 
 
 @bp.get("/taxonomies")
 def taxonomies() -> Response:
     common = _common()
-    return jsonify(_reader().taxonomies(common["paging"], common["search"]))
+    return _page("taxonomy", _reader().taxonomies(common["paging"], common["search"]))
 
 
 @bp.get("/taxonomies/<path:taxonomy_id>")
 def taxonomy(taxonomy_id: str) -> Response:
-    return _one(_reader().taxonomy(taxonomy_id), "taxonomie")
+    return _one("taxonomy", _reader().taxonomy(_own("taxonomy", taxonomy_id) or taxonomy_id), "taxonomie")
 
 
 @bp.get("/taxonomy_terms")
 def taxonomy_terms() -> Response:
     common = _common()
-    return jsonify(_reader().taxonomy_terms(common["paging"], common["search"],
-                                            taxonomy_id=request.args.get("taxonomy_id") or None,
-                                            top_only=_bool("top_only"),
-                                            parent_id=request.args.get("parent_id") or None))
+    return _page("taxonomy_term", _reader().taxonomy_terms(common["paging"], common["search"],
+                                                           taxonomy_id=_id_arg("taxonomy_id", "taxonomy"),
+                                                           top_only=_bool("top_only"),
+                                                           parent_id=_id_arg("parent_id", "taxonomy_term")))
 
 
 @bp.get("/taxonomy_terms/<path:term_id>")
 def taxonomy_term(term_id: str) -> Response:
-    return _one(_reader().taxonomy_term(term_id), "taxonomieterm")
+    return _one("taxonomy_term", _reader().taxonomy_term(_own("taxonomy_term", term_id) or term_id), "taxonomieterm")
 
 
 @bp.get("/service_at_locations")
 def service_at_locations() -> Response:
-    return jsonify(_reader().service_at_locations(**_service_filters()))
+    return _page("service_at_location", _reader().service_at_locations(**_service_filters()))
 
 
 @bp.get("/service_at_locations/<path:link_id>")
 def service_at_location(link_id: str) -> Response:
-    return _one(_reader().service_at_location(link_id), "dienst op locatie")
+    found = _reader().service_at_location(_own("service_at_location", link_id) or link_id)
+    return _one("service_at_location", found, "dienst op locatie")
 
 
 def init_app(app: Any, limiter_factory: Callable[[int], RateLimiter] = RateLimiter) -> None:

@@ -3,7 +3,7 @@ the official schemas say, paged, filtered by gemeente or arbeidsmarktregio, publ
 database with the shipped social map and the official example package, through Flask's test client."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, Iterator, List, Set
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot import regions
 from bot.db import session_scope
 from bot.socialmap import hsds_schema, models
+from bot.socialmap.hsds_ids import REFERENCES, is_uuid, public_id
 from bot.web import create_app
 
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
@@ -25,15 +26,16 @@ ENDPOINTS = {
                   "/hsds/services?minimal=true", "/hsds/services?gemeente=GM0321&search=jobcoach",
                   "/hsds/services?taxonomy_id=thema&taxonomy_term_id=thema:jobcoaching",
                   f"/hsds/services?organization_id={EXAMPLE_ORGANIZATION}&modified_after=2023-01-01T00:00:00Z"],
-    "/services/{id}": [f"/hsds/services/{EXAMPLE_SERVICE}", "/hsds/services/t-svc"],
+    "/services/{id}": [f"/hsds/services/{EXAMPLE_SERVICE}", f"/hsds/services/{public_id('service', 't-svc')}"],
     "/organizations": ["/hsds/organizations", "/hsds/organizations?full=true&per_page=4",
                        "/hsds/organizations?search=example&full_service=true&full=true"],
-    "/organizations/{id}": [f"/hsds/organizations/{EXAMPLE_ORGANIZATION}?full_service=true", "/hsds/organizations/t-org"],
+    "/organizations/{id}": [f"/hsds/organizations/{EXAMPLE_ORGANIZATION}?full_service=true",
+                            f"/hsds/organizations/{public_id('organization', 't-org')}"],
     "/taxonomies": ["/hsds/taxonomies", "/hsds/taxonomies?search=thema"],
-    "/taxonomies/{id}": ["/hsds/taxonomies/thema"],
+    "/taxonomies/{id}": [f"/hsds/taxonomies/{public_id('taxonomy', 'thema')}"],
     "/taxonomy_terms": ["/hsds/taxonomy_terms", "/hsds/taxonomy_terms?taxonomy_id=doelgroep&top_only=true",
                         "/hsds/taxonomy_terms?parent_id=0bc248fa-dc27-4650-9ba4-8f1a24ef16a2"],
-    "/taxonomy_terms/{id}": ["/hsds/taxonomy_terms/thema:jobcoaching"],
+    "/taxonomy_terms/{id}": [f"/hsds/taxonomy_terms/{public_id('taxonomy_term', 'thema:jobcoaching')}"],
     "/service_at_locations": ["/hsds/service_at_locations", "/hsds/service_at_locations?full=true",
                               "/hsds/service_at_locations?arbeidsmarktregio=AM13"],
     "/service_at_locations/{id}": [f"/hsds/service_at_locations/{EXAMPLE_LINK}"],
@@ -52,8 +54,8 @@ SPEC_SLIPS = {"/service_at_locations/{id}": "service_at_location.json"}
 
 def _openapi_errors(path: str, body: Any) -> List[str]:
     if path in SPEC_SLIPS:
-        return hsds_schema.errors(SPEC_SLIPS[path], body)
-    return hsds_schema.errors("openapi.json", body, _schema_pointer(path))
+        return hsds_schema.errors(SPEC_SLIPS[path], body, uuid=True)
+    return hsds_schema.errors("openapi.json", body, _schema_pointer(path), uuid=True)
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +99,13 @@ def test_every_endpoint_answers_as_the_official_openapi_says(client: FlaskClient
             table = "service_at_location" if "service_at" in path else "service" if "services" in path else \
                 "organization"
             for item in items:  # the nested records against the official table schemas, one level at a time
-                assert hsds_schema.errors(f"{table}.json", item) == [], url
+                assert hsds_schema.errors(f"{table}.json", item, uuid=True) == [], url
 
 
 def test_the_openapi_check_can_fail() -> None:
-    broken = {"total_items": "drie", "contents": [{"id": "x", "status": "open"}]}
+    broken = {"total_items": "drie", "contents": [{"id": "svc-113", "status": "open"}]}
     errors = "\n".join(_openapi_errors("/services", broken))
+    assert "contents/0/id: 'svc-113' is not a 'uuid'" in errors
     assert "total_items: 'drie' is not of type 'integer'" in errors
     assert "contents/0: 'name' is a required property" in errors and "is not one of" in errors
 
@@ -118,8 +121,8 @@ def test_a_fully_nested_service_carries_its_related_records(client: FlaskClient)
     assert service["attributes"] == [], "the example's attribute links to an id that is no service"
     assert "source" not in service and "demo" not in service, "this project's fields stay inside"
     ours = _get(client, "/hsds/services/t-svc")
-    assert ours["attributes"][0]["taxonomy_term"]["taxonomy_detail"]["id"] == "thema"
-    assert ours["service_areas"] == [{"id": "t-area", "service_id": "t-svc"}]
+    assert ours["attributes"][0]["taxonomy_term"]["taxonomy_detail"]["id"] == public_id("taxonomy", "thema")
+    assert ours["service_areas"] == [{"id": public_id("service_area", "t-area"), "service_id": public_id("service", "t-svc")}]
     organization = _get(client, f"/hsds/organizations/{EXAMPLE_ORGANIZATION}")
     assert [s["id"] for s in organization["services"]] == [EXAMPLE_SERVICE]
 
@@ -135,6 +138,8 @@ def test_pages_cover_every_visible_service_once(client: FlaskClient, map_url: st
     assert len(ids) == len(set(ids)) == visible
     beyond = _get(client, f"/hsds/services?per_page=40&page={first['total_pages'] + 1}")
     assert beyond["contents"] == [] and beyond["size"] == 0 and beyond["last_page"] and not beyond["empty"]
+    far = _get(client, "/hsds/services?page=92233720368547760")
+    assert far["contents"] == [] and far["page_number"] == 92233720368547760 and far["last_page"]
     nothing = _get(client, "/hsds/services?search=bestaat-zeker-niet-xyz")
     assert nothing["empty"] and nothing["total_items"] == 0 and nothing["total_pages"] == 1
 
@@ -144,9 +149,10 @@ def test_filter_by_gemeente_and_arbeidsmarktregio(client: FlaskClient) -> None:
     utrecht = set(_all_ids(client, "/hsds/services?gemeente=Utrecht", 200))
     regio_code = regions.get_gemeente("GM0321").arbeidsmarktregio.code  # type: ignore[union-attr]
     regio = set(_all_ids(client, f"/hsds/services?arbeidsmarktregio={regio_code}", 200))
-    assert "t-svc" in houten and "t-svc" not in utrecht and "t-svc" in regio
-    assert "svc-113" in houten and "svc-113" in utrecht, "a resident can use the national services"
-    assert "svc-113" not in regio, "a region's list is what is offered in the region"
+    ours, national = public_id("service", "t-svc"), public_id("service", "svc-113")
+    assert ours in houten and ours not in utrecht and ours in regio
+    assert national in houten and national in utrecht, "a resident can use the national services"
+    assert national not in regio, "a region's list is what is offered in the region"
     assert EXAMPLE_SERVICE not in houten | utrecht | regio, "an area nobody recognised is in no gemeente"
     assert set(_all_ids(client, "/hsds/services?gemeente=Weesp", 200)) == \
         set(_all_ids(client, "/hsds/services?gemeente=Amsterdam", 200)), "Weesp is part of Amsterdam"
@@ -161,21 +167,25 @@ def test_filter_by_gemeente_and_arbeidsmarktregio(client: FlaskClient) -> None:
     ("page=0", "page begint bij 1"), ("per_page=5000", "per_page ligt tussen 1 en 200"),
     ("per_page=tien", "per_page is een geheel getal"), ("full=misschien", "full is true of false"),
     ("modified_after=gisteren", "modified_after is een datum"), ("format=ndjson", "alleen json"),
-    ("postcode=3511AB", "postcode wordt niet ondersteund"),
+    ("postcode=3511AB", "postcode wordt niet ondersteund"), ("search=a%00b", "NUL-teken"),
 ])
 def test_bad_queries_are_refused_with_a_reason(client: FlaskClient, query: str, message: str) -> None:
     response = client.get(f"/hsds/services?{query}")
     assert response.status_code == 400 and message in response.get_json()["error"]
 
 
-def test_unknown_and_example_records_are_not_found(client: FlaskClient) -> None:
+def test_unknown_and_example_records_are_not_found(client: FlaskClient, map_url: str) -> None:
+    assert client.get("/hsds/services/a%00b").status_code == 400
     for url in ("/hsds/services/bestaat-niet", "/hsds/services/mu-svc-clientondersteuning",
                 "/hsds/organizations/mu-org-clientondersteuning", "/hsds/taxonomies/nee",
                 "/hsds/taxonomy_terms/nee", "/hsds/service_at_locations/nee"):
         response = client.get(url)
         assert response.status_code == 404 and "niet gevonden" in response.get_json()["error"], url
     ids = set(_all_ids(client, "/hsds/services?gemeente=GM0344", 200))
-    assert not any(i.startswith("mu-") for i in ids), "example records (demo) are not public data"
+    with session_scope(map_url) as session:
+        examples = {public_id("service", i) for i in session.execute(
+            select(models.Service.id).where(models.Service.demo.is_(True))).scalars()}
+    assert examples and not ids & examples, "example records (demo) are not public data"
 
 
 def test_public_read_only_and_without_sign_in(client: FlaskClient) -> None:
@@ -200,3 +210,28 @@ def test_rate_limited_per_client_address(map_url: str) -> None:
 def test_every_read_only_path_of_the_official_openapi_is_served() -> None:
     official: Set[str] = {p for p, item in hsds_schema.schema("openapi.json")["paths"].items() if "get" in item}
     assert official == set(ENDPOINTS)
+
+
+def _ids(node: Any, key: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _ids(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _ids(v, key)
+    elif isinstance(node, str) and (key in ("id", "link_id", "resource_id") or key in REFERENCES):
+        yield node
+
+
+def test_every_id_is_a_uuid_and_links_resolve(client: FlaskClient) -> None:
+    for path, urls in ENDPOINTS.items():
+        for url in urls if path != "/" else []:
+            ids = list(_ids(_get(client, url)))
+            assert (ids or "parent_id" in url) and all(is_uuid(i) for i in ids), url
+    ours = public_id("service", "t-svc")
+    assert _get(client, "/hsds/services/t-svc")["id"] == ours, "a record's own id is accepted as well"
+    service = _get(client, f"/hsds/services/{ours}")
+    assert _get(client, f"/hsds/organizations/{service['organization_id']}")["name"] == "Testorganisatie"
+    theme = service["attributes"][0]["taxonomy_term_id"]
+    assert ours in {s["id"] for s in _get(client, f"/hsds/services?taxonomy_term_id={theme}&per_page=200")["contents"]}
+    assert _get(client, f"/hsds/taxonomy_terms/{theme}")["code"] == "jobcoaching"
