@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="de sociale kaart als HSDS-gegevens wegschrijven")
     exp.add_argument("path", type=Path)
     exp.add_argument("--source", metavar="BRON", help="alleen records van deze bron")
+    exp.add_argument("--public-ids", action="store_true",
+                     help="ids als UUID, zoals de HSDS-API ze laat zien (voor andere systemen; niet om terug te importeren)")
     stale = sub.add_parser("stale", help="records die lang niet zijn gecontroleerd")
     stale.add_argument("--days", type=int, default=None, help=f"ouder dan zoveel dagen (standaard WW_STALE_DAYS, "
                                                               f"nu {settings.STALE_DAYS})")
@@ -66,7 +68,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with session_scope(args.db) as session:
-        counts = hsds_io.export_package(session, args.path, args.source)
+        counts = hsds_io.export_package(session, args.path, args.source, public_ids=args.public_ids)
     print(f"Geëxporteerd naar {args.path}: " + ", ".join(f"{n} in {f}" for f, n in counts.items() if n) + ".")
     return OK
 

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import settings
-from bot.socialmap import models
+from bot.socialmap import hsds_ids, models
 from bot.socialmap.hsds_nested import read_nested
-from bot.socialmap.package import ALL_FILES, DATAPACKAGE, read_package, records_to_files, write_package
+from bot.socialmap.package import ALL_FILES, DATAPACKAGE, hsds_table, read_package, records_to_files, write_package
 from bot.socialmap.taxonomy import load_taxonomy
 from bot.socialmap.validate import Existing, Problem, validate
 
@@ -161,9 +161,15 @@ def _export_records(session: Session, source: Optional[str]) -> Dict[str, List[D
     return records
 
 
-def export_package(session: Session, path: Path, source: Optional[str] = None) -> Dict[str, int]:
-    """Write the social map (or one source of it) as an HSDS package at `path`; returns rows per file."""
+def export_package(session: Session, path: Path, source: Optional[str] = None,
+                   public_ids: bool = False) -> Dict[str, int]:
+    """Write the social map (or one source of it) as an HSDS package at `path`; returns rows per file.
+
+    With `public_ids`, every id is the UUID the read API publishes (HSDS's `format: uuid`), for other systems;
+    without, the records' own ids, so the package imports back into this project as it was."""
     rows = records_to_files(_export_records(session, source))
+    if public_ids:
+        rows = {file: [hsds_ids.publish(hsds_table(file), r) for r in found] for file, found in rows.items()}
     write_package(Path(path), rows, title="Sociale kaart Wegwijzer Werk (export)")
     return {file: len(rows.get(file, [])) for file in ALL_FILES}
 

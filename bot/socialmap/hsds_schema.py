@@ -147,7 +147,7 @@ def errors(name: str, instance: Any, pointer: Optional[str] = None, uuid: bool =
     return sorted(f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in found)
 
 
-def csv_row_errors(table: str, values: Dict[str, str]) -> List[str]:
+def csv_row_errors(table: str, values: Dict[str, str], uuid: bool = False) -> List[str]:
     """Every way one CSV row of `table` breaks the table's HSDS schema: cells typed as the schema says (a number
     that is not one stays text and fails), empty cells left out, this project's extra columns ignored."""
     specs = dict(fields(table))
@@ -156,4 +156,4 @@ def csv_row_errors(table: str, values: Dict[str, str]) -> List[str]:
         if name in specs and text != "":
             typed = json_value(specs[name], text)
             row[name] = text if typed is None else typed
-    return errors(f"{table}.json", row)
+    return errors(f"{table}.json", row, uuid=uuid)

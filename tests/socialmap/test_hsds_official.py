@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot import regions
 from bot.db import session_scope
 from bot.socialmap import hsds_io, hsds_schema, models
+from bot.socialmap.hsds_ids import public_id
 from bot.socialmap.hsds_io import ImportRejected, export_package, import_package
 from bot.socialmap.package import ALL_FILES, read_package
 from bot.socialmap.validate import recognise_area, validate
@@ -23,6 +24,7 @@ EXAMPLES = Path(__file__).parent / "hsds-3.0-examples"
 OFFICIAL_CSV = EXAMPLES / "csv"
 # The official example package: one row in each of its 21 files.
 OFFICIAL_FILES = sorted(p.name for p in OFFICIAL_CSV.glob("*.csv"))
+EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 
 
 def _counts(url: str, source: str) -> Dict[str, int]:
@@ -36,14 +38,14 @@ def _counts(url: str, source: str) -> Dict[str, int]:
     return {table: n for table, n in counts.items() if n}
 
 
-def _export_errors(folder: Path) -> List[str]:
+def _export_errors(folder: Path, uuid: bool = False) -> List[str]:
     """Every schema error in an exported package, as 'file, regel n: field: message'."""
     found = []
     for file in sorted(p.name for p in folder.glob("*.csv")):
         table = next(t for t in hsds_schema.tables() if hsds_schema.file_of(t) == file)
         with (folder / file).open(encoding="utf-8", newline="") as handle:
             for line, row in enumerate(csv.DictReader(handle), start=2):
-                found += [f"{file}, regel {line}: {e}" for e in hsds_schema.csv_row_errors(table, row)]
+                found += [f"{file}, regel {line}: {e}" for e in hsds_schema.csv_row_errors(table, row, uuid)]
     return found
 
 
@@ -109,6 +111,15 @@ def test_export_is_hsds_3_0_by_the_official_schemas(sqlite_url: str, tmp_path: P
     assert _export_errors(tmp_path / "uit") == []
     meta = json.loads((tmp_path / "uit" / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["path"] for r in meta["resources"]} == set(OFFICIAL_FILES)
+    own_ids = _export_errors(tmp_path / "uit", uuid=True)
+    assert own_ids and all("is not a 'uuid'" in e for e in own_ids), "the records' own ids are readable ones"
+    with session_scope(sqlite_url) as session:
+        assert export_package(session, tmp_path / "publiek", public_ids=True) == counts
+    assert _export_errors(tmp_path / "publiek", uuid=True) == [], "with public ids every HSDS format holds"
+    with (tmp_path / "publiek" / "services.csv").open(encoding="utf-8", newline="") as handle:
+        services = {r["id"]: r for r in csv.DictReader(handle)}
+    assert services[public_id("service", "svc-113")]["organization_id"] == public_id("organization", "org-113")
+    assert EXAMPLE_SERVICE in services, "a UUID stays itself"
 
 
 def test_the_schema_check_finds_a_bad_export(tmp_path: Path) -> None:
