@@ -77,6 +77,11 @@ def own_id(session: Session, table: str, value: str) -> str:
     if not is_uuid(value):
         return value
     column, where = _ids_query(table)
+    with _lock:
+        known = _cache.get(table, ((), {}))[1].get(value.lower())
+    exists_query = select(column).where(column == known)
+    if known is not None and session.execute(exists_query if where is None else exists_query.where(where)).first():
+        return known  # the usual case: one look-up by primary key
     state_query = select(func.count(column), func.min(column), func.max(column), func.sum(func.length(column)))
     state = tuple(session.execute(state_query if where is None else state_query.where(where)).one())
     with _lock:

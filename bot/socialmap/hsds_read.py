@@ -160,9 +160,9 @@ class Reader:
                 exists().where(ServiceTaxonomy.service_id == Service.id, ServiceTaxonomy.taxonomy_term_id.in_(terms)),
                 exists().where(Attribute.link_entity == "service", Attribute.link_id == Service.id,
                                Attribute.taxonomy_term_id.in_(terms))))
-        if area:
-            where.append(exists().where(ServiceArea.service_id == Service.id, or_(
-                *(and_(ServiceArea.scope == scope, ServiceArea.code == code) for scope, code in area.codes))))
+        if area:  # from the (scope, code, service_id) index, as the assistant's own search starts
+            where.append(Service.id.in_(select(ServiceArea.service_id).where(or_(
+                *(and_(ServiceArea.scope == scope, ServiceArea.code == code) for scope, code in area.codes)))))
         return select(Service.id).where(*where)
 
     def services(self, paging: Paging, full: bool = False, minimal: bool = False, search: Optional[str] = None,
