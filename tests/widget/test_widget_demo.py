@@ -1,6 +1,8 @@
 """The whole product in Debian's Chromium: the demo gemeente page with the real widget, Rasa's socket.io (websocket
 transport, session persistence) and the action server; a handoff made in the widget is then found in the portal.
-Screenshots go to test-artifacts/widget/; docs/widget.png in the README is a copy of the "answer" one."""
+At a laptop, a tablet, a phone and a laptop at 200 % zoom, the start of each answer and the handoff's code stay in
+view and a screen reader is given every message in order. Screenshots go to test-artifacts/widget/; docs/widget.png
+in the README is a copy of "answer-1366x768"."""
 from __future__ import annotations
 
 import uuid
@@ -13,7 +15,8 @@ from bot.db import session_scope
 from bot.portal import accounts
 from tests.browser import needs_browser, open_handoff, serious_violations, sign_in
 from tests.test_conversation_rest import BAD_INPUT
-from tests.widget.conftest import LAUNCHER, Console, new_page, screenshot, wait_until
+from tests.widget.conftest import (LAUNCHER, Console, announced, answer_start_in_view, listen_to_live_region,
+                                   live_region_in_accessibility_tree, new_page, screenshot, wait_until)
 
 pytestmark = [pytest.mark.stack, needs_browser]
 PASSWORD = "widget-test-wachtwoord"
@@ -103,10 +106,14 @@ def test_question_quick_reply_reload_handoff_and_portal(browser: Any, demo: str,
     choose(page, "Samen zoeken naar werk", "Wat helpt jou")
     summary = choose(page, "Sla de rest over", "Klopt dit?")
     assert "Wil graag: Samen zoeken naar werk" in summary and "Wat helpt: niet gegeven" in summary
-    assert "Gemeente: Utrecht" in summary and "06-****5678" in summary and "12345678" not in summary
+    # She sees the number she typed, in this page view only; the browser's storage keeps the assistant's mask.
+    assert "Gemeente: Utrecht" in summary and "06 12345678" in summary
+    stored = page.evaluate("sessionStorage.getItem('wegwijzer-werk')")
+    assert "06-****5678" in stored and "12345678" not in stored
     done = choose(page, "Ja, verstuur", "Je code is WW-")
     code = "WW-" + done.split("Je code is WW-")[1][:7]
     screenshot(page, "handoff-done")
+    assert page.locator(".ww-handoff p").inner_text() == f"Je vraag is doorgegeven (code {code})"
     page.keyboard.press("Escape")
     assert page.evaluate("document.activeElement.className") == "ww-launcher"
     assert console.errors == []  # no CSP violation or script error
@@ -140,4 +147,105 @@ def test_bad_input_is_shown_as_text(browser: Any, demo: str) -> None:
     messages = page.locator(".ww-messages")
     assert messages.locator("img, script, b, iframe").count() == 0
     assert dialogs == [] and console.errors == []
+    page.context.close()
+
+
+VIEWPORTS = {"1366x768": (1366, 768), "768x1024": (768, 1024), "360x740": (360, 740),
+             "640x384-zoom200": (640, 384)}  # the last: a 1280 × 768 laptop at 200 % zoom
+# How the test answers the handoff's questions: the first of these buttons it finds, else the text for the
+# question. Led by what the assistant asks, so a shorter handoff (fewer questions) needs no change here.
+CHOICES = ("Ja, geef mijn vraag door", "Ja, verstuur", "Bellen", "Ochtend", "Sla de rest over", "Nee, niets",
+           "Overslaan")
+TYPED = (("telefoonnummer", "06 12345678"), ("welke gemeente", "Utrecht"), ("noemen", "Sam"))
+MAX_HANDOFF_TURNS = 15
+
+
+def reply_titles(page: Any) -> List[str]:
+    replies = page.locator(".ww-replies").last.locator("button")
+    return [replies.nth(i).inner_text() for i in range(replies.count())] if page.locator(".ww-replies").count() else []
+
+
+def handoff_step(page: Any, asked: str) -> str:
+    titles = reply_titles(page)
+    for title in CHOICES:
+        if title in titles:
+            return choose(page, title)
+    for cue, text in TYPED:
+        if cue in asked.lower():
+            return ask(page, text)
+    raise AssertionError(f"the test does not know how to answer: {asked!r} {titles}")
+
+
+def request_human(page: Any) -> str:
+    before = bot_messages(page)
+    if page.locator(".ww-footer .ww-human").is_visible():
+        page.locator(".ww-footer").get_by_role("button", name="Praat met een medewerker").click()
+    else:  # small heights: in the menu
+        page.get_by_role("button", name="Menu").click()
+        page.locator(".ww-tools").get_by_role("button", name="Praat met een medewerker").click()
+    assert not page.locator(".ww-footer .ww-human").is_visible(), "no second request while one is being made"
+    return wait_for_answer(page, before, "vrijwillig")
+
+
+def conversation_room(page: Any) -> float:
+    """The part of the panel's height where the conversation can be read, between the header and the footer."""
+    return page.evaluate("""() => {
+        const panel = document.querySelector('.ww-panel').getBoundingClientRect();
+        const header = document.querySelector('.ww-header').getBoundingClientRect();
+        const footer = document.querySelector('.ww-footer').getBoundingClientRect();
+        return (Math.min(footer.top, panel.bottom) - header.bottom) / panel.height; }""")
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_answer_and_code_in_view_and_every_message_announced(browser: Any, demo: str, size: str) -> None:
+    width, height = VIEWPORTS[size]
+    page = new_page(browser, viewport={"width": width, "height": height})
+    console = Console(page)
+    page.goto(demo)
+    page.get_by_role("button", name=LAUNCHER).click()
+    listen_to_live_region(page)
+    wait_for_answer(page, 0, "computerprogramma")
+    assert answer_start_in_view(page)
+    ask(page, "Heb ik recht op hulp als ik geen uitkering heb?", "Recht op hulp")
+    assert answer_start_in_view(page), "the start of the answer, not its last buttons"
+    screenshot(page, f"answer-{size}")
+
+    asked = request_human(page)
+    turns = 0
+    while "Je code is WW-" not in asked:
+        turns += 1
+        assert turns <= MAX_HANDOFF_TURNS, "the handoff does not end"
+        asked = handoff_step(page, asked)
+        assert answer_start_in_view(page), f"turn {turns}: the start of the answer"
+    code = "WW-" + asked.split("Je code is WW-")[1][:7]
+    assert page.locator(".ww-handoff p").inner_text() == f"Je vraag is doorgegeven (code {code})"
+    assert answer_start_in_view(page, ".ww-code"), "the code stays in view"
+    screenshot(page, f"handoff-{size}")
+
+    # A screen reader was given every message in order, the code among them, and told when there were choices.
+    shown = [text for text in page.locator(".ww-msg-bot .ww-text").all_inner_texts() if text.strip()]
+    wait_until(page, f"window.__announced.filter(t => t.startsWith('Wegwijzer: ')).length >= {len(shown)}")
+    page.wait_for_timeout(1000)  # and nothing more comes
+    said = announced(page)
+    spoken = [text for text in said if text.startswith("Wegwijzer: ")]
+    assert len(spoken) == len(shown), "one announcement for each message"
+    assert any(code in text for text in spoken)
+    assert any(text.startswith(("Er zijn ", "Er is 1 knop")) for text in said), "choices are announced"
+    in_tree = live_region_in_accessibility_tree(page)
+    assert in_tree and in_tree == said[-len(in_tree):]
+
+    # The next question: the code is still in view, and the answer starts in view.
+    ask(page, "Wat is een jobcoach?")
+    assert answer_start_in_view(page) and answer_start_in_view(page, ".ww-code")
+    if size.startswith("640x384"):
+        assert conversation_room(page) >= 0.5
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("button", name="Grotere letters").click()
+        ask(page, "Wat is loonkostensubsidie?")
+        assert conversation_room(page) >= 0.45, "with larger letters too"
+        assert answer_start_in_view(page) and answer_start_in_view(page, ".ww-code")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"larger-letters-{size}")
+    assert serious_violations(page) == []
+    assert console.errors == []
     page.context.close()

@@ -41,7 +41,26 @@
     offline: "Geen verbinding. We proberen het opnieuw. Je berichten worden verstuurd zodra het weer lukt.",
     unread: function (n) { return n === 1 ? "1 nieuw bericht" : n + " nieuwe berichten"; },
     restarted: "Het gesprek is opnieuw begonnen.",
-    conversation: "Gesprek"
+    conversation: "Gesprek",
+    menu: "Menu",
+    choices: function (titles) {
+      return (titles.length === 1 ? "Er is 1 knop om te kiezen: " : "Er zijn " + titles.length + " knoppen om te kiezen: ") +
+        titles.join("; ") + ". Of typ je antwoord.";
+    },
+    handoffBusy: "Je vraag wordt doorgegeven. Beantwoord de vragen in de chat.",
+    handoffSent: function (code) { return "Je vraag is doorgegeven (code " + code + ")"; },
+    copy: "Kopieer code",
+    copied: "De code is gekopieerd.",
+    copyFailed: function (code) { return "Kopiëren lukt niet. Schrijf de code op: " + code + "."; },
+    restartQuestion: "Wil je opnieuw beginnen? Het gesprek wordt gewist.",
+    restartKeepsCode: function (code) { return " Je code " + code + " blijft staan."; },
+    restartYes: "Ja, begin opnieuw",
+    restartNo: "Nee, ga terug",
+    readAloud: "Lees voor",
+    stopReading: "Stop voorlezen",
+    noSpeech: "Voorlezen lukt niet in deze browser. Je kunt de voorleesfunctie van je computer of telefoon gebruiken.",
+    noDutchVoice: "Voorlezen lukt niet: je browser heeft geen Nederlandse stem. Je kunt de voorleesfunctie van je " +
+      "computer of telefoon gebruiken."
   };
   var config = {
     gemeente: (script.dataset.gemeente || "").trim().toUpperCase(),
@@ -58,9 +77,18 @@
   var sessionConfirmed = false;
   var greeted = false;
   var ui = {};
+  // What the person typed, in this page view only (never stored): her own messages by id, and the numbers in them,
+  // so that she can check the number she gave while storage and the assistant's summary keep it masked.
+  var typed = {};
+  var typedNumbers = [];
+  var nextId = 1;
+  // Where the current answer starts: the first assistant message after the person's last message.
+  var turnStart = -1;
+  var CODE = /Je code is (WW-[A-Z0-9]{4}-[A-Z0-9]{2})/;
 
   function load() {
-    var empty = { sessionId: null, messages: [], queue: [], unread: 0, open: false, large: false, restart: false };
+    var empty = { sessionId: null, messages: [], queue: [], unread: 0, open: false, large: false, restart: false,
+                  code: null, handoff: "none" };
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
       return saved && Array.isArray(saved.messages) ? Object.assign(empty, saved) : empty;
@@ -87,6 +115,34 @@
     return String(text).replace(IBAN, "[rekeningnummer]").replace(EMAIL, "[e-mailadres]").replace(NUMBER, function (found) {
       return found.replace(/\D/g, "").length >= 9 ? "[nummer]" : found;
     });
+  }
+
+  // The assistant shows a phone number masked as bot/privacy.py's mask_phone does ("06-****5678"). In this page
+  // view, a number the person typed herself is shown in full next to it, so she can check it.
+  var MASKED_PHONE = /\b(\d{2})-(\*{3,})(\d{4})\b/g;
+
+  function phoneDigits(text) {
+    var digits = text.replace(/\D/g, "");
+    if (digits.indexOf("0031") === 0) { return "0" + digits.slice(4); }
+    return digits.indexOf("31") === 0 && digits.length === 11 ? "0" + digits.slice(2) : digits;
+  }
+
+  function revealPhones(text) {
+    return text.replace(MASKED_PHONE, function (found, start, stars, end) {
+      for (var i = typedNumbers.length - 1; i >= 0; i--) {
+        var digits = phoneDigits(typedNumbers[i]);
+        if (digits.length === stars.length + 6 && digits.slice(0, 2) === start && digits.slice(-4) === end) {
+          return typedNumbers[i].trim();
+        }
+      }
+      return found;
+    });
+  }
+
+  function remember(id, text) {
+    if (masked(text) === text) { return; }
+    typed[id] = text;
+    (text.match(NUMBER) || []).forEach(function (n) { if (n.replace(/\D/g, "").length >= 9) { typedNumbers.push(n); } });
   }
 
   // ---- small DOM helpers
@@ -207,19 +263,27 @@
     ui.panel.setAttribute("aria-labelledby", "ww-title");
     ui.panel.hidden = true;
 
-    var header = ui.panel.appendChild(el("div", "ww-header"));
-    var heading = header.appendChild(el("h2", "ww-title", TEXT.title));
+    ui.header = ui.panel.appendChild(el("div", "ww-header"));
+    var heading = ui.header.appendChild(el("h2", "ww-title", TEXT.title));
     heading.id = "ww-title";
-    ui.status = header.appendChild(el("p", "ww-status"));
+    ui.status = ui.header.appendChild(el("p", "ww-status"));
     ui.status.setAttribute("role", "status");
-    var tools = header.appendChild(el("div", "ww-tools"));
-    ui.large = tools.appendChild(button("ww-tool", TEXT.larger, toggleLarge));
+    // At small heights (200 % zoom) the extra buttons fold into a menu, so the conversation keeps the room.
+    ui.menuToggle = ui.header.appendChild(button("ww-tool ww-menu-toggle", TEXT.menu, toggleMenu));
+    ui.menuToggle.setAttribute("aria-expanded", "false");
+    ui.menuToggle.setAttribute("aria-controls", "ww-tools");
+    ui.tools = ui.header.appendChild(el("div", "ww-tools"));
+    ui.tools.id = "ww-tools";
+    ui.large = ui.tools.appendChild(button("ww-tool", TEXT.larger, toggleLarge));
     ui.large.setAttribute("aria-pressed", String(state.large));
-    tools.appendChild(button("ww-tool", TEXT.restart, restart));
-    var close = tools.appendChild(button("ww-tool ww-close", "", closePanel));
+    ui.tools.appendChild(button("ww-tool", TEXT.restart, askRestart));
+    ui.menuHuman = ui.tools.appendChild(button("ww-tool ww-menu-human", TEXT.human, requestHuman));
+    var close = ui.header.appendChild(button("ww-tool ww-close", "", closePanel));
     close.setAttribute("aria-label", TEXT.close);
     close.appendChild(el("span", "", "Sluiten"));
     close.appendChild(el("span", "ww-close-mark", "×")).setAttribute("aria-hidden", "true");
+
+    ui.confirm = ui.panel.appendChild(buildConfirm());
 
     ui.messages = ui.panel.appendChild(el("ol", "ww-messages"));
     ui.messages.setAttribute("aria-label", TEXT.conversation);
@@ -229,7 +293,9 @@
     ui.typing.hidden = true;
 
     var footer = ui.panel.appendChild(el("div", "ww-footer"));
-    footer.appendChild(button("ww-human", TEXT.human, function () { send(TEXT.human, HUMAN_PAYLOAD); }));
+    ui.human = footer.appendChild(button("ww-human", TEXT.human, requestHuman));
+    ui.handoffNote = footer.appendChild(el("div", "ww-handoff"));
+    ui.handoffNote.hidden = true;
     var form = footer.appendChild(el("form", "ww-form"));
     var label = form.appendChild(el("label", "ww-sr", TEXT.input));
     label.htmlFor = "ww-input";
@@ -246,21 +312,40 @@
       var text = ui.input.value.trim();
       if (text) { send(text, null); ui.input.value = ""; }
     });
-    var privacy = footer.appendChild(el("p", "ww-privacy", TEXT.privacy + " "));
+    var privacy = ui.panel.appendChild(el("p", "ww-privacy", TEXT.privacy + " "));
     privacy.appendChild(link(TEXT.privacyLink, config.privacyUrl));
 
-    // Outside the panel, so that a new message is announced even while the chat is closed.
-    ui.live = el("div", "ww-sr");
+    // Outside the panel, so that a new message is announced even while the chat is closed. Announcements are
+    // added one by one (see announce), never replaced, so a screen reader reads each of them.
+    ui.live = el("div", "ww-sr ww-live");
     ui.live.setAttribute("aria-live", "polite");
+    ui.live.setAttribute("aria-relevant", "additions");
 
     root.appendChild(ui.panel);
     root.appendChild(ui.launcher);
     root.appendChild(ui.live);
     root.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !ui.panel.hidden) { event.preventDefault(); closePanel(); }
+      if (event.key !== "Escape" || ui.panel.hidden) { return; }
+      event.preventDefault();
+      if (!ui.confirm.hidden) { cancelRestart(); } else if (menuOpen()) { closeMenu(true); } else { closePanel(); }
     });
     document.body.appendChild(root);
     ui.root = root;
+    // Zooming can switch between the two layouts; the panel only keeps a scroll position while it scrolls itself.
+    window.addEventListener("resize", function () { if (scroller() === ui.messages) { ui.panel.scrollTop = 0; } });
+  }
+
+  function buildConfirm() {
+    var box = el("div", "ww-confirm");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", "ww-confirm-question");
+    ui.confirmQuestion = box.appendChild(el("p", "ww-confirm-question"));
+    ui.confirmQuestion.id = "ww-confirm-question";
+    var choices = box.appendChild(el("div", "ww-confirm-choices"));
+    choices.appendChild(button("ww-confirm-yes", TEXT.restartYes, restart));
+    ui.confirmNo = choices.appendChild(button("ww-confirm-no", TEXT.restartNo, cancelRestart));
+    box.hidden = true;
+    return box;
   }
 
   function luminance(hex) {
@@ -278,16 +363,18 @@
     state.messages.forEach(function (message, index) {
       ui.messages.appendChild(renderMessage(message, index === state.messages.length - 1));
     });
-    scrollDown();
+    showTurn();
   }
 
   function renderMessage(message, isLast) {
     var item = el("li", "ww-msg ww-msg-" + message.from);
     item.appendChild(srOnly(message.from === "bot" ? TEXT.bot : TEXT.you));
     if (message.from === "bot") {
-      item.appendChild(renderMarkdown(message.text));
+      item.appendChild(renderMarkdown(revealPhones(message.text)));
+      if (message.text) { item.appendChild(readAloudButton(message)); }
     } else {
-      item.appendChild(el("p", "ww-text", message.text));  // what the person typed is always plain text
+      // What the person typed is always plain text; in this page view as she typed it, stored masked.
+      item.appendChild(el("p", "ww-text", typed[message.id] || message.text));
     }
     if (message.pending) { item.appendChild(el("span", "ww-pending", TEXT.waiting)); }
     if (isLast && message.replies && message.replies.length) { item.appendChild(renderReplies(message.replies)); }
@@ -304,12 +391,32 @@
     return group;
   }
 
-  function scrollDown() { ui.messages.scrollTop = ui.messages.scrollHeight; }
+  // The conversation scrolls in the message list, or (at small heights) the panel as a whole.
+  function scroller() {
+    return window.getComputedStyle(ui.messages).overflowY === "visible" ? ui.panel : ui.messages;
+  }
 
-  function addMessage(message) {
+  function scrollDown() {
+    var box = scroller();
+    box.scrollTop = box.scrollHeight;
+  }
+
+  // After the assistant answers, the eye lands on the start of the answer, not on the last of its buttons.
+  function showTurn() {
+    var item = turnStart >= 0 ? ui.messages.children[turnStart] : null;
+    if (!item) { scrollDown(); return; }
+    var box = scroller();
+    var top = box === ui.panel ? ui.header.offsetHeight : 0;
+    box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top - top - 8;
+  }
+
+  function addMessage(message, shown) {
+    message.id = nextId++;
+    if (shown) { remember(message.id, shown); }
     state.messages.push(message);
     save();
     renderAll();
+    return message;
   }
 
   function receive(data) {
@@ -319,21 +426,154 @@
     }).map(function (r) { return { title: r.title, payload: r.payload }; });
     var text = typeof data.text === "string" ? data.text : "";
     if (!text && !replies.length) { return; }
+    var last = state.messages[state.messages.length - 1];
+    if (!last || last.from !== "bot") { turnStart = state.messages.length; }
+    noteHandoff(text, replies);
     addMessage({ from: "bot", text: text, replies: replies });
     if (ui.panel.hidden) {
       state.unread += 1;
       save();
       showBadge();
-      announce(TEXT.unread(state.unread));
+      announce(TEXT.unread(state.unread), "unread");
     } else {
-      announce(TEXT.bot + plainText(text));
+      if (text) { announce(TEXT.bot + plainText(revealPhones(text))); }
+      if (replies.length) {
+        announce(TEXT.choices(replies.map(function (r) { return r.title; })), "choices");
+      }
     }
   }
 
-  function announce(text) {
-    // Replace, not append: screen readers read the new text; old announcements would pile up otherwise.
-    ui.live.textContent = "";
-    ui.live.appendChild(el("p", "", text));
+  // Announcements wait their turn: each is added to the live region after the one before, so a screen reader
+  // reads every message of a turn (the reference code included) instead of only the last one.
+  var ANNOUNCE_GAP_MS = 400;
+  var KEEP_ANNOUNCED = 6;
+  var announcements = [];
+  var announceTimer = null;
+
+  function announce(text, kind) {
+    if (kind) {
+      // A newer count or set of choices makes a waiting one of the same kind out of date.
+      announcements = announcements.filter(function (a) { return a.kind !== kind; });
+    }
+    announcements.push({ text: text, kind: kind || "" });
+    if (!announceTimer) { nextAnnouncement(); }
+  }
+
+  function nextAnnouncement() {
+    var next = announcements.shift();
+    if (!next) { announceTimer = null; return; }
+    ui.live.appendChild(el("p", "", next.text));
+    while (ui.live.childNodes.length > KEEP_ANNOUNCED) { ui.live.removeChild(ui.live.firstChild); }
+    announceTimer = setTimeout(nextAnnouncement, ANNOUNCE_GAP_MS);
+  }
+
+  // ---- the handoff: the footer says what is happening, and the reference code stays in view
+
+  function requestHuman() {
+    closeMenu(false);
+    send(TEXT.human, HUMAN_PAYLOAD);
+  }
+
+  function noteHandoff(text, replies) {
+    var code = CODE.exec(text);
+    if (code) {
+      state.code = code[1];
+      state.handoff = "sent";
+    } else if (replies.some(function (r) { return r.payload === HUMAN_PAYLOAD; })) {
+      state.handoff = "none";  // the assistant offers a person again: no handoff is being made
+    }
+    showHandoff();
+  }
+
+  function showHandoff() {
+    ui.human.hidden = ui.menuHuman.hidden = state.handoff !== "none";
+    ui.handoffNote.textContent = "";
+    ui.handoffNote.hidden = !state.code && state.handoff !== "busy";
+    if (state.handoff === "busy") {
+      ui.handoffNote.appendChild(el("p", "ww-handoff-text", TEXT.handoffBusy));
+    } else if (state.code) {
+      var note = ui.handoffNote.appendChild(el("p", "ww-handoff-text", ""));
+      var parts = TEXT.handoffSent("\u0000").split("\u0000");
+      note.appendChild(document.createTextNode(parts[0]));
+      ui.code = note.appendChild(el("strong", "ww-code", state.code));
+      note.appendChild(document.createTextNode(parts[1]));
+      ui.handoffNote.appendChild(button("ww-copy", TEXT.copy, copyCode));
+    }
+  }
+
+  function copyCode() {
+    var code = state.code;
+    function done(ok) { announce(ok ? TEXT.copied : TEXT.copyFailed(code)); }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(code).then(function () { done(true); }, function () { done(selectCode()); });
+    } else {
+      done(selectCode());
+    }
+  }
+
+  function selectCode() {
+    // Without the clipboard API (a page without https): select the code and let the browser copy it.
+    var range = document.createRange();
+    range.selectNodeContents(ui.code);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { return document.execCommand("copy"); } catch (e) { return false; }
+  }
+
+  // ---- reading an answer aloud with the browser's own speech synthesis (nothing leaves the browser)
+
+  var speaking = null;
+
+  function readAloudButton(message) {
+    var node = button("ww-read", "", function () { readAloud(message, node); });
+    node.appendChild(el("span", "ww-read-label", TEXT.readAloud));
+    return node;
+  }
+
+  function dutchVoice(done) {
+    var synth = window.speechSynthesis;
+    function pick() {
+      var voices = synth.getVoices();
+      return voices.filter(function (v) { return /^nl([-_]|$)/i.test(v.lang); })[0] || null;
+    }
+    if (synth.getVoices().length) { done(pick()); return; }
+    // Voices load after the page; wait a moment for them before saying there is none.
+    var answered = false;
+    function once() { if (!answered) { answered = true; done(pick()); } }
+    synth.addEventListener("voiceschanged", once);
+    setTimeout(once, 1000);
+  }
+
+  function readAloud(message, node) {
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) { noSpeech(node, TEXT.noSpeech); return; }
+    var wasMine = speaking === node;
+    stopReading();
+    if (wasMine) { return; }
+    dutchVoice(function (voice) {
+      if (!voice) { noSpeech(node, TEXT.noDutchVoice); return; }
+      var utterance = new window.SpeechSynthesisUtterance(plainText(revealPhones(message.text)));
+      utterance.lang = voice.lang;
+      utterance.voice = voice;
+      utterance.addEventListener("end", function () { if (speaking === node) { stopReading(); } });
+      speaking = node;
+      node.querySelector(".ww-read-label").textContent = TEXT.stopReading;
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function stopReading() {
+    if (speaking) {
+      speaking.querySelector(".ww-read-label").textContent = TEXT.readAloud;
+      speaking = null;
+    }
+    if (window.speechSynthesis) { window.speechSynthesis.cancel(); }
+  }
+
+  function noSpeech(node, text) {
+    var item = node.parentNode;
+    if (!item.querySelector(".ww-note")) { item.appendChild(el("p", "ww-note", text)); }
+    announce(text);
   }
 
   function showBadge() {
@@ -365,7 +605,9 @@
     var message = (payload || shown).slice(0, MAX_LENGTH);
     state.messages.forEach(function (m) { m.replies = []; });  // an answer closes the earlier choices
     var online = connection === "online" && sessionConfirmed;
-    addMessage({ from: "user", text: masked(shown), pending: !online });
+    followHandoff(payload);
+    turnStart = -1;  // until the answer comes, the person sees her own message and "Wegwijzer typt"
+    addMessage({ from: "user", text: masked(shown), pending: !online }, shown);
     if (online) {
       emit(message);
     } else {
@@ -373,6 +615,19 @@
       save();
     }
     ui.input.focus();
+  }
+
+  // The footer's "Praat met een medewerker" gives way while a handoff is being made: from the person's request
+  // until the code arrives (noteHandoff), she says no to passing it on, or the assistant offers a person again.
+  function followHandoff(payload) {
+    if (payload === HUMAN_PAYLOAD) {
+      state.handoff = "busy";
+      state.handoffAnswers = 0;
+    } else if (state.handoff === "busy") {
+      state.handoffAnswers = (state.handoffAnswers || 0) + 1;
+      if (state.handoffAnswers === 1 && payload === "/deny") { state.handoff = "none"; }
+    }
+    showHandoff();
   }
 
   function emit(message) {
@@ -436,8 +691,28 @@
     socket.io.on("reconnect_attempt", function () { if (connection !== "online") { setConnection("connecting"); } });
   }
 
+  // "Opnieuw beginnen" asks first: the whole conversation goes, only the reference code stays.
+  function askRestart() {
+    closeMenu(false);
+    ui.confirmQuestion.textContent = TEXT.restartQuestion + (state.code ? TEXT.restartKeepsCode(state.code) : "");
+    ui.confirm.hidden = false;
+    ui.confirmNo.focus();
+  }
+
+  function cancelRestart() {
+    ui.confirm.hidden = true;
+    ui.input.focus();
+  }
+
   function restart() {
+    ui.confirm.hidden = true;
+    stopReading();
+    turnStart = -1;
+    state.handoff = "none";
+    showHandoff();
     state.messages = [];
+    typed = {};
+    typedNumbers = [];
     state.queue = [];
     state.unread = 0;
     state.sessionId = null;
@@ -464,7 +739,7 @@
     state.unread = 0;
     save();
     showBadge();
-    scrollDown();
+    showTurn();
     if (focus) { ui.input.focus(); }
     if (sessionConfirmed) { greet(); }
   }
@@ -477,6 +752,8 @@
   }
 
   function closePanel() {
+    stopReading();
+    closeMenu(false);
     ui.panel.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "false");
     ui.root.classList.remove("ww-open");
@@ -485,9 +762,26 @@
     ui.launcher.focus();
   }
 
+  function menuOpen() { return ui.menuToggle.getAttribute("aria-expanded") === "true"; }
+
+  function toggleMenu() {
+    if (menuOpen()) { closeMenu(true); return; }
+    ui.menuToggle.setAttribute("aria-expanded", "true");
+    ui.root.classList.add("ww-menu-open");
+    ui.tools.querySelector("button").focus();
+  }
+
+  function closeMenu(focusToggle) {
+    if (!menuOpen()) { return; }
+    ui.menuToggle.setAttribute("aria-expanded", "false");
+    ui.root.classList.remove("ww-menu-open");
+    if (focusToggle) { ui.menuToggle.focus(); }
+  }
+
   function toggle() { if (ui.panel.hidden) { openPanel(true); } else { closePanel(); } }
 
   function toggleLarge() {
+    closeMenu(true);
     state.large = !state.large;
     ui.root.classList.toggle("ww-large", state.large);
     ui.large.setAttribute("aria-pressed", String(state.large));
@@ -510,7 +804,9 @@
     css.href = BASE + "widget.css";
     document.head.appendChild(css);
     build();
+    nextId = state.messages.reduce(function (max, m) { return Math.max(max, m.id || 0); }, 0) + 1;
     setConnection("connecting");
+    showHandoff();
     renderAll();
     showBadge();
     if (state.open) { openPanel(false); }
