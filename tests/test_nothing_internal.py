@@ -24,7 +24,7 @@ from bot.portal import accounts
 from bot.gemeente_contact import contact, phone_for_people, with_number
 from bot.handoff.config import load_config
 from bot.handoff.service import create_handoff
-from bot.handoff.transcript import clean, from_rasa_events
+from bot.handoff.transcript import as_plain_words, clean, from_rasa_events
 from bot.knowledge import facets, library
 from bot.messages import text
 from bot.socialmap.taxonomy import THEME, load_taxonomy
@@ -240,7 +240,10 @@ def test_a_consulent_reads_plain_words(app_database: str, monkeypatch: pytest.Mo
     portal = make_portal(app_database)
     code = add_handoff_with(app_database, from_rasa_events(events))
     page = portal.client("consulent").get(f"/overdracht/{code}").get_data(as_text=True)
-    on_page = [html.unescape(t) for t in re.findall(r'<p class="text">(.*?)</p>', page, re.DOTALL)]
+    conversation = re.search(r'<section aria-labelledby="gesprek">(.*?)</section>', page, re.DOTALL)
+    on_page = [html.unescape(re.sub(r"<[^>]+>", " ", conversation.group(1)))]  # what the consulent reads
+    assert "<strong>" in conversation.group(1) and '<a href="https://' in conversation.group(1), \
+        "the assistant's bold and links as the person saw them"
     with session_scope(app_database) as session:
         token = accounts.issue_api_token(session, "consulent")
     document = portal.client().get(f"/api/handoffs/{code}", headers={"Authorization": f"Bearer {token}"}).get_json()
@@ -249,7 +252,7 @@ def test_a_consulent_reads_plain_words(app_database: str, monkeypatch: pytest.Mo
         assert not RAW_PAYLOAD.search(shown), RAW_PAYLOAD.search(shown)
         assert not SEED_REFERENCE.search(shown) and "voorbeeldgegevens" not in shown
         assert "Koos: Meer uitleg" in shown and "Koos: Praat met een medewerker" in shown
-        assert "(koos een knop)" in shown, "a typed payload is not shown as one"
+        assert "Koos: Ja" in shown, "a typed payload is not shown as one, but by what it means"
         assert "Tussen wal en schip" in shown, "the sources by their titles"
 
 
@@ -272,7 +275,8 @@ def test_cleaning_keeps_what_the_person_typed():
     turns = clean([{"who": "person", "text": "Ik heb _echt_ hulp nodig, zie /help"},
                    {"who": "bot", "text": "**Titel**\n\n- [Bron](https://example.org/x)"}])
     assert turns[0]["text"] == "Ik heb _echt_ hulp nodig, zie /help", "a person's words are theirs"
-    assert turns[1]["text"] == "Titel\n\n- Bron (https://example.org/x)"
+    assert turns[1]["text"] == "**Titel**\n\n- [Bron](https://example.org/x)", "shown in the portal as it was seen"
+    assert as_plain_words(turns)[1]["text"] == "Titel\n\n- Bron (https://example.org/x)", "a gemeente's system"
 
 
 # --- "Bel het algemene nummer": always with the number ---------------------------------------------------------

@@ -124,6 +124,14 @@ def _readable(who: str, text: str) -> str:
     return A_BUTTON if who == PERSON and is_payload(text) else text
 
 
+def _cut(text: str) -> str:
+    """At most MAX_TEXT characters; a longer text ends at its last whole line (so no link is cut in half), with "…"."""
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text[:MAX_TEXT - 2]
+    return (cut[:cut.rindex("\n")] if "\n" in cut else cut) + " …"
+
+
 def clean(turns: Iterable[Mapping[str, Any]], phone: Optional[str] = None,
           email: Optional[str] = None) -> List[Dict[str, Any]]:
     """Checked turns: known speakers only, no raw payloads, BSN/IBAN removed, own contact details masked, text cut
@@ -136,7 +144,7 @@ def clean(turns: Iterable[Mapping[str, Any]], phone: Optional[str] = None,
             raise ValueError(f"onbekende spreker in het gesprek: {who!r} (verwacht 'bot' of 'person')")
         # Scrub before cutting, so a number split at the cut cannot leave half of itself behind.
         text = _readable(who, str(turn.get("text") or ""))
-        text = privacy.mask_known_contact(privacy.scrub(text), phone, email)[:MAX_TEXT]
+        text = _cut(privacy.mask_known_contact(privacy.scrub(text), phone, email))
         checked = {"who": who, "text": text, "time": _time(turn.get("time"))}
         if who == PERSON and turn.get(ANSWERED) is False:
             checked[ANSWERED] = False

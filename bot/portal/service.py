@@ -166,7 +166,8 @@ def _change(session: Session, user: PortalUser, handoff: Handoff, status: str) -
     change_status(session, handoff.reference_code, status, by=user.username)
 
 
-def _changeable(session: Session, user: PortalUser, handoff: Handoff) -> HandoffWork:
+def changeable(session: Session, user: PortalUser, handoff: Handoff) -> HandoffWork:
+    """The handoff's work record when `user` may change it now; Forbidden or Invalid (in plain Dutch) otherwise."""
     work = work_of(session, handoff)
     if not may_change(user, work):
         raise Forbidden("deze overdracht is van een collega; vraag de teamleider om hem toe te wijzen")
@@ -178,7 +179,7 @@ def _changeable(session: Session, user: PortalUser, handoff: Handoff) -> Handoff
 
 
 def pick_up(session: Session, user: PortalUser, handoff: Handoff) -> None:
-    work = _changeable(session, user, handoff)
+    work = changeable(session, user, handoff)
     if handoff.status != NEW:
         raise Invalid("deze overdracht is al opgepakt")
     work.assigned_to, work.assigned_at = user.username, to_db_time(utc_now())
@@ -187,7 +188,7 @@ def pick_up(session: Session, user: PortalUser, handoff: Handoff) -> None:
 
 
 def record_contact(session: Session, user: PortalUser, handoff: Handoff, method: str) -> None:
-    work = _changeable(session, user, handoff)
+    work = changeable(session, user, handoff)
     if method not in CONTACT_METHODS:
         raise Invalid("kies hoe er contact is geweest")
     if work.assigned_to is None:
@@ -197,13 +198,20 @@ def record_contact(session: Session, user: PortalUser, handoff: Handoff, method:
     audit(session, user, "contact_vastgelegd", handoff, CONTACT_METHODS[method])
 
 
-def close(session: Session, user: PortalUser, handoff: Handoff, outcome: str, detail: str = "") -> None:
-    work = _changeable(session, user, handoff)
+def check_close(outcome: str, detail: str = "") -> str:
+    """The outcome's toelichting, tidied, when `outcome` can close a handoff; Invalid otherwise. Asked before the
+    confirmation too, so a missing choice is said at once."""
     detail = " ".join((detail or "").split())[:MAX_DETAIL]
     if outcome not in OUTCOMES:
         raise Invalid("kies een uitkomst")
     if outcome == "doorverwezen" and not detail:
         raise Invalid("schrijf op naar wie de persoon is doorverwezen")
+    return detail
+
+
+def close(session: Session, user: PortalUser, handoff: Handoff, outcome: str, detail: str = "") -> None:
+    work = changeable(session, user, handoff)
+    detail = check_close(outcome, detail)
     work.outcome, work.outcome_detail = outcome, detail or None
     if work.assigned_to is None:
         work.assigned_to, work.assigned_at = user.username, to_db_time(utc_now())

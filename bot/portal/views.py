@@ -16,14 +16,16 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
-from bot import regions
+from bot import regions, settings
 from bot.handoff import transcript as transcripts
 from bot.handoff.config import effective_config
+from bot.handoff.contact import InvalidContact, validate_phone
 from bot.handoff.models import STATUSES
 from bot.handoff.service import status_label
 from bot.portal import accounts, handoff_settings, service
 from bot.portal.auth import SignedIn, role_required, start_session
 from bot.portal.models import BEHEERDER, CONSULENT, ROLES, TEAMLEIDER, PortalUser
+from bot.portal.rendering import as_seen
 from bot.web.database import get_db
 
 bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
@@ -66,9 +68,27 @@ def _gemeente_name(code: str) -> str:
     return f"{gemeente.name} ({code})" if gemeente else code
 
 
+def gemeente_label(code: str) -> str:
+    """The gemeente as people call it ("Houten"); its CBS code only when the code is unknown."""
+    gemeente = regions.get_gemeente(code or "")
+    return gemeente.name if gemeente else code
+
+
+def phone_national(phone: str) -> str:
+    """A stored E.164 number as people dial it ("06 12345678")."""
+    try:
+        return validate_phone(phone).national
+    except InvalidContact:
+        return phone
+
+
+bp.add_app_template_filter(as_seen, "as_seen")
+
+
 @bp.app_context_processor
 def labels() -> dict:
     return {"status_label": status_label, "statuses": STATUSES, "outcomes": service.OUTCOMES,
+            "gemeente_label": gemeente_label, "phone_national": phone_national,
             "contact_methods": service.CONTACT_METHODS, "role_labels": ROLE_LABELS,
             "opening_hours": handoff_settings.opening_hours, "secret_labels": handoff_settings.SECRET_LABELS}
 
@@ -295,6 +315,8 @@ ACTIONS = {
     "toewijzen": (lambda db, user, h, form: service.reassign(db, user, h, form.get("username", "")),
                   "De overdracht is toegewezen."),
 }
+# A note's message is shown beside the note form, not at the top of the page: the consulent's eye stays there.
+FLASH_CATEGORIES = {"notitie": ("note", "note-error")}
 
 
 @bp.post("/overdracht/<code>/<action>")
@@ -304,19 +326,31 @@ def handoff_action(code: str, action: str):  # type: ignore[no-untyped-def]
         abort(404)
     db = get_db()
     handoff = _handoff(code)
+    done_category, error_category = FLASH_CATEGORIES.get(action, ("info", "error"))
     do, done = ACTIONS[action]
     try:
+        if action == "afsluiten" and request.form.get("bevestigd") != "ja":
+            return _confirm_close(db, handoff)
         do(db, _user(), handoff, request.form)
     except service.Forbidden:
         db.rollback()
         abort(403)
     except service.Invalid as problem:
         db.rollback()
-        flash(f"Dat lukte niet: {problem}.", "error")
+        flash(f"Dat lukte niet: {problem}.", error_category)
         return redirect(url_for("portal.handoff_page", code=handoff.reference_code))
     db.commit()
-    flash(done, "info")
+    flash(done, done_category)
     return redirect(url_for("portal.handoff_page", code=handoff.reference_code))
+
+
+def _confirm_close(db: Any, handoff: Any):  # type: ignore[no-untyped-def]
+    """Closing cannot be undone, so it is asked once more, with the chosen outcome in words."""
+    service.changeable(db, _user(), handoff)
+    db.rollback()  # only asked: nothing is stored until the consulent confirms
+    detail = service.check_close(request.form.get("outcome", ""), request.form.get("detail", ""))
+    return render_template("portal/close_confirm.html", handoff=handoff, outcome=request.form["outcome"],
+                           detail=detail, retention_days=settings.HANDOFF_RETENTION_DAYS)
 
 
 @bp.route("/beheer/accounts", methods=["GET", "POST"])

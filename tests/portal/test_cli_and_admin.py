@@ -81,7 +81,8 @@ def test_audit_export_and_csv_injection(portal: Portal, capsys: pytest.CaptureFi
     client = portal.client("teamleider")
     code = portal.codes["houten"]
     client.get(f"/overdracht/{code}")
-    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "=HYPERLINK(\"x\")"},
+    post(client, f"/overdracht/{code}/afsluiten",
+         {"outcome": "doorverwezen", "detail": "=HYPERLINK(\"x\")", "bevestigd": "ja"},
          f"/overdracht/{code}")
     out_file = tmp_path / "audit.csv"
     assert run(capsys, portal.url, "audit-export", "--out", str(out_file))[0] == 0
@@ -103,7 +104,7 @@ def test_purge_removes_closed_handoffs_with_notes_and_keeps_open_ones(any_portal
     client = any_portal.client("consulent")
     code = any_portal.codes["houten"]
     post(client, f"/overdracht/{code}/notitie", {"text": "notitie met persoonsgegevens"}, f"/overdracht/{code}")
-    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen"}, f"/overdracht/{code}")
+    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen", "bevestigd": "ja"}, f"/overdracht/{code}")
     page = client.get(f"/overdracht/{code}").get_data(as_text=True)
     assert "Wordt verwijderd" in page and "op " in page
     assert run(capsys, any_portal.url, "purge")[1].startswith("0 ")

@@ -31,7 +31,7 @@ def test_pick_up_contact_note_close(any_portal: Portal) -> None:
     refused = post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen"}, f"/overdracht/{code}")
     assert refused.status_code == 302
     assert "naar wie" in client.get(f"/overdracht/{code}").get_data(as_text=True)
-    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "UWV"}, f"/overdracht/{code}")
+    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "UWV", "bevestigd": "ja"}, f"/overdracht/{code}")
     page = client.get(f"/overdracht/{code}").get_data(as_text=True)
     assert "Gebeld, afspraak gemaakt." in page and "doorverwezen naar: UWV" in page
     with session_scope(any_portal.url) as session:
@@ -53,7 +53,7 @@ def test_a_colleague_cannot_change_a_picked_up_handoff_but_the_team_lead_reassig
     post(consulent, f"/overdracht/{code}/oppakken", {}, f"/overdracht/{code}")
     colleague = portal.client("collega")
     assert colleague.get(f"/overdracht/{code}").status_code == 200  # reading is allowed within the gemeente
-    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen"},
+    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen", "bevestigd": "ja"},
                 f"/overdracht/{code}").status_code == 403
     assert post(colleague, f"/overdracht/{code}/toewijzen", {"username": "collega"},
                 f"/overdracht/{code}").status_code == 403
@@ -63,7 +63,7 @@ def test_a_colleague_cannot_change_a_picked_up_handoff_but_the_team_lead_reassig
         work = session.execute(select(HandoffWork)).scalar_one()
         assert work.assigned_to == "consulent"  # a consulent of another gemeente cannot be chosen
     post(lead, f"/overdracht/{code}/toewijzen", {"username": "collega"}, f"/overdracht/{code}")
-    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen"},
+    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen", "bevestigd": "ja"},
                 f"/overdracht/{code}").status_code == 302
 
 

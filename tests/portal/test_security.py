@@ -27,7 +27,8 @@ def test_every_form_needs_the_csrf_token(portal: Portal) -> None:
     assert anonymous.post("/inloggen", data={"username": "consulent", "password": PASSWORD}).status_code == 400
     client = portal.client("consulent")
     for action, form in (("oppakken", {}), ("notitie", {"text": "x"}), ("contact", {"method": "telefoon"}),
-                         ("afsluiten", {"outcome": "geholpen"}), ("toewijzen", {"username": "collega"})):
+                         ("afsluiten", {"outcome": "geholpen", "bevestigd": "ja"}),
+                         ("toewijzen", {"username": "collega"})):
         assert client.post(f"/overdracht/{code}/{action}", data=form).status_code == 400
         assert client.post(f"/overdracht/{code}/{action}", data={**form, "csrf_token": "vals"}).status_code == 400
     assert client.post("/uitloggen").status_code == 400
