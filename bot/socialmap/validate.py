@@ -334,8 +334,9 @@ class _Validator:
             self.result.warnings.append(Problem(file, 0, message))
         for file, rows in self.package.rows.items():
             if self._header_ok(file):
+                check = self._extra_row if file in EXTRA_FILES else self._row
                 for row in rows:
-                    self._extra_row(file, row) if file in EXTRA_FILES else self._row(file, row)
+                    check(file, row)
         self._references()
         self.result.problems.sort()
         self.result.warnings.sort()

@@ -150,7 +150,8 @@ def openapi() -> Response:
         "title": "Wegwijzer Werk: sociale kaart (HSDS 3.0)", "version": "3.0",
         "description": "De sociale kaart van Wegwijzer Werk, alleen lezen, volgens Open Referral HSDS 3.0. Extra "
                        "filters: gemeente (CBS-code of naam) en arbeidsmarktregio (AMxx).",
-        "license": {"name": "CC BY-SA 4.0 (HSDS-specificatie)", "url": "https://creativecommons.org/licenses/by-sa/4.0/"},
+        "license": {"name": "CC BY-SA 4.0 (HSDS-specificatie)",
+                    "url": "https://creativecommons.org/licenses/by-sa/4.0/"},
     }
     document["servers"] = [{"url": url_for(".meta", _external=True).rstrip("/")}]
     return jsonify(document)

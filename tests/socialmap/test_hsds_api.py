@@ -122,7 +122,8 @@ def test_a_fully_nested_service_carries_its_related_records(client: FlaskClient)
     assert "source" not in service and "demo" not in service, "this project's fields stay inside"
     ours = _get(client, "/hsds/services/t-svc")
     assert ours["attributes"][0]["taxonomy_term"]["taxonomy_detail"]["id"] == public_id("taxonomy", "thema")
-    assert ours["service_areas"] == [{"id": public_id("service_area", "t-area"), "service_id": public_id("service", "t-svc")}]
+    assert ours["service_areas"] == [{"id": public_id("service_area", "t-area"),
+                                      "service_id": public_id("service", "t-svc")}]
     organization = _get(client, f"/hsds/organizations/{EXAMPLE_ORGANIZATION}")
     assert [s["id"] for s in organization["services"]] == [EXAMPLE_SERVICE]
 

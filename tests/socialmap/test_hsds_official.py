@@ -16,7 +16,7 @@ from bot.db import session_scope
 from bot.socialmap import hsds_io, hsds_schema, models
 from bot.socialmap.hsds_ids import public_id
 from bot.socialmap.hsds_io import ImportRejected, export_package, import_package
-from bot.socialmap.package import ALL_FILES, read_package
+from bot.socialmap.package import read_package
 from bot.socialmap.validate import recognise_area, validate
 from tests.socialmap.conftest import small_package, write_csv
 
@@ -129,7 +129,8 @@ def test_the_schema_check_finds_a_bad_export(tmp_path: Path) -> None:
     errors = "\n".join(_export_errors(folder))
     assert "services.csv, regel 2: status: 'open' is not one of" in errors
     assert "minimum_age: 'achttien' is not of type 'number'" in errors
-    assert "email: 'geen-adres' is not a 'email'" in errors and "last_modified: 'gisteren' is not a 'date-time'" in errors
+    assert "email: 'geen-adres' is not a 'email'" in errors
+    assert "last_modified: 'gisteren' is not a 'date-time'" in errors
     write_csv(folder, "services.csv", ["id", "status"], [["s1", "active"]])
     assert _export_errors(folder) == ["services.csv, regel 2: (root): 'name' is a required property"]
 
