@@ -39,6 +39,7 @@ def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_datab
         accounts.create_user(session, username, "consulent", ["GM0321"], PASSWORD)
     base = f"http://127.0.0.1:{chat.stack.web_port}"
     laptop, tablet = {"width": 1280, "height": 800}, {"width": 768, "height": 1024}
+    work_laptop = {"width": 1366, "height": 768}
 
     with chromium() as browser:
         # bypass_csp only so the test can inject axe-core; the app's own pages need no inline script.
@@ -54,14 +55,26 @@ def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_datab
         body = open_handoff(page, base, code)
         assert "Samenvatting" in body and "Het gesprek met de assistent" in body
         assert "Wajong" in body and "<script>alert(1)</script>" in body  # shown as text
-        check_page(page, "overdracht", laptop)
+        conversation = page.locator("section[aria-labelledby=gesprek]").inner_text()
+        for raw in ("/affirm", "/inform", "/request_human", '{"', "]("):
+            assert raw not in conversation, raw
+        assert "**" not in conversation.replace("06-****5678", ""), "the assistant's Markdown as the person saw it"
+        page.set_viewport_size(work_laptop)
+        for name, element in (("telefoon", page.get_by_role("link", name="06 12345678")),
+                              ("Oppakken", page.get_by_role("button", name="Oppakken")),
+                              ("Afsluiten", page.get_by_role("button", name="Afsluiten…"))):
+            box = element.bounding_box()
+            assert box and box["y"] + box["height"] <= work_laptop["height"], f"{name} below the fold"
+        check_page(page, "overdracht", work_laptop)
         check_page(page, "overdracht", tablet)
         page.get_by_role("button", name="Oppakken").click()
         assert "Je hebt deze overdracht opgepakt." in page.locator("main").inner_text()
         page.get_by_label("Nieuwe notitie").fill("Gebeld, morgen om 11 uur een afspraak.")
         page.get_by_role("button", name="Notitie opslaan").click()
         page.get_by_label("Uitkomst").select_option("geholpen")
-        page.get_by_role("button", name="Afsluiten").click()
+        page.get_by_role("button", name="Afsluiten…").click()
+        check_page(page, "afsluiten-bevestigen", laptop)
+        page.get_by_role("button", name="Ja, afsluiten").click()
         body = page.locator("main").inner_text()
         assert "De overdracht is afgesloten." in body and "Gebeld, morgen om 11 uur" in body
         assert "Uitkomst: geholpen" in body
