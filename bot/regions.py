@@ -134,8 +134,8 @@ def _build_regions(folder: Path) -> Tuple[Dict[str, Gemeente], Dict[str, Arbeids
     for row in _read_csv(folder / GEMEENTEN_FILE):
         regio = regios.get(row["arbeidsmarktregio_code"])
         if regio is None or row["code"] not in members[regio.code]:
-            problems.append(RegionProblem("datafout", row["name"],
-                                          f"arbeidsmarktregio {row['arbeidsmarktregio_code']} klopt niet met {REGIOS_FILE}"))
+            detail = f"arbeidsmarktregio {row['arbeidsmarktregio_code']} klopt niet met {REGIOS_FILE}"
+            problems.append(RegionProblem("datafout", row["name"], detail))
         gemeenten[row["code"]] = Gemeente(row["code"], row["name"], row["naam_roo"], row["provincie"], regio)
     for code, codes in members.items():
         for unknown in sorted(codes - set(gemeenten)):
@@ -149,7 +149,8 @@ def _build_former_codes(folder: Path, gemeenten: Dict[str, Gemeente],
     parts: Dict[str, List[Dict[str, str]]] = {}
     for row in _read_csv(folder / CHANGES_FILE):
         if row["new_code"] not in gemeenten:
-            problems.append(RegionProblem("datafout", row["old_name"], f"{CHANGES_FILE}: {row['new_code']} bestaat niet"))
+            detail = f"{CHANGES_FILE}: {row['new_code']} bestaat niet"
+            problems.append(RegionProblem("datafout", row["old_name"], detail))
             continue
         parts.setdefault(row["old_code"], []).append(row)
     return {old: Former(rows[0]["old_name"], int(rows[0]["date"][:4]), tuple(sorted(r["new_code"] for r in rows)))

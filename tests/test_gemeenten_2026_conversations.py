@@ -1,6 +1,7 @@
 """All of the Netherlands in 2026, at the action level with real trackers and a real SQLite database loaded with
 the shipped map: one gemeente in every arbeidsmarktregio (search and handoff path), and every gemeente that was
-renamed or merged since 2020 (note, search, handoff path, widget attribute). Over REST: tests/test_conversation_social_map.py.
+renamed or merged since 2020 (note, search, handoff path, widget attribute). Over REST:
+tests/test_conversation_social_map.py and tests/test_conversation_handoff.py.
 """
 from __future__ import annotations
 
@@ -107,7 +108,8 @@ def test_every_renamed_or_merged_gemeente(resident: str, row: Dict[str, Any]) ->
     assert_front_door_first(found, new.code)
     # Typed as the answer to "In welke gemeente woon je?" (search and handoff forms share the check).
     dispatcher = CollectingDispatcher()
-    result = ValidateSocialMapForm().validate_gemeente(row["old_name"], dispatcher, tracker("inform", row["old_name"]), {})
+    typed = tracker("inform", row["old_name"])
+    result = ValidateSocialMapForm().validate_gemeente(row["old_name"], dispatcher, typed, {})
     assert result == {"gemeente": new.code} and texts(dispatcher.messages) == note
     # The widget on a page that still names the old code.
     page = tracker("greet", "hallo")

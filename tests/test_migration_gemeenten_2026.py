@@ -44,7 +44,8 @@ def old_database(tmp_path: Path) -> str:
         session.add_all([_area("a-weesp", "gemeente", WEESP), _area("a-haaren", "gemeente", HAAREN),
                          _area("a-regio", "arbeidsmarktregio", "AR14"), _area("a-zwolle", "arbeidsmarktregio", "AR05"),
                          _area("a-nl", "landelijk", "NL"), _area("a-houten", "gemeente", "GM0321")])
-        session.add_all([_handoff(WEESP, "WW-AAAA-AA"), _handoff(HAAREN, "WW-BBBB-BB"), _handoff("GM0321", "WW-CCCC-CC")])
+        session.add_all([_handoff(WEESP, "WW-AAAA-AA"), _handoff(HAAREN, "WW-BBBB-BB"),
+                         _handoff("GM0321", "WW-CCCC-CC")])
         session.add_all([
             UnmetNeed(theme="jobcoaching", gemeente_code=WEESP, count=2, first_seen=dt.date(2021, 5, 1),
                       last_seen=dt.date(2021, 6, 1)),
