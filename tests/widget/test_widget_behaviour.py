@@ -395,8 +395,9 @@ def reading_page(browser: Any, voices: str) -> Any:
     return page
 
 
-def test_read_aloud_uses_a_dutch_voice_of_the_browser(browser: Any) -> None:
-    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US'}, {name: 'Xander', lang: 'nl-NL'}]")
+def test_read_aloud_uses_a_dutch_voice_on_the_device(browser: Any) -> None:
+    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, {name: 'Google Nederlands', "
+                                 "lang: 'nl-NL', localService: false}, {name: 'Xander', lang: 'nl-NL', localService: true}]")
     read = page.locator(".ww-msg-bot").last.locator(".ww-read")
     read.click()
     spoken = page.evaluate("window.__spoken")
@@ -408,7 +409,8 @@ def test_read_aloud_uses_a_dutch_voice_of_the_browser(browser: Any) -> None:
 
 
 def test_read_aloud_says_plainly_when_there_is_no_dutch_voice(browser: Any) -> None:
-    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US'}]")
+    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, "
+                                 "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}]")
     page.locator(".ww-msg-bot").last.get_by_role("button", name="Lees voor").click()
     wait_until(page, "!!document.querySelector('.ww-note')")
     note = "Voorlezen lukt niet: je browser heeft geen Nederlandse stem."

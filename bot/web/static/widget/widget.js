@@ -535,7 +535,9 @@
     var synth = window.speechSynthesis;
     function pick() {
       var voices = synth.getVoices();
-      return voices.filter(function (v) { return /^nl([-_]|$)/i.test(v.lang); })[0] || null;
+      // Only a voice on the device itself: a network voice (Chrome's "Google Nederlands") would send the text
+      // to another company, which the person did not choose.
+      return voices.filter(function (v) { return /^nl([-_]|$)/i.test(v.lang) && v.localService !== false; })[0] || null;
     }
     if (synth.getVoices().length) { done(pick()); return; }
     // Voices load after the page; wait a moment for them before saying there is none.
