@@ -328,10 +328,13 @@ def test_the_footer_follows_the_handoff_and_keeps_the_code_in_view(page: Any) ->
         {"title": "Ja, geef mijn vraag door", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]})
     page.get_by_role("button", name="Nee, liever niet").click()
     assert human.is_visible() and not page.locator(".ww-handoff").is_visible(), "she said no: a person is one click away"
-    human.click()
-    say(page, {"text": "Zal ik je vraag doorgeven?"})
-    page.get_by_label("Typ je vraag").fill("ja")
+    page.get_by_label("Typ je vraag").fill("ik wil een mens spreken")  # in her own words, not with the button
     page.keyboard.press("Enter")
+    assert human.is_visible()
+    say(page, {"text": "Zal ik je vraag doorgeven?", "quick_replies": [
+        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]})
+    assert not human.is_visible() and "wordt doorgegeven" in page.locator(".ww-handoff").inner_text()
+    page.get_by_role("button", name="Ja, geef mijn vraag door").click()
     for message in HANDOFF_TURN:
         say(page, message)
     note = page.locator(".ww-handoff")

@@ -85,6 +85,9 @@
   // Where the current answer starts: the first assistant message after the person's last message.
   var turnStart = -1;
   var CODE = /Je code is (WW-[A-Z0-9]{4}-[A-Z0-9]{2})/;
+  // The assistant asks consent to pass the question on ("Zal ik je vraag doorgeven?", a yes button): a handoff
+  // begins, also when the person asked for it in her own words instead of with the button.
+  var CONSENT = /\bvraag door(geven)?\b/i;
 
   function load() {
     var empty = { sessionId: null, messages: [], queue: [], unread: 0, open: false, large: false, restart: false,
@@ -481,6 +484,10 @@
       state.handoff = "sent";
     } else if (replies.some(function (r) { return r.payload === HUMAN_PAYLOAD; })) {
       state.handoff = "none";  // the assistant offers a person again: no handoff is being made
+    } else if (state.handoff !== "busy" && CONSENT.test(text) &&
+               replies.some(function (r) { return r.payload === "/affirm"; })) {
+      state.handoff = "busy";
+      state.handoffAnswers = 0;
     }
     showHandoff();
   }
