@@ -14,7 +14,8 @@ UNANSWERED = ("hoe lang duurt dat?", "raak ik mijn spaargeld kwijt?")
 ARTICLE = ("**Recht op ondersteuning zonder uitkering**\n\nOok zonder uitkering kan de gemeente je helpen bij werk.\n"
            "- een jobcoach\n- aanpassingen op je werk\n\nKijk op [www.houten.nl](https://www.houten.nl) of bel 14 030.")
 CONSENT = "Mag ik je vraag en dit gesprek doorgeven aan een consulent van de gemeente?"
-YES_NO = [{"title": "Ja, geef mijn vraag door", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]
+YES_NO = [{"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
+          {"title": "Nee, liever niet", "payload": "/deny"}]
 CHANNELS = [{"title": "Telefoon", "payload": '/inform{"channel": "telefoon"}'},
             {"title": "E-mail", "payload": '/inform{"channel": "e-mail"}'}]
 PHONE = "06 12345678"

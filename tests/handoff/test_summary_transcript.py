@@ -40,8 +40,8 @@ def test_full_summary_in_reading_order() -> None:
         reason="wil een persoon spreken", gemeente_code="GM0321", unanswered=["hoe lang duurt dat?"],
     )
     sections = _sections(summary)
-    assert list(sections) == ["question", "not_answered", "situation", "explained", "wants_next", "limits_and_wishes", "helps",
-                              "in_the_way", "working_together", "reason", "other"]
+    assert list(sections) == ["question", "not_answered", "situation", "explained", "wants_next", "limits_and_wishes",
+                              "helps", "in_the_way", "working_together", "reason", "other"]
     assert sections["situation"][1][3] == \
         "Werkervaring: administratief medewerker, 10 jaar; vrijwilliger bibliotheek"
     assert "Hoe de persoon de eigen situatie ziet: ik weet wat ik wil, maar durf de stap niet" in sections["situation"][1]
@@ -59,13 +59,15 @@ def test_full_summary_in_reading_order() -> None:
                                         ["hoe lang duurt dat?"])
     assert summary["age"] == "52 jaar" and summary["not_answered"] == {"count": 1, "questions": ["hoe lang duurt dat?"]}
     # How to reach the person is in the handoff's contact fields only, shown once.
-    assert "voorkeur" not in str(summary) and summary["headline"] == "Ik wil weten of ik hulp kan krijgen bij werk zoeken."
+    assert "voorkeur" not in str(summary)
+    assert summary["headline"] == "Ik wil weten of ik hulp kan krijgen bij werk zoeken."
 
 
 def test_a_long_question_makes_a_headline_of_whole_words() -> None:
     cut = headline(ms.FIRST_QUESTION)
-    assert len(cut) <= HEADLINE_LENGTH + 2 and cut == "Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en " \
-        "mijn man werkt, dus ik krijg geen uitkering. …"
+    assert len(cut) <= HEADLINE_LENGTH + 2
+    assert cut == "Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en mijn man werkt, dus ik krijg " \
+        "geen uitkering. …"
     no_sentence = "ik " + "zoek werk en " * 20
     assert headline(no_sentence).endswith(" zoek…") and (no_sentence + " ").startswith(headline(no_sentence)[:-1] + " ")
     assert headline("x" * 200) == "x" * (HEADLINE_LENGTH - 1) + "…"

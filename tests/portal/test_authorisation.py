@@ -52,7 +52,8 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("POST", "/beheer/instellingen/GM0355/standaard"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
                                                             beheerder=403),
 }
-FORMS = {"contact": {"method": "telefoon"}, "notitie": {"text": "x"}, "afsluiten": {"outcome": "geholpen", "bevestigd": "ja"},
+FORMS = {"contact": {"method": "telefoon"}, "notitie": {"text": "x"},
+         "afsluiten": {"outcome": "geholpen", "bevestigd": "ja"},
          "toewijzen": {"username": "collega"}, "accounts": {"username": "nieuw", "role": "consulent",
                                                             "gemeente": "GM0321"}}
 SETTINGS_FORM = {"response_days": "3", "contact_route": "Bel het algemene nummer van de gemeente.",

@@ -31,7 +31,8 @@ def test_pick_up_contact_note_close(any_portal: Portal) -> None:
     refused = post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen"}, f"/overdracht/{code}")
     assert refused.status_code == 302
     assert "naar wie" in client.get(f"/overdracht/{code}").get_data(as_text=True)
-    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "UWV", "bevestigd": "ja"}, f"/overdracht/{code}")
+    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "UWV", "bevestigd": "ja"},
+         f"/overdracht/{code}")
     page = client.get(f"/overdracht/{code}").get_data(as_text=True)
     assert "Gebeld, afspraak gemaakt." in page and "doorverwezen naar: UWV" in page
     with session_scope(any_portal.url) as session:

@@ -67,7 +67,8 @@ def test_who_how_to_reach_and_what_is_open_come_first(portal: Portal) -> None:
     assert page.count("ochtend") == 2, "the contact preference once (and once as the person's click)"
     assert want.startswith("Wat de persoon wil Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en "
                            "mijn man werkt, dus ik krijg geen uitkering. …")
-    assert "De assistent had 2 keer geen goed antwoord op: “hoe lang duurt dat?” “raak ik mijn spaargeld kwijt?”" in want
+    assert ("De assistent had 2 keer geen goed antwoord op: “hoe lang duurt dat?” “raak ik mijn spaargeld kwijt?”"
+            in want)
     assert "Wil graag: een paar uur per week werken" in want
     order = [page.index(f'id="{name}"') for name in ("wie", "vraag", "acties", "notities", "samenvatting", "gesprek")]
     assert order == sorted(order), "who, what, actions; then notes, the whole summary and the conversation"

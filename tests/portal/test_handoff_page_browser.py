@@ -103,7 +103,8 @@ def check_inbox(page: Any, code: str) -> None:
     assert [h.inner_text() for h in headers.all() if h.bounding_box()["x"] + h.bounding_box()["width"] > right] == []
     assert page.locator("table.list td[data-label=Gemeente]").first.inner_text() == "Houten"
     for cell in page.locator("table.list td.code a").all():
-        lines = cell.evaluate("a => Math.round(a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight))")
+        lines = cell.evaluate("a => Math.round(a.getBoundingClientRect().height"
+                              " / parseFloat(getComputedStyle(a).lineHeight))")
         assert lines == 1, f"{cell.inner_text()} wraps"
     assert serious_violations(page, inject=True) == []
 
