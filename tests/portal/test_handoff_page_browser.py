@@ -130,7 +130,10 @@ def save_a_note_in_place(page: Any) -> None:
     after = page.get_by_label("Nieuwe notitie").bounding_box()
     assert abs(after["y"] - before["y"]) < 2, "the note form stays where the consulent's eye is"
     assert unseen(page, {"bevestiging": saved}) == []
-    assert "Gebeld om 10 uur" in page.locator("section[aria-labelledby=notities]").inner_text()
+    note = page.locator("section[aria-labelledby=notities] .note", has_text="Gebeld om 10 uur")
+    if page.viewport_size == LAPTOP:  # beside the actions, in the room under who and what
+        assert unseen(page, {"opgeslagen notitie": note}) == []
+    assert note.count() == 1
     shot(page, "notitie-opgeslagen")
 
 
