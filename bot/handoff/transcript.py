@@ -65,7 +65,7 @@ def is_payload(text: str) -> bool:
     return bool(_PAYLOAD.match(text.strip()))
 
 
-def _payload_title(payload: str, titles: Mapping[str, str]) -> Optional[str]:
+def _payload_title(payload: str, titles: Mapping[str, str]) -> str:
     """What the person chose, in the words they saw: the button's title, else a title for the intent and the
     values of its entities ("Koos: Ja", "Koos: telefoon"); "" for a payload the widget sent on its own."""
     payload = payload.strip()

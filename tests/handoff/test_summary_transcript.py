@@ -120,3 +120,17 @@ def test_transcript_checks_speakers_and_cuts_long_text_after_scrubbing() -> None
     [turn] = clean([{"who": "person", "text": long, "time": "2026-11-26T10:00:00"}])
     assert BSN[:4] not in turn["text"][-10:] and len(turn["text"]) == MAX_TEXT
     assert turn["time"] == "2026-11-26T10:00:00+00:00"
+
+
+def test_a_guessed_section_and_an_off_topic_answer_count_as_not_answered() -> None:
+    from bot.messages import message
+
+    events = [{"event": "user", "text": "mag ik een hond meenemen naar mijn werk?"},
+              {"event": "bot", "text": message("section_intro")["text"] + "\n\n**Jobcoaching: Wat doet een jobcoach?**"},
+              {"event": "user", "text": "wat is het weer morgen?"},
+              {"event": "bot", "text": "Daar kan ik je helaas niet mee helpen.",
+               "metadata": {"utter_action": "utter_out_of_scope"}},
+              {"event": "user", "text": "wat doet een jobcoach?"},
+              {"event": "bot", "text": "**Jobcoaching**\n\nEen jobcoach helpt je op je werk."}]
+    assert unanswered(clean(from_rasa_events(events))) == ["mag ik een hond meenemen naar mijn werk?",
+                                                           "wat is het weer morgen?"]
