@@ -325,14 +325,16 @@ def test_the_footer_follows_the_handoff_and_keeps_the_code_in_view(page: Any) ->
     assert not human.is_visible()
     assert page.locator(".ww-handoff").inner_text() == "Je vraag wordt doorgegeven. Beantwoord de vragen in de chat."
     say(page, {"text": "Zal ik je vraag doorgeven?", "quick_replies": [
-        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]})
+        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
+        {"title": "Nee, liever niet", "payload": "/deny"}]})
     page.get_by_role("button", name="Nee, liever niet").click()
-    assert human.is_visible() and not page.locator(".ww-handoff").is_visible(), "she said no: a person is one click away"
+    assert human.is_visible() and not page.locator(".ww-handoff").is_visible(), "she said no: a person, one click"
     page.get_by_label("Typ je vraag").fill("ik wil een mens spreken")  # in her own words, not with the button
     page.keyboard.press("Enter")
     assert human.is_visible()
     say(page, {"text": "Zal ik je vraag doorgeven?", "quick_replies": [
-        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"}, {"title": "Nee, liever niet", "payload": "/deny"}]})
+        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
+        {"title": "Nee, liever niet", "payload": "/deny"}]})
     assert not human.is_visible() and "wordt doorgegeven" in page.locator(".ww-handoff").inner_text()
     page.get_by_role("button", name="Ja, geef mijn vraag door").click()
     for message in HANDOFF_TURN:
@@ -399,8 +401,9 @@ def reading_page(browser: Any, voices: str) -> Any:
 
 
 def test_read_aloud_uses_a_dutch_voice_on_the_device(browser: Any) -> None:
-    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, {name: 'Google Nederlands', "
-                                 "lang: 'nl-NL', localService: false}, {name: 'Xander', lang: 'nl-NL', localService: true}]")
+    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, "
+                                 "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}, "
+                                 "{name: 'Xander', lang: 'nl-NL', localService: true}]")
     read = page.locator(".ww-msg-bot").last.locator(".ww-read")
     read.click()
     spoken = page.evaluate("window.__spoken")

@@ -44,8 +44,8 @@
     conversation: "Gesprek",
     menu: "Menu",
     choices: function (titles) {
-      return (titles.length === 1 ? "Er is 1 knop om te kiezen: " : "Er zijn " + titles.length + " knoppen om te kiezen: ") +
-        titles.join("; ") + ". Of typ je antwoord.";
+      var count = titles.length === 1 ? "Er is 1 knop" : "Er zijn " + titles.length + " knoppen";
+      return count + " om te kiezen: " + titles.join("; ") + ". Of typ je antwoord.";
     },
     handoffBusy: "Je vraag wordt doorgegeven. Beantwoord de vragen in de chat.",
     handoffSent: function (code) { return "Je vraag is doorgegeven (code " + code + ")"; },
@@ -145,7 +145,9 @@
   function remember(id, text) {
     if (masked(text) === text) { return; }
     typed[id] = text;
-    (text.match(NUMBER) || []).forEach(function (n) { if (n.replace(/\D/g, "").length >= 9) { typedNumbers.push(n); } });
+    (text.match(NUMBER) || []).forEach(function (n) {
+      if (n.replace(/\D/g, "").length >= 9) { typedNumbers.push(n); }
+    });
   }
 
   // ---- small DOM helpers
