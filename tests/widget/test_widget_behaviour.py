@@ -423,4 +423,6 @@ def test_read_aloud_says_plainly_when_there_is_no_dutch_voice(browser: Any) -> N
     assert note in page.locator(".ww-msg-bot").last.inner_text()
     assert page.evaluate("window.__spoken").count("cancel") == 1 and len(page.evaluate("window.__spoken")) == 1
     wait_until(page, f"window.__announced.some(t => t.startsWith({note!r}))")
+    say(page, {"text": "Nog een antwoord."})
+    assert note in page.locator(".ww-msg-bot").nth(-2).inner_text(), "the note stays with its answer"
     page.context.close()

@@ -377,6 +377,7 @@
     if (message.from === "bot") {
       item.appendChild(renderMarkdown(revealPhones(message.text)));
       if (message.text) { item.appendChild(readAloudButton(message)); }
+      if (readNotes[message.id]) { item.appendChild(el("p", "ww-note", readNotes[message.id])); }
     } else {
       // What the person typed is always plain text; in this page view as she typed it, stored masked.
       item.appendChild(el("p", "ww-text", typed[message.id] || message.text));
@@ -533,6 +534,7 @@
   // ---- reading an answer aloud with the browser's own speech synthesis (nothing leaves the browser)
 
   var speaking = null;
+  var readNotes = {};  // message id → why it could not be read aloud, kept when the conversation is drawn again
 
   function readAloudButton(message) {
     var node = button("ww-read", "", function () { readAloud(message, node); });
@@ -557,12 +559,12 @@
   }
 
   function readAloud(message, node) {
-    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) { noSpeech(node, TEXT.noSpeech); return; }
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) { noSpeech(message, node, TEXT.noSpeech); return; }
     var wasMine = speaking === node;
     stopReading();
     if (wasMine) { return; }
     dutchVoice(function (voice) {
-      if (!voice) { noSpeech(node, TEXT.noDutchVoice); return; }
+      if (!voice) { noSpeech(message, node, TEXT.noDutchVoice); return; }
       var utterance = new window.SpeechSynthesisUtterance(plainText(revealPhones(message.text)));
       utterance.lang = voice.lang;
       utterance.voice = voice;
@@ -581,7 +583,8 @@
     if (window.speechSynthesis) { window.speechSynthesis.cancel(); }
   }
 
-  function noSpeech(node, text) {
+  function noSpeech(message, node, text) {
+    readNotes[message.id] = text;
     var item = node.parentNode;
     if (!item.querySelector(".ww-note")) { item.appendChild(el("p", "ww-note", text)); }
     announce(text);
