@@ -248,5 +248,9 @@ class ActionShowArticleDetails(Action):
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []
+        facet = facet_in_question(latest_text(tracker))
+        if facet is not None:  # "moet dat eigenlijk wel?" read as a wish for more: the question it plainly asks
+            dispatcher.utter_message(**facet_answer(article, facet, chosen))
+            return leave_search(tracker)
         dispatcher.utter_message(**long_answer(article, chosen))
         return []

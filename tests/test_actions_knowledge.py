@@ -182,3 +182,11 @@ def test_a_short_question_that_names_the_predicted_topic_is_not_a_follow_up_on_t
         "ask_banenafspraak", "en de banenafspraak, kom ik daarvoor in aanmerking?",
         slots={"last_article": work.id}, ranking=ranking))
     assert messages[0]["text"].startswith(f"**{deal.title}")
+
+
+def test_a_plain_facet_question_read_as_a_wish_for_more_gets_the_facet():
+    """'moet dat eigenlijk wel?' may look like 'vertel meer' to the model; the question it asks is plain."""
+    coaching = library().for_intent("ask_jobcoaching")
+    messages, _ = run(ActionShowArticleDetails(), tracker(
+        "more_info", "moet dat eigenlijk wel?", slots={"last_article": coaching.id}))
+    assert messages[0]["text"].startswith(f"**{coaching.title}: moet dat?**")
