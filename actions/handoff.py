@@ -1,4 +1,7 @@
-"""The warm handoff: consent, gemeente, how to be contacted, a check of the summary, then the handoff is stored."""
+"""The warm handoff: consent, gemeente, how to be contacted, a check of the summary, then the handoff is stored.
+
+After the yes, what the conversation already told (her phone number or e-mail address, when to call, what she
+wants) is not asked again: people who tire quickly get a handoff in a few turns (issue 17)."""
 from __future__ import annotations
 
 import logging
@@ -21,10 +24,10 @@ from bot.gemeente_contact import contact, contact_sentence
 from bot.handoff import texts as handoff_texts
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
-    TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
+    EMAIL, TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
 )
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
-from bot.handoff.situation import situation
+from bot.handoff.situation import situation, told_wish
 from bot.handoff.transcript import from_rasa_events
 from bot.knowledge import library
 from bot.messages import message, text
@@ -44,6 +47,7 @@ CORRECTABLE = {
     "contact": ["contact_channel", "contact_phone", "contact_email", "preferred_time"],
     "naam": ["contact_alias"],
     "notities": OPTIONAL_SLOTS,
+    "toevoegen": ["handoff_notes"],
 }
 SKIPPED = "-"
 SKIP_REST = "rest"
@@ -91,7 +95,8 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
         if value is True:
-            return {"handoff_consent": True, "handoff_consent_at": datetime.now(timezone.utc).isoformat()}
+            return {**already_told(tracker), "handoff_consent": True,
+                    "handoff_consent_at": datetime.now(timezone.utc).isoformat()}
         return {"handoff_consent": False}
 
     async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -143,6 +148,45 @@ class ValidateHandoffForm(FormValidationAction):
         field = next(tracker.get_latest_entity_values("field"), "contact")
         dispatcher.utter_message(**message("handoff_correct"))
         return {slot: None for slot in CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"]}
+
+
+def already_told(tracker: Tracker) -> Dict[Text, Any]:
+    """The form's slots the conversation already answered before the yes, so they are not asked again: the phone
+    number or e-mail address she typed (read back from the contact vault only now, after consent), the part of the
+    day she said with it, and what she wants. When she said what she wants, the other optional questions are
+    skipped and the check offers "stuur mijn vraag zo door"; "Iets toevoegen" there asks for more."""
+    person = [e for e in tracker.events if e.get("event") == "user"]
+    told: Dict[Text, Any] = {}
+    phone, email = _from_vault(tracker, contact_vault.PHONE), _from_vault(tracker, contact_vault.EMAIL)
+    try:
+        if phone:
+            told = {"contact_channel": TELEFOON, "contact_phone": mask_phone(validate_phone(phone).national)}
+            moment = _told_time(person)
+            told.update({"preferred_time": moment} if moment else {})
+        elif email:
+            told = {"contact_channel": EMAIL, "contact_email": mask_email(validate_email(email))}
+    except InvalidContact:
+        told = {}  # the form asks, and says what is wrong with it
+    wish = told_wish(" ".join(str(e.get("text") or "") for e in person if not str(e.get("text")).startswith("/")))
+    if wish:
+        told.update({"handoff_next_step": wish[:MAX_NOTES], "contact_alias": SKIPPED,
+                     **{slot: SKIPPED for slot in OPTIONAL_SLOTS if slot != "handoff_next_step"}})
+    return {slot: value for slot, value in told.items() if tracker.get_slot(slot) is None}
+
+
+def _told_time(person: List[Dict[Text, Any]]) -> Optional[str]:
+    """The part of the day to call, as a recognised entity or in the message that gave the phone number."""
+    for event in reversed(person):
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        said = [str(e.get("value")) for e in entities if e.get("entity") == "preferred_time"]
+        if (event.get("metadata") or {}).get(contact_vault.CONTACT_REF):
+            said.append(str(event.get("text") or ""))
+        for text_said in said:
+            try:
+                return validate_preferred_time(text_said)
+            except InvalidContact:
+                continue
+    return None
 
 
 def _checked(slot: str, check: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
@@ -239,11 +283,24 @@ class ActionAskHandoffConfirmed(Action):
             contact = f"{channel} via {tracker.get_slot('contact_email')}"
         not_told = text("not_told")
         told = {slot: _told(tracker, slot) or not_told for slot in ["contact_alias", *OPTIONAL_SLOTS]}
+        if _ready(tracker):
+            person = (str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
+            story = "; ".join(situation(person).values()) or not_told
+            dispatcher.utter_message(**message(
+                "handoff_ready", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
+                next_step=told["handoff_next_step"], story=story))
+            return []
         dispatcher.utter_message(**message(
             "handoff_summary", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
             alias=told["contact_alias"], next_step=told["handoff_next_step"], helps=told["handoff_helps"],
             in_the_way=told["handoff_in_the_way"], notes=told["handoff_notes"]))
         return []
+
+
+def _ready(tracker: Tracker) -> bool:
+    """She said what she wants and nothing optional is left to ask: one step sends it."""
+    skipped = all(tracker.get_slot(s) == SKIPPED for s in ("contact_alias", "handoff_helps", "handoff_in_the_way"))
+    return skipped and tracker.get_slot("handoff_notes") == SKIPPED and _told(tracker, "handoff_next_step") is not None
 
 
 def _told(tracker: Tracker, slot: str) -> Optional[str]:

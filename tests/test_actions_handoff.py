@@ -273,3 +273,31 @@ def test_the_summary_gets_the_reflection_answers_and_the_persons_word():
     assert answers["wish"] == "Samen zoeken naar werk" and answers["helps"] == "vaste tijden"
     assert answers["in_the_way"] == "reizen is lastig" and answers["preferred_term"] == "ziekte"
     assert answers["limits_and_wishes"] == "niet bellen voor 10 uur"
+
+
+def consent_given(database, story, slots=None):
+    """The slots a "ja" sets after `story`, whose last message gave contact details to the vault."""
+    said = vault(database, story)
+    made = ours(tracker("affirm", "ja", slots={"requested_slot": "handoff_consent", **(slots or {})}, sender=SENDER))
+    made.events[:0] = [{"event": "user", "text": said, "metadata": {contact_vault.CONTACT_REF: REF},
+                        "parse_data": {"entities": []}}]
+    return ValidateHandoffForm().validate_handoff_consent(True, CollectingDispatcher(), made, {})
+
+
+def test_what_the_story_told_is_not_asked_again(database):
+    told = consent_given(database, "Ik wil graag weer werken. Bel me op 06 12345678, liefst 's middags.")
+    assert told["contact_channel"] == "telefoon" and told["contact_phone"] == "06-****5678"
+    assert told["preferred_time"] == "middag" and told["handoff_next_step"] == "weer werken"
+    assert told["contact_alias"] == told["handoff_helps"] == told["handoff_notes"] == "-"
+    assert told["handoff_consent"] is True and told["handoff_consent_at"]
+    messages, _ = run(ActionAskHandoffConfirmed(), tracker(slots={**filled(), **told}))
+    assert "Ik weet genoeg" in messages[0]["text"] and messages[0]["buttons"][0]["title"] == "Ja, stuur mijn vraag zo door"
+
+
+def test_an_e_mail_address_is_used_a_known_gemeente_kept_and_a_no_takes_nothing(database):
+    told = consent_given(database, "mail me op sam@example.org", slots={"gemeente": "GM0321"})
+    assert told["contact_channel"] == "e-mail" and told["contact_email"] == "s***@example.org"
+    assert "gemeente" not in told and "preferred_time" not in told
+    assert "handoff_next_step" not in told, "no wish told: the optional questions are asked"
+    said_no = ValidateHandoffForm().validate_handoff_consent(False, CollectingDispatcher(), tracker(), {})
+    assert said_no == {"handoff_consent": False}

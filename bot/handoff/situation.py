@@ -42,6 +42,16 @@ def told_age(text: str) -> Optional[int]:
     return None
 
 
+def told_wish(text: str) -> Optional[str]:
+    """What the person said she wants ("ik wil graag weer een paar uur per week werken" gives "weer een paar uur
+    per week werken"), scrubbed, or None."""
+    for pattern in _patterns()["wish"]:
+        match = re.search(pattern, (text or "").lower())
+        if match:
+            return scrub(match.group("wish")).strip()
+    return None
+
+
 def situation(messages: Iterable[str]) -> Dict[str, str]:
     """`answers` entries for build_summary from what the person wrote; keys only for what was told."""
     text = " ".join(m.lower() for m in messages if m and not m.startswith("/"))

@@ -1,5 +1,5 @@
 """The situation the person told, picked from their own messages for the consulent's summary."""
-from bot.handoff.situation import situation
+from bot.handoff.situation import situation, told_wish
 from bot.handoff.summary import build_summary
 
 
@@ -25,3 +25,11 @@ def test_the_summary_shows_what_was_told():
     summary = build_summary("Wat kan ik doen?", situation(["Ik heb long covid en ben zzp'er."]))
     flat = str(summary)
     assert "long covid" in flat and "zelfstandige (zzp)" in flat
+
+
+def test_what_she_wants_is_read_but_a_wish_to_talk_is_not():
+    assert told_wish("Ik woon in Houten en ik wil graag weer een paar uur per week werken.") == (
+        "weer een paar uur per week werken")
+    assert told_wish("ik wil een baan dichtbij, bel 0612345678") == "een baan dichtbij"
+    for not_a_wish in ("ik wil iemand spreken over werk", "ik wil een consulent", "ik werk niet", ""):
+        assert told_wish(not_a_wish) is None, not_a_wish
