@@ -58,16 +58,22 @@ def shipped_url(db_url: str) -> str:
     return db_url
 
 
+def _empty_database(kind: str, folder: Path, stack: ExitStack) -> str:
+    """A migrated empty database: a SQLite file in `folder`, or a PostgreSQL schema dropped when `stack` closes."""
+    if kind == "sqlite":
+        url = sqlite_database(folder)
+        stack.callback(get_engine(url).dispose)
+        return url
+    url = stack.enter_context(postgres_schema())
+    upgrade(url)
+    return url
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def shipped_readonly_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One database with the shipped map per test module, for tests that only read."""
     with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = sqlite_database(tmp_path_factory.mktemp("shipped"))
-            stack.callback(get_engine(url).dispose)
-        else:
-            url = stack.enter_context(postgres_schema())
-            upgrade(url)
+        url = _empty_database(request.param, tmp_path_factory.mktemp("shipped"), stack)
         with session_scope(url) as session:
             hsds_io.load_shipped(session)
         yield url
@@ -128,12 +134,7 @@ def hsds_api_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     """For the HSDS read API: the shipped social map, the official HSDS 3.0 example package (tests/socialmap/
     hsds-3.0-examples) and one small package in Houten with a location; SQLite, then PostgreSQL when reachable."""
     with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = sqlite_database(tmp_path_factory.mktemp("hsds-api"))
-            stack.callback(get_engine(url).dispose)
-        else:
-            url = stack.enter_context(postgres_schema())
-            upgrade(url)
+        url = _empty_database(request.param, tmp_path_factory.mktemp("hsds-api"), stack)
         with session_scope(url) as session:
             hsds_io.load_shipped(session)
             hsds_io.import_package(session, Path(__file__).parent / "hsds-3.0-examples" / "csv")
