@@ -63,6 +63,7 @@ def test_a_told_story_is_handed_off_in_few_turns(chat: Chat, stack_database: Pat
                          (code,)).fetchone()
     assert row[0] == "GM0321" and row[1] == "+31612345678" and row[2] == "ochtend"
     assert "MS" in row[3] and "47 jaar" in row[3], "what she told reaches the consulent"
+    assert "vermoeidheid" in row[3] and "weer een paar uur per week werken" in row[3], "so nobody asks it again"
 
 
 def test_without_her_number_only_the_contact_is_asked(chat: Chat):
