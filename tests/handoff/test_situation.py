@@ -31,5 +31,7 @@ def test_what_she_wants_is_read_but_a_wish_to_talk_is_not():
     assert told_wish("Ik woon in Houten en ik wil graag weer een paar uur per week werken.") == (
         "weer een paar uur per week werken")
     assert told_wish("ik wil een baan dichtbij, bel 0612345678") == "een baan dichtbij"
+    assert told_wish("Ik wil graag weer iets doen, een paar uur per week, maar ik ben snel moe.") == (
+        "weer iets doen, een paar uur per week"), "the words of issue 17, without the 'maar'"
     for not_a_wish in ("ik wil iemand spreken over werk", "ik wil een consulent", "ik werk niet", ""):
         assert told_wish(not_a_wish) is None, not_a_wish
