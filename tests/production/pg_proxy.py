@@ -8,6 +8,7 @@ for a while, and then lets them through again: what the stack sees of a restart,
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class PostgresProxy:
         self.down_until = 0.0
         self.cuts = 0
         self._trigger: Optional[Trigger] = None
+        # Connections are known by a number of their own: a Python id() is reused once a connection is gone, and a
+        # new connection that inherited a muted id would wait for answers forever (a hang seen in CI).
+        self._numbers = itertools.count()
         self._marked: Set[int] = set()
         self._muted: Set[int] = set()  # connections whose answers from the server are dropped
         self._pairs: List[Tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = []
@@ -91,13 +95,15 @@ class PostgresProxy:
         except Exception:  # the server is really gone: the client sees a refused line, as it would without us
             client_writer.transport.abort()
             raise
-        pair = (client_writer, server_writer)
+        pair, key = (client_writer, server_writer), next(self._numbers)
         self._pairs.append(pair)
-        await asyncio.gather(self._pump(client_reader, server_writer, id(pair), watch=True),
-                             self._pump(server_reader, client_writer, id(pair), watch=False),
+        await asyncio.gather(self._pump(client_reader, server_writer, key, watch=True),
+                             self._pump(server_reader, client_writer, key, watch=False),
                              return_exceptions=True)
         if pair in self._pairs:
             self._pairs.remove(pair)
+        self._marked.discard(key)
+        self._muted.discard(key)
         for writer in pair:
             writer.transport.abort()
 
