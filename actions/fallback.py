@@ -15,7 +15,7 @@ from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import followup_reading
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, previous_answer
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
 from bot import settings
 from bot.answers import HUMAN, facet_answer, section_answer
 from bot.care import term
@@ -35,11 +35,6 @@ def intent_labels() -> Dict[str, str]:
     labels = yaml.safe_load((settings.KNOWLEDGE_DIR / "intent_labels.yml").read_text(encoding="utf-8"))
     articles = {intent: a.title for intent, a in library().by_intent.items()}
     return {**articles, **labels}
-
-
-def _person_texts(tracker: Tracker) -> List[str]:
-    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
-            and not str(e.get("text") or "").startswith("/")]
 
 
 def _fits(intent: str, age: Optional[int]) -> bool:
@@ -97,7 +92,7 @@ class ActionLastResort(Action):
             dispatcher.utter_message(**message("give_up"))
             return []
         nearby = [library().articles[m.section.article_id].intents[0] for m in index.search(text, limit=3)]
-        options = suggestions(tracker.latest_message.get("intent_ranking") or [], _person_texts(tracker), nearby)
+        options = suggestions(tracker.latest_message.get("intent_ranking") or [], person_texts(tracker), nearby)
         if not options:
             dispatcher.utter_message(text=message("ask_rephrase")["text"], buttons=[HUMAN])
             return []

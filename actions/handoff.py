@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.latest import latest_intent, latest_text, widget_gemeente
+from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
 from actions.rights import asked_code_to_withdraw, withdraw_answer
 from actions.social_map import check_gemeente, gemeente_answer
 from bot import contact_vault, settings
@@ -167,7 +167,7 @@ def already_told(tracker: Tracker) -> Dict[Text, Any]:
             told = {"contact_channel": EMAIL, "contact_email": mask_email(validate_email(email))}
     except InvalidContact:
         told = {}  # the form asks, and says what is wrong with it
-    wish = told_wish(" ".join(str(e.get("text") or "") for e in person if not str(e.get("text")).startswith("/")))
+    wish = told_wish(" ".join(person_texts(tracker)))
     if wish:
         told.update({"handoff_next_step": wish[:MAX_NOTES], "contact_alias": SKIPPED,
                      **{slot: SKIPPED for slot in OPTIONAL_SLOTS if slot != "handoff_next_step"}})
@@ -284,8 +284,7 @@ class ActionAskHandoffConfirmed(Action):
         not_told = text("not_told")
         told = {slot: _told(tracker, slot) or not_told for slot in ["contact_alias", *OPTIONAL_SLOTS]}
         if _ready(tracker):
-            person = (str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
-            story = "; ".join(situation(person).values()) or not_told
+            story = "; ".join(situation(person_texts(tracker)).values()) or not_told
             dispatcher.utter_message(**message(
                 "handoff_ready", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
                 next_step=told["handoff_next_step"], story=story))

@@ -108,7 +108,8 @@ def named_other_topic(tracker: Tracker, text: str, current: Optional[Article]) -
     ranking, top = _ranking(tracker)
     cue = _EXPLAIN_CUE.search(text.lower()) if ranking and ranking[0].get("name") == MORE_INTENT else None
     # "en jobcoaching, wie betaalt dat?": a topic put in front, then the question about it.
-    lead = text.split(",")[0] if "," in text and words(text.split(",")[0]) <= 4 else ""
+    front, comma, _ = text.partition(",")
+    lead = front if comma and words(front) <= 4 else ""
     for candidate in ranking[:5]:
         article = library().for_intent(str(candidate.get("name")), known_gemeente(tracker))
         if article is None or article.id in ("crisis", getattr(current, "id", None)):
@@ -241,14 +242,15 @@ class ActionShowArticleDetails(Action):
         article_id = tracker.get_slot("last_article")
         article = library().get(article_id, known_gemeente(tracker)) if article_id else None
         chosen = term(tracker.get_slot("preferred_term"))
-        other = named_other_topic(tracker, latest_text(tracker), article)
+        asked = latest_text(tracker)
+        other = named_other_topic(tracker, asked, article)
         if other is not None:  # "wat bedoel je met loonwaarde?": the topic it names, from its short answer
             dispatcher.utter_message(**short_answer(other, chosen))
             return [SlotSet("last_article", other.id), *leave_search(tracker)]
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []
-        facet = facet_in_question(latest_text(tracker))
+        facet = facet_in_question(asked)
         if facet is not None:  # "moet dat eigenlijk wel?" read as a wish for more: the question it plainly asks
             dispatcher.utter_message(**facet_answer(article, facet, chosen))
             return leave_search(tracker)

@@ -26,6 +26,12 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
     return current_code(code) if isinstance(code, str) else None
 
 
+def person_texts(tracker: Tracker) -> List[str]:
+    """Everything the person typed in this conversation (not button payloads), e.g. to hear their age."""
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
+            and not str(e.get("text") or "").startswith("/")]
+
+
 def previous_answer(tracker: Tracker) -> Optional[str]:
     """The text of the assistant's last message before the person's latest one, or None."""
     seen_user = False

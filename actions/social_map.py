@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.latest import latest_intent, latest_text, widget_gemeente
+from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
 from bot import settings
 from bot.answers import HUMAN
 from bot.db import session_scope
@@ -25,12 +25,6 @@ from bot.socialmap.taxonomy import find_audiences_in_text, find_theme_in_text
 
 PAGE = 3
 MAX_GEMEENTE_BUTTONS = 14
-
-
-def person_texts(tracker: Tracker) -> List[str]:
-    """Everything the person typed in this conversation (not button payloads), e.g. to hear their age."""
-    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
-            and not str(e.get("text") or "").startswith("/")]
 
 
 def _article_theme(tracker: Tracker) -> Optional[str]:
