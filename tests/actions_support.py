@@ -1,6 +1,8 @@
 """Real rasa-sdk trackers and dispatchers for action tests (no Rasa server needed)."""
 from __future__ import annotations
 
+import asyncio
+import inspect
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -24,7 +26,16 @@ def run(action: Any, tracker_: Tracker) -> tuple[List[Dict[str, Any]], List[Dict
     """Run an action; return (messages sent, events returned)."""
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker_, {})
+    if inspect.iscoroutine(events):  # a form validation action's run is async
+        events = asyncio.run(events)
     return dispatcher.messages, events
+
+
+def starting(tracker_: Tracker, form: str) -> Tracker:
+    """`tracker_` as Rasa sends it to `form`'s validation action when the latest message activates the form."""
+    tracker_.events.append({"event": "active_loop", "name": form})
+    tracker_.active_loop = {"name": form}
+    return tracker_
 
 
 def button_payloads(messages: List[Dict[str, Any]]) -> List[str]:

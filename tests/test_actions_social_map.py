@@ -1,19 +1,20 @@
 """The social-map actions with real trackers, on a real SQLite database loaded with the shipped map."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
 from actions.social_map import (
     ActionAskGemeente,
     ActionAskSmTheme,
-    ActionPrefillSocialMap,
     ActionSearchSocialMap,
     ValidateSocialMapForm,
 )
 from bot import settings
 from bot.db import session_scope
 from bot.socialmap.models import UnmetNeed
-from tests.actions_support import button_payloads, run, tracker
+from tests.actions_support import button_payloads, run, starting, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
@@ -29,22 +30,37 @@ def slots_of(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-def test_prefill_reads_theme_gemeente_and_audience_from_the_question():
-    _, events = run(ActionPrefillSocialMap(), tracker("ask_where_to_go", "Is er in Houten een jobcoach voor jongeren?"))
+def start(t):
+    """The form's first call: Rasa activates the search form after the question and asks its validation action."""
+    return run(ValidateSocialMapForm(), starting(t, "social_map_form"))
+
+
+def test_the_start_of_a_search_reads_theme_gemeente_and_audience_from_the_question():
+    _, events = start(tracker("ask_where_to_go", "Is er in Houten een jobcoach voor jongeren?"))
     slots = slots_of(events)
     assert slots["sm_theme"] == "jobcoaching" and slots["gemeente"] == "GM0321" and slots["sm_offset"] == 0
     assert slots["sm_audience"] == "jongere"
 
 
-def test_prefill_uses_the_theme_of_the_article_just_read():
+def test_the_start_of_a_search_uses_the_theme_of_the_article_just_read():
     t = tracker("ask_where_to_go", "Waar kan ik terecht?", slots={"last_article": "jobcoaching"})
-    assert slots_of(run(ActionPrefillSocialMap(), t)[1])["sm_theme"] == "jobcoaching"
+    assert slots_of(start(t)[1])["sm_theme"] == "jobcoaching"
 
 
-def test_prefill_for_other_help_forgets_the_theme_but_not_the_gemeente():
+def test_the_start_of_a_search_for_other_help_forgets_the_theme_but_not_the_gemeente():
     t = tracker("find_other_service", "andere hulp", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"})
-    slots = slots_of(run(ActionPrefillSocialMap(), t)[1])
+    slots = slots_of(start(t)[1])
     assert slots["sm_theme"] is None and "gemeente" not in slots
+
+
+def test_after_the_start_the_form_validates_what_the_person_answers():
+    """Only the activating call reads the question; on the next turn the answer is validated as before."""
+    t = tracker("inform", "Zeist", slots={"sm_theme": "jobcoaching", "gemeente": "Zeist", "requested_slot": "gemeente"})
+    t.events.append({"event": "slot", "name": "gemeente", "value": "Zeist"})
+    t.active_loop = {"name": "social_map_form"}
+    domain = {"forms": {"social_map_form": {"required_slots": ["sm_theme", "gemeente"]}}}
+    events = asyncio.run(ValidateSocialMapForm().run(CollectingDispatcher(), t, domain))
+    assert slots_of(events) == {"gemeente": "GM0355"}
 
 
 def validate(slot, value, intent="inform"):

@@ -14,11 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionSubmitHandoff, ValidateHandoffForm
 from actions.latest import widget_gemeente
-from actions.social_map import ActionAskGemeente, ActionPrefillSocialMap, ActionSearchSocialMap, ValidateSocialMapForm
+from actions.social_map import ActionAskGemeente, ActionSearchSocialMap, ValidateSocialMapForm
 from bot import regions, settings
 from bot.gemeente_contact import contact
 from bot.handoff.config import load_config
-from tests.actions_support import button_payloads, run, tracker
+from tests.actions_support import button_payloads, run, starting, tracker
 
 CHANGES = settings.KNOWLEDGE_DIR / "regions" / "merges-2021-2026.csv"
 # One gemeente per region: the first by name, so every region is covered by a gemeente that is not hand-picked.
@@ -48,11 +48,11 @@ def resident(app_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def search_for(question: str) -> tuple:
-    """The question as the first message: the prefill reads it, then the search runs with what it found."""
-    prefill_messages, events = run(ActionPrefillSocialMap(), tracker("ask_where_to_go", question))
+    """The question as the first message: the search form's start reads it, then the search runs with what it found."""
+    first_messages, events = run(ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form"))
     slots = slots_of(events)
     found, _ = run(ActionSearchSocialMap(), tracker("ask_where_to_go", question, slots=slots))
-    return prefill_messages, slots, found
+    return first_messages, slots, found
 
 
 def handoff_path(code: str) -> tuple:
@@ -89,8 +89,8 @@ def test_there_is_one_gemeente_for_each_of_the_35_regions() -> None:
 
 @pytest.mark.parametrize("gemeente", ONE_PER_REGION, ids=lambda g: f"{g.arbeidsmarktregio.code}-{g.roo_name}")
 def test_search_and_handoff_in_every_region(resident: str, gemeente: regions.Gemeente) -> None:
-    prefill_messages, slots, found = search_for(f"Waar kan ik in {gemeente.roo_name} terecht voor hulp naar werk?")
-    assert slots["gemeente"] == gemeente.code and slots["sm_theme"] and prefill_messages == []
+    first_messages, slots, found = search_for(f"Waar kan ik in {gemeente.roo_name} terecht voor hulp naar werk?")
+    assert slots["gemeente"] == gemeente.code and slots["sm_theme"] and first_messages == []
     assert gemeente.roo_name in found[0]["text"]
     assert_front_door_first(found, gemeente.code)
     assert "/request_human" in button_payloads(found)
@@ -103,8 +103,8 @@ def test_every_renamed_or_merged_gemeente(resident: str, row: Dict[str, Any]) ->
     year = row["date"][:4]
     note = f"{row['old_name']} hoort sinds {year} bij de gemeente {new.roo_name}."
     # In the first message: the note, then the search in today's gemeente.
-    prefill_messages, slots, found = search_for(f"ik woon in {row['old_name']} en zoek hulp bij werk")
-    assert texts(prefill_messages) == note and slots["gemeente"] == new.code
+    first_messages, slots, found = search_for(f"ik woon in {row['old_name']} en zoek hulp bij werk")
+    assert texts(first_messages) == note and slots["gemeente"] == new.code
     assert_front_door_first(found, new.code)
     # Typed as the answer to "In welke gemeente woon je?" (search and handoff forms share the check).
     dispatcher = CollectingDispatcher()
@@ -120,16 +120,16 @@ def test_every_renamed_or_merged_gemeente(resident: str, row: Dict[str, Any]) ->
 
 @pytest.mark.parametrize("name", ["Maashorst", "Voorne aan Zee", "Land van Cuijk", "Dijk en Waard", "Eemsdelta"])
 def test_gemeenten_formed_since_2021_are_found_in_the_question(resident: str, name: str) -> None:
-    prefill_messages, slots, found = search_for(f"is er in {name} iemand die mij kan helpen met werk zoeken")
+    first_messages, slots, found = search_for(f"is er in {name} iemand die mij kan helpen met werk zoeken")
     code = regions.resolve_gemeente(name).gemeente.code
-    assert slots["gemeente"] == code and prefill_messages == [], "a name of today needs no note"
+    assert slots["gemeente"] == code and first_messages == [], "a name of today needs no note"
     assert_front_door_first(found, code)
 
 
 def test_haaren_asks_which_part(resident: str) -> None:
     question = "ik woon in Haaren en zoek hulp bij werk"
-    prefill_messages, events = run(ActionPrefillSocialMap(), tracker("ask_where_to_go", question))
-    assert "gemeente" not in slots_of(events) and prefill_messages == []
+    first_messages, events = run(ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form"))
+    assert "gemeente" not in slots_of(events) and first_messages == []
     asked, _ = run(ActionAskGemeente(), tracker("ask_where_to_go", question))
     assert asked[0]["text"] == ("Haaren is in 2021 verdeeld over Boxtel, Oisterwijk, Tilburg en Vught. "
                                 "In welke van deze gemeenten woon je?")
