@@ -22,7 +22,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run run-production nginx train shell test validate eval bench clean db content-report test-deps
+.PHONY: help setup run run-production nginx train shell test validate eval bench bench-replicas clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
@@ -32,6 +32,7 @@ help:
 	@echo "make shell  - talk to the assistant in this terminal"
 	@echo "make eval   - quality: NLU on the held-out file, test stories, content (reports/eval.md)"
 	@echo "make bench  - speed, cost, scale vs a reference bot (reports/bench.md; BENCH_ARGS=\"--help\")"
+	@echo "make bench-replicas - capacity of the production profile with 1 and 2 replicas (reports/bench-replicas.md)"
 
 setup: $(VENV)/.installed
 
@@ -85,6 +86,10 @@ eval: $(MODEL)
 # Options in BENCH_ARGS, e.g. BENCH_ARGS="--users 1,10 --duration 10" (python -m bot.bench --help).
 bench: $(MODEL)
 	$(PY) -m bot.bench $(BENCH_ARGS)
+
+# Replicas that add capacity: the production profile with 1, then 2 Rasa + action servers (PostgreSQL, Redis, nginx).
+bench-replicas: $(MODEL) nginx
+	$(PY) -m bot.bench --replicas 1,2 $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import List, Sequence
 
 from bot import settings
 from bot.bench import report
+from bot.bench.replicas import POSTGRES as REPLICA_POSTGRES, REDIS as REPLICA_REDIS
 from bot.bench.runner import Options, run, say
 
 EPILOG = """\
@@ -16,6 +18,9 @@ examples:
   python -m bot.bench                                   the full run (~15-20 min on 2 cores)
   python -m bot.bench --users 1,10 --duration 10 --no-training --socialmap-sizes ''
                                                         a quick look (~2 min)
+  python -m bot.bench --replicas 1,2                    the production profile with 1, then 2 Rasa + action
+                                                        servers behind nginx (PostgreSQL, Redis), under rising
+                                                        load: capacity per N (~10 min; reports/bench-replicas.md)
   python -m bot.bench --target-url http://127.0.0.1:8000 --no-training --socialmap-sizes ''
                                                         drive another deployment (e.g. nginx in front of
                                                         several Rasa servers) instead of starting our stack;
@@ -40,11 +45,20 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         prog="python -m bot.bench", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Speed, cost and scale: simulated users over the REST webhook against our stack and the "
                     "`rasa init` reference bot, the social map's search, and a full training.")
-    parser.add_argument("--users", type=numbers, default=[1, 10, 50, 100],
-                        help="concurrency levels, comma-separated (default 1,10,50,100)")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds per level and bot (default 60)")
-    parser.add_argument("--think", type=think_range, default=(2.0, 5.0),
-                        help="think time between a user's messages: MIN,MAX seconds (default 2,5)")
+    parser.add_argument("--users", type=numbers,
+                        help="concurrency levels, comma-separated (default 1,10,50,100,200; with --replicas "
+                             "10,25,50,75,100,150)")
+    parser.add_argument("--duration", type=float, help="seconds per level and bot (default 60; with --replicas 30)")
+    parser.add_argument("--think", type=think_range,
+                        help="think time between a user's messages: MIN,MAX seconds (default 2,5; with --replicas "
+                             "0.5,1.5)")
+    parser.add_argument("--replicas", type=numbers,
+                        help="measure the production profile with these numbers of Rasa + action servers instead")
+    parser.add_argument("--postgres-url", default=os.environ.get("WW_BENCH_POSTGRES_URL", REPLICA_POSTGRES),
+                        help="with --replicas: the PostgreSQL server to create the benchmark's databases on "
+                             f"(default {REPLICA_POSTGRES})")
+    parser.add_argument("--redis-url", default=os.environ.get("WW_BENCH_REDIS_URL", REPLICA_REDIS),
+                        help=f"with --replicas: the Redis for the lock store (default {REPLICA_REDIS})")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds after which an unanswered message is an error (default 60)")
     parser.add_argument("--target-url", help="REST base URL (http://host:port) or webhook URL of a running "
@@ -61,9 +75,36 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def replicas(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from bot.bench.replicas import ReplicaOptions, run_replicas, write  # the production profile's imports
+
+    options = ReplicaOptions(instances=args.replicas, model=args.model, timeout=args.timeout,
+                             postgres=args.postgres_url, redis=args.redis_url,
+                             duration=args.duration if args.duration_given else ReplicaOptions.duration)
+    if args.users:
+        options.users = args.users
+    if args.think:
+        options.think = args.think
+    with tempfile.TemporaryDirectory(prefix="ww-replicas-") as tmp:
+        result = run_replicas(options, Path(tmp))
+    paths = write(result, args.out)
+    for row in result["scaling"]:
+        say(f"  {row['instances']}: capacity {row['msgs_per_s']} msgs/s, {row['factor']}× one")
+    say(f"\nReports: {', '.join(str(p) for p in paths)}")
+    return 0 if all(level["errors"] == 0 and level["lost"] == 0 for run in result["runs"]
+                    for level in run["levels"] if level["p95_ms"] and level["p95_ms"] <= 1000) else 1
+
+
 def main(argv: Sequence[str]) -> int:
     args = parse(argv)
-    options = Options(users=args.users, duration=args.duration, think=args.think, timeout=args.timeout,
+    args.duration_given = args.duration is not None
+    args.duration = args.duration if args.duration is not None else 60.0
+    if args.replicas:
+        return replicas(args)
+    options = Options(users=args.users or [1, 10, 50, 100, 200], duration=args.duration,
+                      think=args.think or (2.0, 5.0), timeout=args.timeout,
                       target_url=args.target_url, reference=not args.no_reference, training=not args.no_training,
                       socialmap_sizes=args.socialmap_sizes, socialmap_queries=args.socialmap_queries,
                       model=args.model)

@@ -64,6 +64,27 @@ def tree_cpu_seconds(roots: Iterable[int]) -> float:
     return sum(cpu_seconds(pid) for pid in process_tree(roots))
 
 
+def machine_cpu_seconds() -> tuple:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores (the first line of /proc/stat)."""
+    fields = [int(v) for v in (PROC / "stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and waiting for I/O
+    total = sum(fields[:8])  # guest time is already counted in user time
+    return (total - idle) / _TICKS, total / _TICKS
+
+
+def pids_named(*names: str) -> List[int]:
+    """Processes whose command name is one of `names` (e.g. the machine's PostgreSQL and Redis servers)."""
+    found = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def tree_rss(roots: Iterable[int]) -> int:
     """Resident memory of the processes `roots` and all their descendants, summed, in bytes."""
     return sum(rss_bytes(pid) for pid in process_tree(roots))

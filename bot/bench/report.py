@@ -11,6 +11,8 @@ from bot.bench.machine import one_line
 RATIO_USERS = 50
 MAX_P95_RATIO = 2.0
 MAX_CPU_RATIO = 1.5  # CPU time per answered message, ours vs the reference (issue #18)
+THROUGHPUT_USERS = 100
+MIN_THROUGHPUT_RATIO = 0.9  # answered messages a second at 100 users, ours vs the reference (issue #18)
 MAX_SOCIALMAP_P95_MS = 20.0
 SOCIALMAP_SIZE = 100_000
 MAX_TRAINING_S = 600.0
@@ -58,6 +60,15 @@ def targets(result: Result) -> List[Dict[str, Any]]:
     else:
         found.append(_target("cpu", f"CPU per answered message ≤ {MAX_CPU_RATIO}× reference", "not measured in "
                              "this run", None))
+    busy, busy_ref = _level(result["ours"], THROUGHPUT_USERS), _level(result["reference"], THROUGHPUT_USERS)
+    if busy and busy_ref and busy_ref["msgs_per_s"]:
+        share = busy["msgs_per_s"] / busy_ref["msgs_per_s"]
+        found.append(_target("throughput", f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× "
+                             "reference", f"{busy['msgs_per_s']:.1f} vs {busy_ref['msgs_per_s']:.1f} msgs/s = "
+                             f"{share:.2f}×", share >= MIN_THROUGHPUT_RATIO))
+    else:
+        found.append(_target("throughput", f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× "
+                             "reference", "not measured in this run", None))
     row = next((r for r in result.get("socialmap") or [] if r["services"] == SOCIALMAP_SIZE), None)
     found.append(_target("socialmap", f"social map p95 < {MAX_SOCIALMAP_P95_MS:.0f} ms at 100k services",
                          f"{row['p95_ms']:.1f} ms" if row else "not measured in this run",

@@ -6,7 +6,7 @@ import datetime as dt
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple
 
 from bot.bench import machine, report
 from bot.bench.load import DEFAULT_TIMEOUT_S, LevelResult, run_level, warm_up
@@ -17,7 +17,7 @@ from bot.bench.servers import Target, our_stack, reference_bot, rest_url, time_t
 
 @dataclass
 class Options:
-    users: Sequence[int] = (1, 10, 50, 100)
+    users: Sequence[int] = (1, 10, 50, 100, 200)
     duration: float = 60.0
     think: Tuple[float, float] = (2.0, 5.0)
     timeout: float = DEFAULT_TIMEOUT_S
@@ -29,11 +29,17 @@ class Options:
     model: Path = Path("models/wegwijzer.tar.gz")
 
 
+class LevelOptions(Protocol):
+    duration: float
+    think: Tuple[float, float]
+    timeout: float
+
+
 def say(text: str) -> None:
     print(text, flush=True)
 
 
-def measure_level(target: Target, script: Script, users: int, options: Options) -> Dict[str, Any]:
+def measure_level(target: Target, script: Script, users: int, options: LevelOptions) -> Dict[str, Any]:
     cpu_before = tree_cpu_seconds(target.pids)
     with PeakSampler(target.pids) as memory:
         result: LevelResult = run_level(target.name, target.url, script, users, options.duration, options.think,
