@@ -22,6 +22,19 @@ def test_action_answers_are_checked_as_before():
         action._validate_action_result({"events": [{"geen": "event"}]})
 
 
+def test_event_types_resolve_as_rasas_own_walk_does():
+    from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    assert Event.resolve_by_type("user") is UserUttered and Event.resolve_by_type("slot") is SlotSet
+    for cls in all_subclasses(Event):  # every name, the class Rasa's own walk finds first
+        assert Event.resolve_by_type(cls.type_name) is rasa_patches._rasa_resolve_by_type(cls.type_name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("geen_event", default=ActionExecuted) is ActionExecuted
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("geen_event")
+
+
 def test_the_sqlite_conversation_store_keeps_a_pool_and_uses_wal(tmp_path: Path):
     store = tracker_store.SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "tracker.db"))
     assert isinstance(store.engine.pool, QueuePool)
