@@ -87,9 +87,10 @@ eval: $(MODEL)
 bench: $(MODEL)
 	$(PY) -m bot.bench $(BENCH_ARGS)
 
-# Replicas that add capacity: the production profile with 1, then 2 Rasa + action servers (PostgreSQL, Redis, nginx).
+# Replicas that add capacity: the production profile with 1, then 2 Rasa + action servers (PostgreSQL, Redis, nginx),
+# each pair limited to 0.6 CPU (as a container's CPU limit), so that 2 pairs have twice the CPU on a 2-core machine.
 bench-replicas: $(MODEL) nginx
-	$(PY) -m bot.bench --replicas 1,2 $(BENCH_ARGS)
+	$(PY) -m bot.bench --replicas 1,2 --cpu-per-replica 0.6 $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache

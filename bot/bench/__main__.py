@@ -20,7 +20,8 @@ examples:
                                                         a quick look (~2 min)
   python -m bot.bench --replicas 1,2                    the production profile with 1, then 2 Rasa + action
                                                         servers behind nginx (PostgreSQL, Redis), under rising
-                                                        load: capacity per N (~10 min; reports/bench-replicas.md)
+                                                        load: capacity per N (~10 min; reports/bench-replicas.md);
+                                                        --cpu-per-replica 0.6 gives each pair 0.6 CPU
   python -m bot.bench --target-url http://127.0.0.1:8000 --no-training --socialmap-sizes ''
                                                         drive another deployment (e.g. nginx in front of
                                                         several Rasa servers) instead of starting our stack;
@@ -54,6 +55,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
                              "0.5,1.5)")
     parser.add_argument("--replicas", type=numbers,
                         help="measure the production profile with these numbers of Rasa + action servers instead")
+    parser.add_argument("--cpu-per-replica", type=float,
+                        help="with --replicas: limit each Rasa + action server pair to this many CPUs (a cgroup "
+                             "quota, as a container's CPU limit), so N pairs get N times the CPU on one machine")
     parser.add_argument("--postgres-url", default=os.environ.get("WW_BENCH_POSTGRES_URL", REPLICA_POSTGRES),
                         help="with --replicas: the PostgreSQL server to create the benchmark's databases on "
                              f"(default {REPLICA_POSTGRES})")
@@ -81,7 +85,7 @@ def replicas(args: argparse.Namespace) -> int:
     from bot.bench.replicas import ReplicaOptions, run_replicas, write  # the production profile's imports
 
     options = ReplicaOptions(instances=args.replicas, model=args.model, timeout=args.timeout,
-                             postgres=args.postgres_url, redis=args.redis_url,
+                             postgres=args.postgres_url, redis=args.redis_url, cpu_per_replica=args.cpu_per_replica,
                              duration=args.duration if args.duration_given else ReplicaOptions.duration)
     if args.users:
         options.users = args.users

@@ -30,6 +30,7 @@ from bot.production import ProductionStack
 from bot.stack import free_port
 
 MAX_P95_MS = 1000.0
+CGROUP_CPU = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, where the machine has one we may write
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/12"  # not Rasa's default lock database (1), nor the tests' (11)
 
@@ -44,6 +45,7 @@ class ReplicaOptions:
     model: Path = Path("models/wegwijzer.tar.gz")
     postgres: str = POSTGRES
     redis: str = REDIS
+    cpu_per_replica: Optional[float] = None  # cores each Rasa + action server pair may use (a CPU limit); None: all
 
 
 def _database(base: str, name: str) -> str:
@@ -93,6 +95,56 @@ class Deployment:
         return int(redis.Redis.from_url(self.redis).info("stats")["total_commands_processed"])
 
 
+def _pid(stack: ProductionStack, name: str) -> int:
+    process = stack.service(name).process
+    if process is None:
+        raise RuntimeError(f"{name} is not running")
+    return process.pid
+
+
+def cpu_limit_problem() -> Optional[str]:
+    """None when this machine lets the benchmark put processes under a CPU limit (cgroup v1 cpu controller)."""
+    if not (CGROUP_CPU / "cpu.cfs_quota_us").exists():
+        return f"no cgroup v1 cpu controller at {CGROUP_CPU}"
+    probe = CGROUP_CPU / f"wwbench-probe-{uuid.uuid4().hex[:6]}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as problem:
+        return f"cannot make a cgroup: {problem}"
+    return None
+
+
+@contextlib.contextmanager
+def cpu_limited(groups: List[List[int]], cores: Optional[float]) -> Iterator[None]:
+    """Each group of processes (and the children they start) limited to `cores` CPUs together, as a container's
+    CPU limit does (Kubernetes `limits: cpu`); nothing when `cores` is None."""
+    if cores is None:
+        yield
+        return
+    from bot.bench.memory import process_tree
+
+    made: List[Path] = []
+    try:
+        for pids in groups:
+            group = CGROUP_CPU / f"wwbench-{uuid.uuid4().hex[:8]}"
+            group.mkdir()
+            made.append(group)
+            period = int((group / "cpu.cfs_period_us").read_text())
+            (group / "cpu.cfs_quota_us").write_text(str(int(cores * period)))
+            for pid in sorted(process_tree(pids)):
+                with contextlib.suppress(OSError):  # a process that ended meanwhile
+                    (group / "cgroup.procs").write_text(str(pid))
+        yield
+    finally:
+        for group in made:
+            for pid in (group / "cgroup.procs").read_text().split():
+                with contextlib.suppress(OSError):
+                    (CGROUP_CPU / "cgroup.procs").write_text(pid)
+            with contextlib.suppress(OSError):
+                group.rmdir()
+
+
 @contextlib.contextmanager
 def production(instances: int, options: ReplicaOptions, folder: Path) -> Iterator[Deployment]:
     """The production profile with `instances` Rasa and action servers on free ports, fresh databases."""
@@ -114,7 +166,10 @@ def production(instances: int, options: ReplicaOptions, folder: Path) -> Iterato
         roles = {role: [s.process.pid for s in stack.services if s.process is not None and s.name.startswith(role)]
                  for role in ("rasa", "actions")}
         roles["nginx, web, notifier"] = [pid for pid in pids if not any(pid in group for group in roles.values())]
-        yield Deployment(Target(f"{instances}x", stack.rest_url, pids), roles, options.postgres, names, options.redis)
+        pairs = [[_pid(stack, f"rasa-{i + 1}"), _pid(stack, f"actions-{i + 1}")] for i in range(instances)]
+        with cpu_limited(pairs, options.cpu_per_replica):
+            yield Deployment(Target(f"{instances}x", stack.rest_url, pids), roles, options.postgres, names,
+                             options.redis)
     finally:
         stack.stop()
         _drop_databases(options.postgres, names)
@@ -156,6 +211,9 @@ def capacity(levels: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
 def run_replicas(options: ReplicaOptions, folder: Path) -> Dict[str, Any]:
     info = machine.describe()
     say(f"Machine: {machine.one_line(info)}; load average {info['load_at_start']}")
+    if options.cpu_per_replica is not None and (problem := cpu_limit_problem()):
+        say(f"No CPU limit per replica on this machine ({problem}): every process may use every core.")
+        options.cpu_per_replica = None
     result: Dict[str, Any] = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": info,
                               "options": {**asdict(options), "model": str(options.model)}, "runs": []}
     script = wegwijzer()
@@ -209,7 +267,11 @@ def markdown(result: Dict[str, Any]) -> str:
              f"benchmark, think time {options['think'][0]:g}–{options['think'][1]:g} s, {options['duration']:.0f} s "
              f"per level. Capacity: the most answered messages a second at a level with p95 ≤ "
              f"{MAX_P95_MS:.0f} ms, no errors, nothing lost. CPU ms / msg counts our processes (Rasa, actions, web, "
-             "notifier, nginx), not PostgreSQL, Redis or the load generator, which share the same cores.", "",
+             "notifier, nginx), not PostgreSQL, Redis or the load generator, which share the same cores. "
+             + (f"Each Rasa + action server pair was limited to {options['cpu_per_replica']:g} CPU together (a "
+                "cgroup CPU quota, as a container's CPU limit), so that N pairs have N times the CPU and the rest "
+                "of the machine stays for PostgreSQL, Redis, nginx and the load generator."
+                if options.get("cpu_per_replica") else "No CPU limit: every process could use every core."), "",
              "| N | users | msgs/s | p50 ms | p95 ms | p99 ms | errors | lost | CPU ms / msg | machine CPU busy | load "
              "| PostgreSQL connections | Redis commands / msg |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -33,3 +33,30 @@ def test_the_report_shows_every_level_and_the_capacities():
     text = markdown({"date": "2026-12-05 10:00", "machine": machine.describe(), "runs": runs,
                      "scaling": scaling(runs), "options": {"think": [0.5, 1.5], "duration": 30.0}})
     assert "| 1 | 100 | 60.0 |" in text and "| 2 | 70.0 | 1.75 | 0.88 |" in text
+
+
+def test_a_cpu_limit_holds_a_busy_process_to_its_share_and_is_removed_afterwards():
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    from bot.bench.memory import cpu_seconds
+    from bot.bench.replicas import CGROUP_CPU, cpu_limit_problem, cpu_limited
+
+    problem = cpu_limit_problem()
+    if problem:
+        pytest.skip(problem)
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        before = set(p.name for p in CGROUP_CPU.glob("wwbench-*"))
+        with cpu_limited([[busy.pid]], 0.2):
+            start_cpu, start = cpu_seconds(busy.pid), time.monotonic()
+            time.sleep(1.5)
+            share = (cpu_seconds(busy.pid) - start_cpu) / (time.monotonic() - start)
+        assert share < 0.35, f"limited to 0.2 CPU, used {share:.2f}"
+        assert set(p.name for p in CGROUP_CPU.glob("wwbench-*")) == before, "the group is gone afterwards"
+    finally:
+        busy.kill()
+        busy.wait()
