@@ -22,12 +22,13 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run run-production nginx train shell test validate eval bench bench-replicas clean db content-report test-deps
+.PHONY: help setup run run-production nginx train shell test test-fast validate eval bench bench-replicas clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
 	@echo "make run-production - 2 Rasa + 2 action servers behind nginx, on PostgreSQL and Redis (README, Production)"
 	@echo "make test   - set up and run the whole test suite"
+	@echo "make test-fast - the tests without model, servers or browser, in parallel (< 3 min)"
 	@echo "make train  - train the model when data or config changed"
 	@echo "make shell  - talk to the assistant in this terminal"
 	@echo "make eval   - quality: NLU on the held-out file, test stories, content (reports/eval.md)"
@@ -79,6 +80,11 @@ validate: $(VENV)/.installed
 test: $(MODEL) test-deps
 	timeout -k 30 2700 $(PY) -m pytest --ignore=tests/production
 	timeout -k 30 1200 $(PY) -m pytest tests/production
+
+# The fast lane: everything that needs no trained model, no running servers and no browser (tests/conftest.py,
+# `--fast`), on every core; under 3 minutes. `make test` remains the whole suite.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest --fast -n auto -p no:cacheprovider
 
 eval: $(MODEL)
 	$(PY) -m bot.evaluation

@@ -73,7 +73,8 @@ def take_out_contacts(text: str) -> Tuple[str, List[Found]]:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.utcnow()
+    """Now in UTC, without a time zone, as the column stores it (not `utcnow()`, deprecated since Python 3.12)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def keep(session: Session, sender_id: str, found: List[Found], ref: str, now: Optional[dt.datetime] = None) -> None:

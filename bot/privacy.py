@@ -254,11 +254,6 @@ def _replace(text: str, findings: List[Finding], marker: str) -> str:
     return text
 
 
-def contains_sensitive_number(text: str) -> bool:
-    """True when `text` holds a BSN or an IBAN: the assistant can then warn the person not to share it."""
-    return bool(find_iban(text or "") or find_bsn(text or ""))
-
-
 def mask_phone(phone: str) -> str:
     """"0612345678" → "06-****5678": enough for the person to recognise their number, too little to use it."""
     digits = re.sub(r"\D", "", phone or "")

@@ -33,8 +33,6 @@ PROFILE_ENV = {
     # --enable-api) gives up on a request and answers with nothing. 20 s is far above a normal turn (< 1 s).
     "TICKET_LOCK_LIFETIME": "20",
 }
-# Variables that may stay empty (no password on this machine's trust-auth PostgreSQL and Redis).
-OPTIONAL_VARIABLES = {"TRACKER_DB_PASSWORD", "REDIS_PASSWORD"}
 
 
 def endpoint_variables(path: Path = settings.ROOT / ENDPOINTS) -> List[str]:

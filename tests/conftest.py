@@ -1,6 +1,8 @@
 """Shared fixtures: the trained model (once per run) and the real running stack on free ports."""
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -18,6 +20,31 @@ MODEL = ROOT / "models" / "wegwijzer.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 TRAINING_FILES = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").rglob("*.yml"))]
 
+# `make test-fast` (pytest --fast): what needs no trained model, no running servers and no browser. Leaving out
+# is by what a test uses (its fixtures, marker or folder), so a new test lands in the right lane by itself.
+SLOW_FIXTURES = {"trained_model", "stack", "production", "pg_proxy"}
+SLOW_FOLDERS = ("tests/production/", "tests/widget/")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fast", action="store_true",
+                     help="only tests without a trained model, servers or a browser (make test-fast)")
+
+
+def _slow(item: pytest.Item) -> bool:
+    path = Path(str(item.fspath)).relative_to(ROOT).as_posix()
+    return (bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("stack") is not None
+            or path.startswith(SLOW_FOLDERS) or "browser" in Path(path).name or path == "tests/bench/test_reference.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    if not config.getoption("--fast"):
+        return
+    slow = [item for item in items if _slow(item)]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not _slow(item)]
+
 
 def model_is_current() -> bool:
     return MODEL.exists() and MODEL.stat().st_mtime >= max(p.stat().st_mtime for p in TRAINING_FILES)
@@ -32,11 +59,28 @@ def trained_model() -> Path:
     return MODEL
 
 
-@pytest.fixture
-def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A migrated application database with the shipped social map, used by the actions (settings patched)."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+@pytest.fixture(scope="session")
+def app_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database with the shipped social map for the run, written out whole (no WAL left beside it)."""
+    path = tmp_path_factory.mktemp("app-template") / "app.db"
+    url = f"sqlite:///{path}"
     prepare_database(url)
+    from bot.db import get_engine
+
+    get_engine(url).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
+@pytest.fixture
+def app_database(app_database_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated application database with the shipped social map, used by the actions (settings patched): a
+    copy of the run's template, so every test starts from the same fresh database without migrating again."""
+    path = tmp_path / "app.db"
+    shutil.copyfile(app_database_template, path)
+    url = f"sqlite:///{path}"
     monkeypatch.setattr(settings, "DATABASE_URL", url)
     return url
 

@@ -60,8 +60,3 @@ def is_valid_code(text: str) -> bool:
         return False
     compact = code.replace("-", "")[len(PREFIX):]
     return check_character(compact[:-1]) == compact[-1]
-
-
-def spoken(code: str) -> str:
-    """The code with a space between characters, for a screen reader or reading out: "W W - 7 K 3 M - Q 9"."""
-    return " - ".join(" ".join(part) for part in code.split("-"))

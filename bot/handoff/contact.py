@@ -16,9 +16,7 @@ MAX_EMAIL = 254  # RFC 5321 path limit
 MAX_LOCAL_PART = 64
 
 TELEFOON, EMAIL, CHAT = "telefoon", "e-mail", "chat of beeldbellen"
-CHANNELS = (TELEFOON, EMAIL, CHAT)
 OCHTEND, MIDDAG, AVOND, GEEN_VOORKEUR = "ochtend", "middag", "avond", "geen voorkeur"
-PREFERRED_TIMES = (OCHTEND, MIDDAG, AVOND, GEEN_VOORKEUR)
 
 # Numbers a consulent cannot or should not call back: they cost the person money or are not personal.
 _NOT_PERSONAL = {

@@ -11,7 +11,6 @@ from bot.handoff.codes import (
     is_valid_code,
     new_code,
     normalise_code,
-    spoken,
     unique_code,
 )
 
@@ -66,7 +65,3 @@ def test_unique_code_retries_on_collision() -> None:
     assert len(calls) == 3 and code == calls[-1]
     with pytest.raises(RuntimeError):
         unique_code(lambda code: True, attempts=5)
-
-
-def test_spoken_form() -> None:
-    assert spoken(EXAMPLE) == "W W - 7 K 3 M - Q N"
