@@ -169,6 +169,9 @@ def _consume(text: str, start: int, length: int) -> Optional[int]:
 # A Dutch postcode: four digits (not starting with 0), then two letters. "2015 in" is a year and a word: two
 # lowercase letters after a space count only when they are not a common Dutch word.
 _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?P<space> ?)(?P<letters>[A-Za-z]{2})(?![\w-])")
+# A reference code typed with spaces, "ww 6944 hn", holds a postcode's shape after its "WW" (bot/handoff/codes.py):
+# it is the person's code, which they need to be understood, not where they live.
+_CODE_PREFIX_BEFORE = re.compile(r"\bWW[\s._]?$", re.IGNORECASE)
 _SHORT_WORDS = frozenset("""af al an as at bv de dm en er et ex ga gr he hm ik in is ja je jl kg km me mg ml mm
     na nl nu of oh ok om on op pm te to tv uw we wo xl za ze zo""".split())
 
@@ -203,6 +206,8 @@ def find_postcode(text: str) -> List[Finding]:
         if match.group("space") and letters.islower() and letters in _SHORT_WORDS:
             continue
         if letters.upper() in ("SA", "SD", "SS"):  # never used in Dutch postcodes
+            continue
+        if _CODE_PREFIX_BEFORE.search(text[:match.start()]):
             continue
         found.append(Finding("postcode", match.start(), match.end(), match.group().upper()))
     return found

@@ -43,6 +43,15 @@ def test_ordinary_sentences_are_left_alone(text: str) -> None:
     assert scrub(text) == text
 
 
+@pytest.mark.parametrize("text", ["wat is de status van ww 6944 hn?", "WW 6944 HN", "mijn code is ww.6944.hn",
+                                  "ww6944hn", "WW-6944-HN"])
+def test_a_reference_code_with_a_postcode_shape_is_kept(text: str) -> None:
+    """Codes like WW-6944-HN look like a postcode after "ww ": the person's code stays, so the status is found."""
+    result = guard(text, POLICY, 1000)
+    assert result.text == text and not result.removed_details
+    assert scrub_with_kinds("Ik woon op 6944 HN in Didam")[1] == frozenset({"postcode"}), "a postcode still goes"
+
+
 def test_on_the_measured_sentences_nothing_is_missed_and_nothing_wrongly_removed() -> None:
     """The figures of docs/measures/pii.md: names are not detected (kept, as the privacy answer says)."""
     result = measure(ours)
