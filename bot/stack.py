@@ -182,11 +182,12 @@ class Stack:
         return self
 
     def start_service(self, service: Service) -> None:
-        log = open(self.log_dir / f"{service.name}.log", "ab")
-        service.process = subprocess.Popen(
-            service.command, cwd=settings.ROOT, env={**self.environment(), **service.env},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        # The child writes to its own copy of the file; ours is closed at once (no handle left open per start).
+        with open(self.log_dir / f"{service.name}.log", "ab") as log:
+            service.process = subprocess.Popen(
+                service.command, cwd=settings.ROOT, env={**self.environment(), **service.env},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
 
     def wait_ready(self, service: Service, timeout: float) -> None:
         deadline = time.monotonic() + timeout
