@@ -201,6 +201,16 @@ def ensure_database(url: str) -> None:
         admin.dispose()
 
 
+def clear_redis(url: str, prefix: str) -> None:
+    """Delete every key under `prefix` (a test's or a benchmark's own lock store keys)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+
+
 def redis_problem(url: str) -> Optional[str]:
     """None when Redis answers at `url`; otherwise why not."""
     import redis

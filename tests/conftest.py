@@ -40,10 +40,12 @@ def _slow(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     if not config.getoption("--fast"):
         return
-    slow = [item for item in items if _slow(item)]
+    keep, slow = [], []
+    for item in items:
+        (slow if _slow(item) else keep).append(item)
     if slow:
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if not _slow(item)]
+        items[:] = keep
 
 
 def model_is_current() -> bool:

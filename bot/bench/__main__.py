@@ -84,13 +84,11 @@ def replicas(args: argparse.Namespace) -> int:
 
     from bot.bench.replicas import ReplicaOptions, run_replicas, write  # the production profile's imports
 
+    given = {name: value for name, value in (("users", args.users), ("think", args.think),
+                                              ("duration", args.duration)) if value}
     options = ReplicaOptions(instances=args.replicas, model=args.model, timeout=args.timeout,
                              postgres=args.postgres_url, redis=args.redis_url, cpu_per_replica=args.cpu_per_replica,
-                             duration=args.duration if args.duration_given else ReplicaOptions.duration)
-    if args.users:
-        options.users = args.users
-    if args.think:
-        options.think = args.think
+                             **given)
     with tempfile.TemporaryDirectory(prefix="ww-replicas-") as tmp:
         result = run_replicas(options, Path(tmp))
     paths = write(result, args.out)
@@ -103,12 +101,10 @@ def replicas(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str]) -> int:
     args = parse(argv)
-    args.duration_given = args.duration is not None
-    args.duration = args.duration if args.duration is not None else 60.0
     if args.replicas:
         return replicas(args)
-    options = Options(users=args.users or [1, 10, 50, 100, 200], duration=args.duration,
-                      think=args.think or (2.0, 5.0), timeout=args.timeout,
+    options = Options(users=args.users or Options.users, duration=args.duration or Options.duration,
+                      think=args.think or Options.think, timeout=args.timeout,
                       target_url=args.target_url, reference=not args.no_reference, training=not args.no_training,
                       socialmap_sizes=args.socialmap_sizes, socialmap_queries=args.socialmap_queries,
                       model=args.model)

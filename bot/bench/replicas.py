@@ -26,7 +26,7 @@ from bot.bench.memory import machine_cpu_seconds, pids_named, tree_cpu_seconds
 from bot.bench.runner import measure_level, say
 from bot.bench.scripts import wegwijzer
 from bot.bench.servers import Target
-from bot.production import ProductionStack
+from bot.production import ProductionStack, clear_redis
 from bot.stack import free_port
 
 MAX_P95_MS = 1000.0
@@ -60,15 +60,6 @@ def _drop_databases(base: str, names: List[str]) -> None:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
-
-
-def _clear_redis(url: str, prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
 
 
 @dataclass
@@ -173,7 +164,7 @@ def production(instances: int, options: ReplicaOptions, folder: Path) -> Iterato
     finally:
         stack.stop()
         _drop_databases(options.postgres, names)
-        _clear_redis(options.redis, prefix)
+        clear_redis(options.redis, prefix)
 
 
 def measured_with_roles(deployment: Deployment, users: int, options: ReplicaOptions) -> Dict[str, Any]:

@@ -14,7 +14,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bot.db import get_engine
-from bot.production import ProductionStack, nginx_binary, redis_problem
+from bot.production import ProductionStack, clear_redis, nginx_binary, redis_problem
 from bot.stack import free_port
 from tests.databases import POSTGRES, postgres_problem, postgres_schema
 from tests.production.pg_proxy import PostgresProxy
@@ -66,7 +66,7 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
         cleanup.callback(faulthandler.cancel_dump_traceback_later)
         app_url = cleanup.enter_context(postgres_schema("ww_prod_app"))
         tracker_url = cleanup.enter_context(postgres_schema("ww_prod_tracker"))
-        cleanup.callback(clear_redis, prefix)
+        cleanup.callback(clear_redis, REDIS_URL, prefix)
         cleanup.callback(release_connections, proxy, [app_url, tracker_url])
         stack = ProductionStack(
             model=trained_model, log_dir=var / "logs", nginx_dir=var / "nginx", instances=2,
@@ -100,13 +100,6 @@ def port_of(url: str) -> int:
     return make_url(url).port or 5432
 
 
-def clear_redis(prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
 
 
 class Conversation:
