@@ -56,19 +56,19 @@ db: $(VENV)/.installed
 	$(PY) -m bot db upgrade
 
 run: $(MODEL)
-	$(PY) -m bot.stack
+	$(PY) -m bot.ops
 
-# The production profile on this machine (bot/production.py). The SQLite defaults above belong to the local
+# The production profile on this machine (bot/ops/production.py). The SQLite defaults above belong to the local
 # profile: unless you set them yourself, they are left out and the profile's own PostgreSQL defaults apply.
 run-production: $(MODEL) nginx
 	env $(if $(filter file,$(origin DATABASE_URL)),-u DATABASE_URL) $(if $(filter file,$(origin TRACKER_DB)),-u TRACKER_DB) \
-		WW_PROFILE=production $(PY) -m bot.stack
+		WW_PROFILE=production $(PY) -m bot.ops
 
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nginx; }
 
 shell: $(MODEL)
-	$(PY) -m bot.stack --shell
+	$(PY) -m bot.ops --shell
 
 validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings
@@ -87,16 +87,16 @@ test-fast: $(VENV)/.installed
 	$(PY) -m pytest --fast -n auto -p no:cacheprovider
 
 eval: $(MODEL)
-	$(PY) -m bot.evaluation
+	$(PY) -m bot.tools.evaluation
 
-# Options in BENCH_ARGS, e.g. BENCH_ARGS="--users 1,10 --duration 10" (python -m bot.bench --help).
+# Options in BENCH_ARGS, e.g. BENCH_ARGS="--users 1,10 --duration 10" (python -m bot.tools.bench --help).
 bench: $(MODEL)
-	$(PY) -m bot.bench $(BENCH_ARGS)
+	$(PY) -m bot.tools.bench $(BENCH_ARGS)
 
 # Replicas that add capacity: the production profile with 1, then 2 Rasa + action servers (PostgreSQL, Redis, nginx),
 # each pair limited to 0.6 CPU (as a container's CPU limit), so that 2 pairs have twice the CPU on a 2-core machine.
 bench-replicas: $(MODEL) nginx
-	$(PY) -m bot.bench --replicas 1,2 --cpu-per-replica 0.6 $(BENCH_ARGS)
+	$(PY) -m bot.tools.bench --replicas 1,2 --cpu-per-replica 0.6 $(BENCH_ARGS)
 
 clean:
 	rm -rf models var reports/nlu results .pytest_cache

@@ -16,12 +16,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import followup_reading
 from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
-from bot import settings
-from bot.answers import HUMAN, facet_answer, section_answer
-from bot.care import term
+from bot.common import settings
+from bot.conversation.answers import facet_answer, HUMAN, section_answer
+from bot.conversation.care import term
 from bot.handoff.situation import told_age
-from bot.knowledge import library
-from bot.messages import message
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message
 from bot.understanding.retrieval import MIN_SCORE, section_index
 
 MAX_SUGGESTIONS = 2

@@ -17,10 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
 from actions.rights import asked_code_to_withdraw, withdraw_answer
 from actions.social_map import check_gemeente, gemeente_answer
-from bot import contact_vault, settings
-from bot.answers import HUMAN
-from bot.db import session_scope
-from bot.gemeente_contact import contact, contact_sentence
+from bot.common import settings
+from bot.handoff import contact_vault
+from bot.conversation.answers import HUMAN
+from bot.common.db import session_scope
+from bot.common.gemeente_contact import contact, contact_sentence
 from bot.handoff import texts as handoff_texts
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
@@ -29,11 +30,11 @@ from bot.handoff.contact import (
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.situation import situation, told_wish
 from bot.handoff.transcript import from_rasa_events
-from bot.knowledge import library
-from bot.messages import message, text
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message, text
 from bot.portal.accounts import reads_handoffs
-from bot.privacy import mask_email, mask_phone, scrub
-from bot.regions import get_gemeente
+from bot.common.privacy import mask_email, mask_phone, scrub
+from bot.common.regions import get_gemeente
 from bot.understanding.reference import find_code
 
 # Optional, for the consulent's summary (reflection cards, seed 003 §4.4); "Sla de rest over" skips them all.

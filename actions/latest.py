@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from bot.regions import current_code, find_gemeente_in_text
+from bot.common.regions import current_code, find_gemeente_in_text
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -10,13 +10,13 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
-from bot import settings
-from bot.answers import HUMAN
-from bot.db import session_scope
+from bot.common import settings
+from bot.conversation.answers import HUMAN
+from bot.common.db import session_scope
 from bot.handoff.situation import told_age
-from bot.knowledge import library
-from bot.messages import message, text as message_text
-from bot.regions import (
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message, text as message_text
+from bot.common.regions import (
     Gemeente, Resolution, find_gemeente_in_text, gemeenten_in_regio, get_gemeente, resolve_gemeente,
 )
 from bot.socialmap.present import result_messages, theme_buttons

@@ -1,1 +1,1 @@
-"""Wegwijzer Werk: the domain code behind the assistant (knowledge, social map, handoff, privacy, portal)."""
+"""Wegwijzer Werk: the code behind the assistant, one folder per job (layout map: README, "Where things are")."""

@@ -7,12 +7,12 @@ from typing import List
 
 # Each area has its own `cli.main(argv) -> int`; this only dispatches.
 AREAS = {
-    "db": "bot.migrate",
-    "socialmap": "bot.socialmap.cli",
-    "handoff": "bot.handoff.cli",
-    "portal": "bot.portal.cli",
-    "content": "bot.content_report",
-    "retention": "bot.retention",
+    "db": "bot.ops.migrate",
+    "socialmap": "bot.ops.cli.socialmap",
+    "handoff": "bot.ops.cli.handoff",
+    "portal": "bot.ops.cli.portal",
+    "content": "bot.tools.content_report",
+    "retention": "bot.ops.retention",
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from bot import settings
+from bot.common import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = settings.ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 import requests
 
-from bot import settings
-from bot.stack import Stack, free_port, prepare_database
+from bot.common import settings
+from bot.ops.stack import free_port, prepare_database, Stack
 
 ROOT = settings.ROOT
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
@@ -67,7 +67,7 @@ def app_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("app-template") / "app.db"
     url = f"sqlite:///{path}"
     prepare_database(url)
-    from bot.db import get_engine
+    from bot.common.db import get_engine
 
     get_engine(url).dispose()
     with sqlite3.connect(path) as connection:

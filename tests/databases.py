@@ -9,8 +9,8 @@ from typing import Iterator, Optional
 
 import pytest
 
-from bot.db import get_engine
-from bot.migrate import upgrade
+from bot.common.db import get_engine
+from bot.ops.migrate import upgrade
 
 POSTGRES = os.environ.get("WW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -9,9 +9,9 @@ from typing import Dict, Optional
 import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.portal import accounts
-from bot.stack import Stack, free_port
+from bot.ops.stack import free_port, Stack
 
 PASSWORD = "een-lang-test-wachtwoord"
 

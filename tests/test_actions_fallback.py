@@ -2,7 +2,7 @@
 from rasa_sdk import Tracker
 
 from actions.fallback import ActionDefaultFallback, ActionLastResort, ActionRestart, suggestions
-from bot.messages import message
+from bot.conversation.messages import message
 from tests.actions_support import button_payloads, run, tracker
 
 

@@ -20,12 +20,12 @@ from actions.handoff import (
     ActionSubmitHandoff,
     ValidateHandoffForm,
 )
-from bot import contact_vault
-from bot.db import session_scope
+from bot.handoff import contact_vault
+from bot.common.db import session_scope
 from tests.actions_support import button_payloads, run, tracker
 
 SENDER = "handoff-test"
-REF = "vault-key-of-this-conversation"  # what the channel puts in the message's metadata (bot/channels.py)
+REF = "vault-key-of-this-conversation"  # what the channel puts in the message's metadata (bot/rasa/channels.py)
 
 
 @pytest.fixture

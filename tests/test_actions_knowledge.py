@@ -2,8 +2,8 @@
 import pytest
 
 from actions.knowledge import ActionAnswerFollowUp, ActionConfirmPreferredTerm, ActionShowArticle, ActionShowArticleDetails
-from bot import settings
-from bot.knowledge import library
+from bot.common import settings
+from bot.conversation.knowledge import library
 from tests.actions_support import button_payloads, run, tracker
 
 INTENTS = sorted(library().by_intent)

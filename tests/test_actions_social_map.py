@@ -11,8 +11,8 @@ from actions.social_map import (
     ActionSearchSocialMap,
     ValidateSocialMapForm,
 )
-from bot import settings
-from bot.db import session_scope
+from bot.common import settings
+from bot.common.db import session_scope
 from bot.socialmap.models import UnmetNeed
 from tests.actions_support import button_payloads, run, starting, tracker
 from rasa_sdk.executor import CollectingDispatcher

@@ -1,8 +1,8 @@
 """The person's own word for their beperking: found in what they say, and used in the answers without breaking
-words, capitals or links (bot/care.py)."""
+words, capitals or links (bot/conversation/care.py)."""
 import pytest
 
-from bot.care import chosen_term, own_term, term, use_term
+from bot.conversation.care import chosen_term, own_term, term, use_term
 
 
 @pytest.mark.parametrize("text, own", [

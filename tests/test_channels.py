@@ -3,8 +3,8 @@ import asyncio
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import settings
-from bot.channels import guarded, payload_policy
+from bot.common import settings
+from bot.rasa.channels import guarded, payload_policy
 
 
 def handle(text, on_new_message):

@@ -4,8 +4,8 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import settings
-from bot.crisis_net import CrisisSafetyNet, is_crisis
+from bot.common import settings
+from bot.rasa.crisis_net import CrisisSafetyNet, is_crisis
 
 HELD_OUT = yaml.safe_load((settings.ROOT / "tests" / "nlu" / "heldout" / "crisis.yml").read_text(encoding="utf-8"))
 

@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionSubmitHandoff, ValidateHandoffForm
 from actions.latest import widget_gemeente
 from actions.social_map import ActionAskGemeente, ActionSearchSocialMap, ValidateSocialMapForm
-from bot import regions, settings
-from bot.gemeente_contact import contact
+from bot.common import regions, settings
+from bot.common.gemeente_contact import contact
 from bot.handoff.config import load_config
 from tests.actions_support import button_payloads, run, starting, tracker
 
@@ -166,7 +166,7 @@ def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str,
 
 
 def test_a_portal_account_for_an_old_code_is_told_todays_code() -> None:
-    from bot.portal.accounts import AccountError, _codes
+    from bot.portal.accounts import _codes, AccountError
     assert _codes(["gm0363", "GM1991"]) == "GM0363,GM1991"
     with pytest.raises(AccountError, match=r"sinds 2022: GM0363 \(Amsterdam\)"):
         _codes(["GM0457"])
@@ -180,7 +180,7 @@ def test_the_default_region_is_a_region_of_2026_and_an_old_code_still_works() ->
 def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_nothing(resident: str) -> None:
     from sqlalchemy import func, select
 
-    from bot.db import session_scope
+    from bot.common.db import session_scope
     from bot.handoff.models import Handoff
     from bot.portal.accounts import create_user, reads_handoffs
     amsterdam, groningen = "GM0363", "GM0014"  # neither has an entry in knowledge/handoff/gemeenten.yml
@@ -199,8 +199,8 @@ def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_noth
 
 
 def test_an_import_with_a_region_code_of_before_2026_is_told_todays_code(tmp_path, app_database: str) -> None:
-    from bot.db import session_scope
-    from bot.socialmap.hsds_io import ImportRejected, import_package
+    from bot.common.db import session_scope
+    from bot.socialmap.hsds_io import import_package, ImportRejected
     from tests.socialmap.conftest import write_csv
     common = ["bron", "2026-01-01"]
     write_csv(tmp_path, "organizations.csv", ["id", "name", "description", "source", "assured_date"],

@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from bot import settings
-from bot.answers import long_answer, short_answer
-from bot.knowledge import Article, facets, library
-from bot.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
+from bot.common import settings
+from bot.conversation.answers import long_answer, short_answer
+from bot.conversation.knowledge import Article, facets, library
+from bot.tools.readability import MAX_SENTENCE_WORDS, measure, MIN_FLESCH_DOUMA
 from bot.socialmap.search import resolve_theme
 
 DOMAIN = yaml.safe_load((settings.ROOT / "domain.yml").read_text(encoding="utf-8"))

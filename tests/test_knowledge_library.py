@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import settings
-from bot.knowledge import ArticleError, Library
+from bot.common import settings
+from bot.conversation.knowledge import ArticleError, Library
 
 ARTICLE = """---
 id: {id}

@@ -1,5 +1,5 @@
 """Migration 0008 on a real SQLite file: a database written with the codes of 2020 and the regions AR01–AR35 holds
-today's codes afterwards, with nothing lost (bot/migrations/versions/0008_gemeenten_2026.py)."""
+today's codes afterwards, with nothing lost (bot/ops/migrations/versions/0008_gemeenten_2026.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import regions
-from bot.db import get_engine, session_scope
+from bot.common import regions
+from bot.common.db import get_engine, session_scope
 from bot.handoff.models import Handoff, HandoffPurgeCount, HandoffSettingsOverride
-from bot.migrate import current_revision, downgrade, head_revision, upgrade
+from bot.ops.migrate import current_revision, downgrade, head_revision, upgrade
 from bot.portal.models import AuditEntry, PortalUser
 from bot.socialmap.models import Organization, Service, ServiceArea, UnmetNeed
 

@@ -10,8 +10,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot.care import acknowledgement, offer_handoff_message
-from bot.knowledge import library
+from bot.conversation.care import acknowledgement, offer_handoff_message
+from bot.conversation.knowledge import library
 from bot.socialmap.present import theme_label
 from tests.conftest import Chat, payloads
 

@@ -24,15 +24,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from sqlalchemy import select
 
-from bot import contact_vault, settings
-from bot.channels import guarded
-from bot.db import session_scope
+from bot.common import settings
+from bot.handoff import contact_vault
+from bot.rasa.channels import guarded
+from bot.common.db import session_scope
 from bot.handoff import retention as handoff_retention
 from bot.handoff.models import Handoff
 from bot.handoff.service import change_status, create_handoff
-from bot.knowledge import library
-from bot.retention import purge_conversations
-from bot.stack import purge_contact_vault
+from bot.conversation.knowledge import library
+from bot.conversation.store import purge_conversations
+from bot.ops.retention import purge_contacts
 from bot.understanding.segments import sentences
 from tests.handoff.conftest import make_request
 
@@ -159,7 +160,7 @@ def test_the_full_number_waits_apart_and_is_wiped_after_half_an_hour(stored: Dic
         assert {e.value for e in entries} == {PHONE, EMAIL}, "the whole number and address wait apart"
         for entry in entries:  # as if half an hour had passed
             entry.expires_at = datetime.utcnow() - timedelta(seconds=1)
-    purge_contact_vault(app_database)  # what `make run` does every minute
+    assert purge_contacts(app_database) == 2  # what `make run` does every minute
     with session_scope(app_database) as session:
         assert session.execute(select(contact_vault.ContactVaultEntry)).first() is None
 

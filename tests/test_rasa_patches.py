@@ -1,4 +1,4 @@
-"""The Rasa server's speed fixes (bot/rasa_patches.py) change how fast, not what: the same answers pass and fail."""
+"""The Rasa server's speed fixes (bot/rasa/patches.py) change how fast, not what: the same answers pass and fail."""
 from pathlib import Path
 
 import pytest
@@ -7,8 +7,8 @@ from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from sqlalchemy.pool import QueuePool
 
-import bot.channels  # noqa: F401 (applies the patches, as in the Rasa server)
-from bot import rasa_patches
+import bot.rasa.channels  # noqa: F401 (applies the patches, as in the Rasa server)
+from bot.rasa import patches as rasa_patches
 
 
 def test_action_answers_are_checked_as_before():

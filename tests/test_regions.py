@@ -1,4 +1,4 @@
-"""Gemeenten, their arbeidsmarktregio and gemeente resolution (bot/regions.py, knowledge/regions/)."""
+"""Gemeenten, their arbeidsmarktregio and gemeente resolution (bot/common/regions.py, knowledge/regions/)."""
 from __future__ import annotations
 
 import csv
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import regions, settings
-from bot.regions import find_gemeente_in_text, resolve_gemeente
+from bot.common import regions, settings
+from bot.common.regions import find_gemeente_in_text, resolve_gemeente
 
 SHARED = Path("/work/shared/data")
 REGION_DIR = settings.KNOWLEDGE_DIR / "regions"

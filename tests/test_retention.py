@@ -7,7 +7,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.retention import purge_conversations
+from bot.conversation.store import purge_conversations
 
 
 def conversation(store: SQLTrackerStore, sender: str, when: float) -> None:

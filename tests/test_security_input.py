@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from bot.messages import text as system_text
+from bot.conversation.messages import text as system_text
 from tests.conftest import Chat
 from tests.test_security_socketio import Client, socket_url, texts  # noqa: F401 (fixture)
 
@@ -60,7 +60,7 @@ def store_texts(stack_var: Path) -> Dict[str, str]:
 
 
 # Read row by row, the app database's file is not scanned as bytes: there a vault record's "06 12345678" runs into
-# its expiry date "2026-…" and reads as "123456782". Deleted rows are zeroed (PRAGMA secure_delete, bot/db.py).
+# its expiry date "2026-…" and reads as "123456782". Deleted rows are zeroed (PRAGMA secure_delete, bot/common/db.py).
 VAULT_ROWS = "contact_vault rows"
 
 
@@ -142,7 +142,7 @@ def test_a_long_sender_id_is_stored_as_a_short_hash(stack, stack_var: Path):
 
 def test_a_long_socket_session_id_is_never_a_sender(stack, stack_var: Path, socket_url: str):
     """Over polling the 200 KB packet is above WW_MAX_REQUEST_BYTES and refused; a shorter long id gets a new,
-    server-issued session (bot/socket_sessions.py). Neither becomes a sender id."""
+    server-issued session (bot/rasa/socket_sessions.py). Neither becomes a sender id."""
     for length in (200_000, 50_000):
         client = Client(socket_url, request_session=False)
         try:

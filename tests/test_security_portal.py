@@ -15,11 +15,11 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from bot import settings
-from bot.db import session_scope
+from bot.common import settings
+from bot.common.db import session_scope
 from bot.portal.models import AuditEntry, PortalUser
-from bot.portal.views import CODE_FORMAT, SIGN_IN_FAILED, WRONG_CODE
-from bot.stack import Stack
+from bot.web.portal.views import CODE_FORMAT, SIGN_IN_FAILED, WRONG_CODE
+from bot.ops.stack import Stack
 from tests.portal_http import Browser, add_user, stack_database, start_web_stack
 
 pytestmark = pytest.mark.stack
@@ -95,7 +95,7 @@ def test_the_production_profile_requires_a_second_factor_for_every_gemeente_by_d
     def required(**env: str) -> str:
         environment = {k: v for k, v in os.environ.items() if k != "WW_WEB_TOTP_REQUIRED"}
         environment.update(env, PYTHONPATH=str(settings.ROOT))
-        return subprocess.run([sys.executable, "-c", "from bot import settings; "
+        return subprocess.run([sys.executable, "-c", "from bot.common import settings; "
                                "print(','.join(sorted(settings.WEB_TOTP_REQUIRED)))"],
                               env=environment, capture_output=True, text=True, check=True).stdout.strip()
 

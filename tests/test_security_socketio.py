@@ -14,9 +14,9 @@ from typing import Any, Dict, List, Optional, Set
 import pytest
 import requests
 
-from bot import settings
-from bot.messages import text as system_text
-from bot.socket_sessions import SENDER_PREFIX, SessionTokens, without_socket_prefix
+from bot.common import settings
+from bot.conversation.messages import text as system_text
+from bot.rasa.socket_sessions import SENDER_PREFIX, SessionTokens, without_socket_prefix
 
 pytestmark = pytest.mark.stack
 

@@ -16,13 +16,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.handoff.config import load_config
 from bot.handoff.models import Handoff, HandoffOutbox, HandoffSettingsOverride
-from bot.handoff.notifier import DeliveryPolicy, deliver_pending
+from bot.handoff.notifier import deliver_pending, DeliveryPolicy
 from bot.handoff.service import submit_handoff, to_db_time, utc_now
 from bot.portal.models import AuditEntry
-from bot.stack import Stack
+from bot.ops.stack import Stack
 from tests.handoff.conftest import SECRET, SECRET_ENV, Receiver, config_dict, make_request, session_factory, \
     write_config
 from tests.handoff.conftest import sqlite_url  # noqa: F401 (a fixture)

@@ -1,4 +1,4 @@
-"""bot.tracker_store.SQLTrackerStore on a real SQLite file: every event stored once, in order, without Rasa's
+"""bot.rasa.tracker_store.SQLTrackerStore on a real SQLite file: every event stored once, in order, without Rasa's
 count query for a tracker it read itself (and with it for one it did not)."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event
 
-from bot.tracker_store import SQLTrackerStore
+from bot.rasa.tracker_store import SQLTrackerStore
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot.knowledge import facets, library
-from bot.messages import message
+from bot.conversation.knowledge import facets, library
+from bot.conversation.messages import message
 from tests.conftest import Chat, payloads
 
 pytestmark = pytest.mark.stack

@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import regions, settings
+from bot.common import regions, settings
 from bot.handoff.holidays import closed_days
 from bot.handoff.models import HandoffSettingsOverride
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from bot.db import Base
+from bot.common.db import Base
 
 NEW, PICKED_UP, CONTACT_MADE, CLOSED = "new", "picked_up", "contact_made", "closed"
 WITHDRAWN = "withdrawn"  # the person took it back (with the reference code): contact details erased

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import privacy, regions, settings
-from bot.db import session_scope
-from bot.gemeente_contact import with_number
+from bot.common import privacy, regions, settings
+from bot.common.db import session_scope
+from bot.common.gemeente_contact import with_number
 from bot.handoff import codes, texts, timeframe
 from bot.handoff import transcript as transcripts
-from bot.handoff.config import GemeenteConfig, HandoffConfig, effective_config
-from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact, validate_phone
+from bot.handoff.config import effective_config, GemeenteConfig, HandoffConfig
+from bot.handoff.contact import ContactDetails, GEEN_VOORKEUR, validate_contact, validate_phone
 from bot.handoff.models import (
     CLOSED,
     EVENT_CREATED,

@@ -10,8 +10,8 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
-from bot import settings
-from bot.privacy import scrub
+from bot.common import settings
+from bot.common.privacy import scrub
 
 
 @lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import yaml
 
-from bot import settings
+from bot.common import settings
 
 
 @lru_cache(maxsize=None)

@@ -10,9 +10,9 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from bot import privacy
-from bot.knowledge import library
-from bot.messages import message
+from bot.common import privacy
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message
 
 BOT, PERSON = "bot", "person"
 MAX_MESSAGES = 200  # the last ones; a consulent reads the summary first anyway
@@ -135,7 +135,7 @@ def _cut(text: str) -> str:
 def clean(turns: Iterable[Mapping[str, Any]], phone: Optional[str] = None,
           email: Optional[str] = None) -> List[Dict[str, Any]]:
     """Checked turns: known speakers only, no raw payloads, BSN/IBAN removed, own contact details masked, text cut
-    to MAX_TEXT. The assistant's Markdown stays: the portal shows it as the person saw it (bot/portal/rendering.py),
+    to MAX_TEXT. The assistant's Markdown stays: the portal shows it as the person saw it (bot/web/portal/rendering.py),
     `as_plain_words` gives it without its signs."""
     result = []
     for turn in turns:

@@ -1,1 +1,2 @@
-"""The consulent portal: gemeente staff pick up handoffs, read the conversation and record what they did."""
+"""The consulent portal's rules, without Flask: accounts, handoff work, settings per gemeente; the pages are in
+bot/web/portal."""

@@ -2,15 +2,17 @@
 (TOTP, for every role; required per gemeente), API tokens."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
+import io
 import ipaddress
 import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import pyotp
 from argon2 import PasswordHasher
@@ -19,10 +21,10 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import regions, settings
+from bot.common import regions, settings
 from bot.handoff.config import effective_config
 from bot.handoff.service import to_db_time, utc_now
-from bot.portal.models import ROLES, PortalUser, SignInFailure
+from bot.portal.models import PortalUser, ROLES, SignInFailure
 
 _hasher = PasswordHasher()
 # Checked when the username does not exist, so that an unknown name costs as much time as a wrong password.
@@ -336,3 +338,19 @@ def ensure_demo_account(session: Session, gemeenten: Iterable[str]) -> Optional[
     if count_users(session):
         return None
     return create_user(session, DEMO_USERNAME, "teamleider", gemeenten)
+
+
+def audit_as_csv(entries: Any) -> str:
+    """The audit log as CSV (the portal's download and `python -m bot portal audit-export`)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["tijd_utc", "gebruiker", "actie", "code", "gemeente", "details"])
+    for e in entries:
+        writer.writerow([e.at.isoformat(timespec="seconds"), e.username, e.action, e.reference_code or "",
+                         e.gemeente_code or "", _no_formula(e.detail or "")])
+    return out.getvalue()
+
+
+def _no_formula(value: str) -> str:
+    # A spreadsheet would run a cell starting with = + - @ as a formula (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

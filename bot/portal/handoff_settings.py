@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from bot.handoff.config import (LOCAL_HOSTS, MAX_RESPONSE_DAYS, PORTAL_FIELDS, WEEKDAYS, ConfigError,
                                 GemeenteConfig, apply_override, effective_config, format_ranges,
                                 load_config, opening_ranges)
-from bot.handoff.endpoints import UnsafeEndpoint, check_endpoint, describe
+from bot.handoff.endpoints import check_endpoint, describe, UnsafeEndpoint
 from bot.handoff.models import HandoffSettingsOverride
 from bot.handoff.service import to_db_time, utc_now
 from bot.portal.models import PortalUser
-from bot.portal.service import WEBHOOK_CHANGED, audit
+from bot.portal.service import audit, WEBHOOK_CHANGED
 
 MAX_ROUTE = 600
 MAX_URL = 500

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
 
-from bot.db import Base
+from bot.common.db import Base
 
 CONSULENT, TEAMLEIDER, BEHEERDER = "consulent", "teamleider", "beheerder"
 ROLES = (CONSULENT, TEAMLEIDER, BEHEERDER)

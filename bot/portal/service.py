@@ -1,6 +1,6 @@
 """What a portal user may see and do with handoffs; every view and every change is written to the audit log.
 
-Used by the pages (bot/portal/views.py) and the JSON API (bot/portal/api.py) alike, so both obey the same rules:
+Used by the pages (bot/web/portal/views.py) and the JSON API (bot/web/portal/api.py) alike, so both obey the same rules:
 - nobody sees a handoff of a gemeente that is not theirs (treated as not existing: 404);
 - consulenten and teamleiders read handoffs of their gemeenten; a consulent changes only unassigned handoffs
   or their own; a teamleider changes all of them and reassigns;
@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import settings
+from bot.common import settings
 from bot.handoff import codes
 from bot.handoff.config import load_config
-from bot.handoff.models import CLOSED, CONTACT_MADE, NEW, PICKED_UP, STATUSES, WITHDRAWN, Handoff
+from bot.handoff.models import CLOSED, CONTACT_MADE, Handoff, NEW, PICKED_UP, STATUSES, WITHDRAWN
 from bot.handoff.service import as_document, change_status, status_label, to_db_time, utc_now
-from bot.portal.models import BEHEERDER, CONSULENT, TEAMLEIDER, AuditEntry, HandoffNote, HandoffWork, PortalUser
+from bot.portal.models import AuditEntry, BEHEERDER, CONSULENT, HandoffNote, HandoffWork, PortalUser, TEAMLEIDER
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 OUTCOMES = {

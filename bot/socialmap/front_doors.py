@@ -11,10 +11,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bot import regions
-from bot.gemeente_contact import contact
+from bot.common import regions
+from bot.common.gemeente_contact import contact
 from bot.socialmap.package import records_to_files, write_package
-from bot.socialmap.taxonomy import THEME, load_taxonomy
+from bot.socialmap.taxonomy import load_taxonomy, THEME
 
 SOURCE = "roo-gemeenten-2026"
 # The register's export the website and phone number were taken from ("Laatste mutatie" 15-04-2026).

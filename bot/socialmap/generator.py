@@ -10,9 +10,9 @@ import random
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bot import regions
+from bot.common import regions
 from bot.socialmap.package import records_to_files, write_package
-from bot.socialmap.taxonomy import AUDIENCE, THEME, load_taxonomy
+from bot.socialmap.taxonomy import AUDIENCE, load_taxonomy, THEME
 
 # Dates are fixed, not "today", so the same seed always gives the same files.
 BASE_DATE = dt.date(2026, 1, 1)

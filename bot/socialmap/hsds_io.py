@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import settings
+from bot.common import settings
 from bot.socialmap import hsds_ids, models
 from bot.socialmap.hsds_nested import read_nested
 from bot.socialmap.package import ALL_FILES, DATAPACKAGE, hsds_table, read_package, records_to_files, write_package

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session
 
-from bot import regions
+from bot.common import regions
 from bot.socialmap import hsds_schema
 from bot.socialmap.models import (
     Address,

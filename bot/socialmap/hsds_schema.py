@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from jsonschema import Draft202012Validator, FormatChecker, RefResolver
 
-from bot import settings
+from bot.common import settings
 
 BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 # JSON Schema 2020-12 treats `format` as an annotation; we assert email and date-time, and `uuid` where ids are

@@ -28,7 +28,7 @@ from sqlalchemy import (
     false,
 )
 
-from bot.db import Base
+from bot.common.db import Base
 
 ID = String(100)
 NAME = String(255)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from bot.answers import HUMAN
-from bot.messages import text
-from bot.regions import Gemeente
+from bot.conversation.answers import HUMAN
+from bot.conversation.messages import text
+from bot.common.regions import Gemeente
 from bot.socialmap.search import SearchResult, ServiceHit
 from bot.socialmap.taxonomy import load_taxonomy, THEME
 

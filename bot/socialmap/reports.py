@@ -8,7 +8,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import settings
+from bot.common import settings
 from bot.socialmap import models
 
 # What to call a record in the report, per table: the first of these columns that has a value.

@@ -10,8 +10,8 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-from bot import settings
-from bot.regions import normalise
+from bot.common import settings
+from bot.common.regions import normalise
 
 THEME = "thema"
 AUDIENCE = "doelgroep"

@@ -13,10 +13,10 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, Time
 
-from bot import regions
+from bot.common import regions
 from bot.socialmap import hsds_schema, models
-from bot.socialmap.package import EXTRA_FILES, FILES, PROVENANCE, Package, Row, provenance_columns
-from bot.socialmap.taxonomy import THEME, load_taxonomy
+from bot.socialmap.package import EXTRA_FILES, FILES, Package, PROVENANCE, provenance_columns, Row
+from bot.socialmap.taxonomy import load_taxonomy, THEME
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Entities an attribute may point at (HSDS 3.0 link_entity), with the table holding their ids.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.knowledge import Article, Facet, facet_in_question, library
+from bot.conversation.knowledge import Article, Facet, facet_in_question, library
 from bot.understanding.segments import words
 
 FOLLOW_UP_WORDS = 9  # longer messages tell something new rather than lean on the last answer

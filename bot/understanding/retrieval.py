@@ -14,7 +14,7 @@ from typing import List, Optional, Sequence
 from nltk.stem.snowball import SnowballStemmer
 from rank_bm25 import BM25Okapi
 
-from bot.knowledge import Article, Library, facets, library
+from bot.conversation.knowledge import Article, facets, Library, library
 from bot.understanding.segments import is_question, sentences
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

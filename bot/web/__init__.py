@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import settings
+from bot.common import settings
 from bot.web import database, security
 
 csrf = CSRFProtect()
@@ -18,7 +18,7 @@ csrf = CSRFProtect()
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app; `config` overrides the settings (tests pass TESTING, DATABASE_URL, …)."""
-    from bot.portal import api, auth, views
+    from bot.web.portal import api, auth, views
     from bot.web import demo, hsds_api, widget
 
     app = Flask(__name__, static_folder=None)

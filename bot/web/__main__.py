@@ -7,7 +7,7 @@ from typing import List
 
 from werkzeug.serving import run_simple
 
-from bot import settings
+from bot.common import settings
 from bot.web import create_app
 
 

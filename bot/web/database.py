@@ -1,10 +1,10 @@
-"""The request's database session: opened on first use through bot.db, closed (rolled back if uncommitted) at the end."""
+"""The request's database session: opened on first use through bot.common.db, closed (rolled back if uncommitted) at the end."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import get_engine
+from bot.common.db import get_engine
 
 
 def get_db() -> Session:

@@ -13,11 +13,11 @@ from typing import Any, Callable, Dict, Optional
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from bot import settings
-from bot.rate_limit import RateLimiter
+from bot.common import settings
+from bot.common.rate_limit import RateLimiter
 from bot.socialmap import hsds_schema
 from bot.socialmap.hsds_ids import own_id, publish
-from bot.socialmap.hsds_read import Area, BadQuery, Paging, Reader, area_of_gemeente, area_of_regio
+from bot.socialmap.hsds_read import Area, area_of_gemeente, area_of_regio, BadQuery, Paging, Reader
 from bot.web.database import get_db
 
 bp = Blueprint("hsds", __name__, url_prefix="/hsds")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Request, abort, render_template, send_from_directory
 
-from bot import settings
+from bot.common import settings
 
 STATIC = Path(__file__).resolve().parent / "static" / "widget"
 # Only these files are served: nothing else in the folder is reachable by guessing a path.

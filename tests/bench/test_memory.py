@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.bench.memory import PeakSampler, process_tree, tree_cpu_seconds, tree_rss
+from bot.tools.bench.memory import PeakSampler, process_tree, tree_cpu_seconds, tree_rss
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
 FIFTY_MB = 50 * 2**20

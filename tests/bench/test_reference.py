@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.load import warm_up
-from bot.bench.scripts import moodbot
-from bot.bench.servers import reference_bot
+from bot.tools.bench.load import warm_up
+from bot.tools.bench.scripts import moodbot
+from bot.tools.bench.servers import reference_bot
 
 
 @pytest.mark.stack

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from bot.bench import machine
-from bot.bench.replicas import capacity, markdown, scaling
+from bot.tools.bench import machine
+from bot.tools.bench.replicas import capacity, markdown, scaling
 
 
 def level(users: int, rate: float, p95: float, errors: int = 0) -> Dict[str, Any]:
@@ -42,8 +42,8 @@ def test_a_cpu_limit_holds_a_busy_process_to_its_share_and_is_removed_afterwards
 
     import pytest
 
-    from bot.bench.memory import cpu_seconds
-    from bot.bench.replicas import CGROUP_CPU, cpu_limit_problem, cpu_limited
+    from bot.tools.bench.memory import cpu_seconds
+    from bot.tools.bench.replicas import CGROUP_CPU, cpu_limit_problem, cpu_limited
 
     problem = cpu_limit_problem()
     if problem:

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict
 
-from bot.bench import machine, report
+from bot.tools.bench import machine, report
 
 
 def level(bot: str, users: int, p95: float, errors: int = 0, cpu: float = 40.0, rate: float = 4.0) -> Dict[str, Any]:

@@ -15,8 +15,8 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import yaml
 
-from bot import settings
-from bot.db import get_engine, session_scope
+from bot.common import settings
+from bot.common.db import get_engine, session_scope
 from bot.handoff.config import HandoffConfig, load_config
 from bot.handoff.notifier import (
     IDEMPOTENCY_HEADER,
@@ -25,7 +25,7 @@ from bot.handoff.notifier import (
     verify_signature,
 )
 from bot.handoff.service import HandoffRequest
-from bot.migrate import upgrade
+from bot.ops.migrate import upgrade
 from tests.databases import postgres_schema
 
 SECRET_ENV = "WW_TEST_HANDOFF_SECRET"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from bot.messages import message
+from bot.conversation.messages import message
 
 START = 1795600000.0  # 25-11-2026 09:46 UTC
 FIRST_QUESTION = ("Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en mijn man werkt, dus ik krijg "

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db import session_scope
-from bot.handoff.cli import main
+from bot.common.db import session_scope
+from bot.ops.cli.handoff import main
 from bot.handoff.config import HandoffConfig
 from bot.handoff.models import Handoff, HandoffOutbox
 from bot.handoff.service import change_status, submit_handoff
@@ -18,7 +18,7 @@ from tests.handoff.conftest import LOPIK, Receiver, make_request
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, config_path: Path, sqlite_url: str) -> str:
     monkeypatch.setenv("WW_HANDOFF_CONFIG", str(config_path))
-    monkeypatch.setattr("bot.settings.HANDOFF_CONFIG", config_path)
+    monkeypatch.setattr("bot.common.settings.HANDOFF_CONFIG", config_path)
     return sqlite_url
 
 

@@ -7,10 +7,10 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot import settings
-from bot.handoff.cli import main
+from bot.common import settings
+from bot.ops.cli.handoff import main
 from bot.handoff.config import ConfigError, load_config, parse_config
-from bot.regions import gemeenten_in_regio
+from bot.common.regions import gemeenten_in_regio
 from tests.handoff.conftest import HOUTEN, SECRET_ENV, config_dict, write_config
 
 SHIPPED = settings.KNOWLEDGE_DIR / "handoff" / "gemeenten.yml"

@@ -10,8 +10,8 @@ from typing import Optional
 import pytest
 from sqlalchemy import select
 
-from bot.db import session_scope
-from bot.handoff.config import ConfigError, apply_override, effective_config, load_config, parse_config
+from bot.common.db import session_scope
+from bot.handoff.config import apply_override, ConfigError, effective_config, load_config, parse_config
 from bot.handoff.models import HandoffOutbox, HandoffSettingsOverride
 from bot.handoff.notifier import deliver_pending
 from bot.handoff.service import create_handoff, submit_handoff
@@ -43,7 +43,7 @@ def test_the_promise_follows_the_override(db_url: str, tmp_path: Path) -> None:
         assert houten.own_entry
         # Thursday 26 November: 8 working days on Tuesdays only, with 1 December closed → 26 January 2027.
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("bot.settings.HANDOFF_CONFIG", path)
+            patch.setattr("bot.common.settings.HANDOFF_CONFIG", path)
             receipt = create_handoff(session, make_request())
         assert receipt.respond_by == date(2027, 1, 26)
         assert route in " ".join(receipt.messages())
@@ -55,7 +55,7 @@ def test_the_promise_follows_the_override(db_url: str, tmp_path: Path) -> None:
 def test_the_notifier_sends_to_the_portal_endpoint_signed_with_the_portal_secret(
         sqlite_url: str, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_config(tmp_path, config_dict())  # no endpoint in the file, and no secret in the environment
-    monkeypatch.setattr("bot.settings.HANDOFF_CONFIG", path)
+    monkeypatch.setattr("bot.common.settings.HANDOFF_CONFIG", path)
     _override(sqlite_url, HOUTEN, {"endpoint": receiver.url}, secret=SECRET)
     submit_handoff(make_request(), sqlite_url)
     stats = deliver_pending(session_factory(sqlite_url), now=datetime(2026, 11, 26, 10, 1))

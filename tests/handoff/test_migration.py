@@ -5,10 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-import bot.contact_vault  # noqa: F401  (every table of the history must be on Base.metadata to compare)
+import bot.handoff.contact_vault  # noqa: F401  (every table of the history must be on Base.metadata to compare)
 import bot.handoff.models  # noqa: F401  (registers the tables on Base.metadata)
-from bot.db import Base, get_engine
-from bot.migrate import current_revision, downgrade, head_revision, upgrade
+from bot.common.db import Base, get_engine
+from bot.ops.migrate import current_revision, downgrade, head_revision, upgrade
 
 TABLES = {"handoff", "handoff_status_change", "handoff_outbox", "handoff_purge_count"}
 

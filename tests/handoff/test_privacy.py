@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy import (
+from bot.common.privacy import (
     BSN_REPLACEMENT,
     IBAN_REPLACEMENT,
     find_bsn,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.handoff.config import HandoffConfig
 from bot.handoff.models import Handoff, HandoffOutbox, HandoffPurgeCount, HandoffStatusChange
 from bot.handoff.retention import checkpoint_sqlite, purge

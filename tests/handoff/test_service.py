@@ -9,8 +9,8 @@ from typing import Dict
 import pytest
 from sqlalchemy import func, select
 
-from bot import settings
-from bot.db import session_scope
+from bot.common import settings
+from bot.common.db import session_scope
 from bot.handoff import service
 from bot.handoff.codes import is_valid_code
 from bot.handoff.config import HandoffConfig
@@ -219,7 +219,7 @@ def _connection_lost_at_commit(url: str, moment: str, monkeypatch: pytest.Monkey
     the database driver's commit fails once, having committed or not."""
     from sqlalchemy.exc import OperationalError
 
-    from bot.db import get_engine
+    from bot.common.db import get_engine
 
     dialect = get_engine(url).dialect
     real_commit, calls = dialect.do_commit, []

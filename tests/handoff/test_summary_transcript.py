@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.summary import HEADLINE_LENGTH, build_summary, headline
-from bot.handoff.transcript import MAX_TEXT, as_plain_words, clean, from_rasa_events, unanswered
+from bot.handoff.summary import build_summary, headline, HEADLINE_LENGTH
+from bot.handoff.transcript import as_plain_words, clean, from_rasa_events, MAX_TEXT, unanswered
 from tests.handoff import conversation_events as ms
 from tests.handoff.conftest import BSN
 
@@ -123,7 +123,7 @@ def test_transcript_checks_speakers_and_cuts_long_text_after_scrubbing() -> None
 
 
 def test_a_guessed_section_and_an_off_topic_answer_count_as_not_answered() -> None:
-    from bot.messages import message
+    from bot.conversation.messages import message
 
     events = [{"event": "user", "text": "mag ik een hond meenemen naar mijn werk?"},
               {"event": "bot", "text": message("section_intro")["text"] + "\n\n**Jobcoaching: Wat doet een jobcoach?**"},

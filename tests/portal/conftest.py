@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.db import get_engine, session_scope
+from bot.common.db import get_engine, session_scope
 from bot.handoff.service import create_handoff
-from bot.migrate import upgrade
+from bot.ops.migrate import upgrade
 from bot.portal import accounts
 from bot.web import create_app
 from tests.databases import postgres_schema

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot import settings
-from bot.db import session_scope
+from bot.common import settings
+from bot.common.db import session_scope
 from bot.portal import accounts
 from bot.portal.models import AuditEntry
 from tests.portal.conftest import HOUTEN, Portal

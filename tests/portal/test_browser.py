@@ -9,8 +9,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot import settings
-from bot.db import session_scope
+from bot.common import settings
+from bot.common.db import session_scope
 from bot.portal import accounts
 from tests.browser import chromium, needs_browser, open_handoff, serious_violations, sign_in
 from tests.conftest import Chat

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.handoff.models import Handoff
 from bot.portal.models import AuditEntry, HandoffNote, HandoffWork
 from bot.portal import accounts

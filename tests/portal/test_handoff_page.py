@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.handoff.models import Handoff
 from bot.handoff.transcript import from_rasa_events
 from tests.handoff import conversation_events as ms

@@ -12,8 +12,8 @@ from typing import Any, Dict, Iterator, List
 import pytest
 from werkzeug.serving import make_server
 
-from bot import settings
-from bot.stack import free_port
+from bot.common import settings
+from bot.ops.stack import free_port
 from tests.browser import chromium, needs_browser, open_handoff, serious_violations, sign_in
 from tests.handoff import conversation_events as ms
 from tests.portal.conftest import PASSWORD, make_portal

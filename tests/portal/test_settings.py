@@ -8,7 +8,7 @@ from typing import Dict
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.handoff import timeframe
 from bot.handoff.config import effective_config, load_config
 from bot.handoff.models import Handoff, HandoffSettingsOverride

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.db import get_engine
+from bot.common.db import get_engine
 from tests.databases import POSTGRES
 
 

@@ -1,5 +1,5 @@
 """deploy/ cannot run here (no container engine, no cluster): its files are checked against the local production
-profile instead, so the two cannot drift apart. bot/production.py and endpoints.production.yml are the source."""
+profile instead, so the two cannot drift apart. bot/ops/production.py and endpoints.production.yml are the source."""
 from __future__ import annotations
 
 import importlib.util
@@ -13,10 +13,10 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from bot import settings
-from bot.production import (ACTION_PORT, ENDPOINTS, PROFILE_ENV, RASA_PORT, WEB_PORT, endpoint_variables,
+from bot.common import settings
+from bot.ops.production import (ACTION_PORT, ENDPOINTS, PROFILE_ENV, RASA_PORT, WEB_PORT, endpoint_variables,
                             nginx_binary, nginx_config)
-from bot.stack import actions_command, notifier_command, rasa_command, web_command
+from bot.ops.stack import actions_command, notifier_command, rasa_command, web_command
 
 ROOT = settings.ROOT
 DEPLOY = ROOT / "deploy"
@@ -142,7 +142,7 @@ def test_dockerfile_default_command_is_the_assistant_and_every_module_exists():
         if "-m" in command:
             module = command[command.index("-m") + 1]
             assert importlib.util.find_spec(module) is not None, module
-    for module in ("bot.lock_store", "bot.tracker_store"):  # named as types in endpoints.production.yml
+    for module in ("bot.rasa.lock_store", "bot.rasa.tracker_store"):  # named as types in endpoints.production.yml
         assert module in (ROOT / ENDPOINTS).read_text(encoding="utf-8")
         assert importlib.util.find_spec(module) is not None
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot.production import ProductionStack
+from bot.ops.production import ProductionStack
 from tests.production.conftest import Conversation
 from tests.production.pg_proxy import PostgresProxy
 from tests.production.store import count

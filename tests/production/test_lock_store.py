@@ -13,8 +13,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore
-from bot.production import redis_problem, redis_variables
+from bot.rasa.lock_store import AtomicRedisLockStore
+from bot.ops.production import redis_problem, redis_variables
 from tests.production.conftest import REDIS_URL
 
 SERVERS = 4
@@ -99,9 +99,9 @@ def test_a_finished_lock_is_removed_and_a_waiting_one_kept(prefix: str):
 def test_the_next_message_is_served_after_a_server_died_holding_the_lock(
         prefix: str, monkeypatch: pytest.MonkeyPatch, store_class, served: bool):  # type: ignore[no-untyped-def]
     """A dead server's ticket expires; the message that waited behind it must get its turn."""
-    import bot.lock_store
+    import bot.rasa.lock_store
 
-    monkeypatch.setattr(bot.lock_store, "LOCK_LIFETIME", 1)
+    monkeypatch.setattr(bot.rasa.lock_store, "LOCK_LIFETIME", 1)
     store = (AtomicRedisLockStore(endpoint(prefix)) if store_class is AtomicRedisLockStore else
              RedisLockStore(port=int(redis_variables(REDIS_URL, prefix)["REDIS_PORT"]),
                             db=int(redis_variables(REDIS_URL, prefix)["REDIS_DB"]), key_prefix=prefix))

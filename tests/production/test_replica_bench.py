@@ -1,4 +1,4 @@
-"""`python -m bot.bench --replicas`: the production profile started by the benchmark itself, driven and measured
+"""`python -m bot.tools.bench --replicas`: the production profile started by the benchmark itself, driven and measured
 (a short run; the figures are in README, "Speed", from `make bench-replicas`)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench import __main__ as cli
+from bot.tools.bench import __main__ as cli
 from tests.databases import POSTGRES
 from tests.production.conftest import REDIS_URL, production_problem
 

@@ -10,7 +10,7 @@ from typing import Dict, List, Tuple
 import pytest
 import requests
 
-from bot.production import ProductionStack
+from bot.ops.production import ProductionStack
 from tests.production.conftest import Conversation
 from tests.production.store import user_texts, events_of, slot_values
 
@@ -86,7 +86,7 @@ def test_socketio_through_nginx_answers_and_websocket_upgrade_passes(production:
     client = socketio.Client(reconnection=False)
     client.on("bot_uttered", lambda data: (answers.append(data), received.set()))
     confirmed = threading.Event()
-    issued: List[str] = []  # the server issues the session id (bot/socket_sessions.py)
+    issued: List[str] = []  # the server issues the session id (bot/rasa/socket_sessions.py)
     client.on("session_confirm", lambda token: (issued.append(token), confirmed.set()))
     # Polling: many HTTP requests per session, which nginx must keep on one Rasa server (ip_hash).
     client.connect(production.public_url, socketio_path="/socket.io", transports=["polling"])

@@ -10,8 +10,8 @@ from typing import Dict, Iterator, List
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import get_engine, session_scope
-from bot.migrate import upgrade
+from bot.common.db import get_engine, session_scope
+from bot.ops.migrate import upgrade
 from bot.socialmap import hsds_io, models
 from tests.databases import postgres_schema, sqlite_database
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import settings
-from bot.db import get_engine
-from bot.socialmap.cli import main as cli
+from bot.common import settings
+from bot.common.db import get_engine
+from bot.ops.cli.socialmap import main as cli
 from tests.socialmap.conftest import row_counts, small_package
 
 
@@ -57,6 +57,8 @@ def test_front_doors_command_writes_the_shipped_package(tmp_path: Path, capsys: 
 
 
 def test_bench_command_prints_the_table(capsys: pytest.CaptureFixture) -> None:
-    assert cli(["bench", "--sizes", "200,2000", "--queries", "20"]) in (0, 1)
+    from bot.tools.bench import socialmap as bench
+
+    assert bench.main(["--sizes", "200,2000", "--queries", "20"]) in (0, 1)
     out = capsys.readouterr().out
     assert "groei p95" in out and "SEARCH service_area USING COVERING INDEX" in out

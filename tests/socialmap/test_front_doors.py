@@ -10,14 +10,14 @@ from typing import Dict, List
 import phonenumbers
 import pytest
 
-from bot import regions, settings
-from bot.db import session_scope
-from bot.gemeente_contact import contact
+from bot.common import regions, settings
+from bot.common.db import session_scope
+from bot.common.gemeente_contact import contact
 from bot.socialmap import front_doors
 from bot.socialmap.opening_hours import TIMEZONE
 from bot.socialmap.package import read_package
 from bot.socialmap.search import search
-from bot.socialmap.taxonomy import THEME, load_taxonomy
+from bot.socialmap.taxonomy import load_taxonomy, THEME
 
 SHIPPED = settings.KNOWLEDGE_DIR / "socialmap" / "gemeenten"
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=TIMEZONE)

@@ -9,10 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from bot import regions
-from bot.db import session_scope
+from bot.common import regions
+from bot.common.db import session_scope
 from bot.socialmap import hsds_schema, models
-from bot.socialmap.hsds_ids import REFERENCES, is_uuid, public_id
+from bot.socialmap.hsds_ids import is_uuid, public_id, REFERENCES
 from bot.web import create_app
 
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"

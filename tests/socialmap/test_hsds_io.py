@@ -8,10 +8,10 @@ from typing import Dict, List
 import pytest
 from sqlalchemy import text
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.socialmap import hsds_io
-from bot.socialmap.cli import main as cli
-from bot.socialmap.hsds_io import ImportRejected, export_package, import_package, load_shipped, shipped_packages
+from bot.ops.cli.socialmap import main as cli
+from bot.socialmap.hsds_io import export_package, import_package, ImportRejected, load_shipped, shipped_packages
 from bot.socialmap.package import FILES, read_package
 from bot.socialmap.validate import validate
 from tests.socialmap.conftest import row_counts, small_package, sqlite_database, write_csv

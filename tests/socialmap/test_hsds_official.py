@@ -11,11 +11,11 @@ from typing import Dict, List
 import pytest
 from sqlalchemy import func, select
 
-from bot import regions
-from bot.db import session_scope
+from bot.common import regions
+from bot.common.db import session_scope
 from bot.socialmap import hsds_io, hsds_schema, models
 from bot.socialmap.hsds_ids import public_id
-from bot.socialmap.hsds_io import ImportRejected, export_package, import_package
+from bot.socialmap.hsds_io import export_package, import_package, ImportRejected
 from bot.socialmap.package import read_package
 from bot.socialmap.validate import recognise_area, validate
 from tests.socialmap.conftest import small_package, write_csv

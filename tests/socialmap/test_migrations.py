@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot import settings
-from bot.db import Base, get_engine
-from bot.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
+from bot.common import settings
+from bot.common.db import Base, get_engine
+from bot.ops.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade
 from bot.socialmap import models
 
 HSDS_TABLES = {m.__tablename__ for m in models.HSDS_MODELS} | {"unmet_need"}
@@ -57,7 +57,7 @@ def test_db_upgrade_command_uses_database_url(tmp_path) -> None:  # type: ignore
 
 
 def test_socialmap_commands_refuse_an_old_database(empty_sqlite_url: str, capsys: pytest.CaptureFixture) -> None:
-    from bot.socialmap.cli import main
+    from bot.ops.cli.socialmap import main
 
     assert main(["--db", empty_sqlite_url, "stale"]) == 2
     assert "python -m bot db upgrade" in capsys.readouterr().out

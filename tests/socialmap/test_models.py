@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import get_engine, session_scope
+from bot.common.db import get_engine, session_scope
 from bot.socialmap import models
 from bot.socialmap.hsds_io import sync_taxonomy
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.socialmap import models
 from bot.socialmap.hsds_io import import_package
 from bot.socialmap.opening_hours import TIMEZONE

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.regions import normalise
+from bot.common.regions import normalise
 from bot.socialmap.taxonomy import (AUDIENCE, THEME, find_audiences_in_text, find_theme_in_text, load_taxonomy,
                                     term_id)
 

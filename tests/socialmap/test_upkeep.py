@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import settings
-from bot.db import session_scope
-from bot.socialmap import bench
-from bot.socialmap.cli import main as cli
+from bot.common import settings
+from bot.common.db import session_scope
+from bot.tools.bench import socialmap as bench
+from bot.ops.cli.socialmap import main as cli
 from bot.socialmap.generator import write_generated
 from bot.socialmap.hsds_io import import_package
 from bot.socialmap.package import FILES

@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from bot import settings
+from bot.common import settings
 from tests.browser import AXE, chromium
 
 ARTIFACTS = settings.ROOT / "test-artifacts" / "widget"

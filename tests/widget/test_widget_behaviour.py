@@ -214,7 +214,7 @@ def test_reload_keeps_the_conversation_and_restart_starts_a_new_one(page: Any) -
 
 
 def test_a_new_id_from_the_server_starts_the_transcript_afresh(page: Any) -> None:
-    """The server issues the session id (bot/socket_sessions.py); when it does not continue the stored one (its
+    """The server issues the session id (bot/rasa/socket_sessions.py); when it does not continue the stored one (its
     secret changed), the widget shows the new conversation instead of an old transcript the server has not."""
     open_chat(page)
     page.get_by_label("Typ je vraag").fill("Mijn vraag")

@@ -11,7 +11,7 @@ from typing import Any, List
 
 import pytest
 
-from bot.db import session_scope
+from bot.common.db import session_scope
 from bot.portal import accounts
 from tests.browser import needs_browser, open_handoff, serious_violations, sign_in
 from tests.test_conversation_rest import BAD_INPUT

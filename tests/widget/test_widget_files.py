@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot import settings
+from bot.common import settings
 from bot.web import create_app
 from bot.web.widget import STATIC
 

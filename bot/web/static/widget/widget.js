@@ -120,7 +120,7 @@
     });
   }
 
-  // The assistant shows a phone number masked as bot/privacy.py's mask_phone does ("06-****5678"). In this page
+  // The assistant shows a phone number masked as bot/common/privacy.py's mask_phone does ("06-****5678"). In this page
   // view, a number the person typed herself is shown in full next to it, so she can check it.
   var MASKED_PHONE = /\b(\d{2})-(\*{3,})(\d{4})\b/g;
 

@@ -1,0 +1,1 @@
+"""Shared by every part: settings, the database session, gemeenten and regions, privacy checks, content files."""

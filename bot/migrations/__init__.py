@@ -1,1 +1,0 @@
-"""Alembic migrations for the whole application database, driven by bot/migrate.py."""

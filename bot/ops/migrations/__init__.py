@@ -1,0 +1,1 @@
+"""Alembic migrations for the whole application database, driven by bot/ops/migrate.py."""

@@ -1,0 +1,47 @@
+"""Alembic environment: one migration history for the application database (see bot/ops/migrate.py)."""
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from bot.common.db import Base
+# Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
+import bot.socialmap.models  # noqa: F401
+import bot.handoff.models  # noqa: F401
+import bot.handoff.contact_vault  # noqa: F401
+import bot.portal.models  # noqa: F401
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _configure(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    # SQLite cannot ALTER most things in place; batch mode lets later migrations change columns anyway.
+    context.configure(target_metadata=target_metadata, render_as_batch=True, compare_type=True, **kwargs)
+
+
+def run_offline() -> None:
+    _configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = create_engine(config.get_main_option("sqlalchemy.url"), future=True)
+    with engine.connect() as connection:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

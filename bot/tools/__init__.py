@@ -1,0 +1,1 @@
+"""Quality tooling, not needed to run the assistant: evaluation, content report, readability, benchmarks."""
