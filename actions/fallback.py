@@ -17,11 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import followup_reading
 from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
 from bot.common import settings
-from bot.conversation.answers import facet_answer, HUMAN, section_answer
+from bot.conversation.answers import HUMAN, facet_answer, section_answer
 from bot.conversation.care import term
-from bot.handoff.situation import told_age
 from bot.conversation.knowledge import library
 from bot.conversation.messages import message
+from bot.handoff.situation import told_age
 from bot.understanding.retrieval import MIN_SCORE, section_index
 
 MAX_SUGGESTIONS = 2

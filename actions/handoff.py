@@ -18,23 +18,29 @@ from actions.latest import latest_intent, latest_text, person_texts, widget_geme
 from actions.rights import asked_code_to_withdraw, withdraw_answer
 from actions.social_map import check_gemeente, gemeente_answer
 from bot.common import settings
-from bot.handoff import contact_vault
-from bot.conversation.answers import HUMAN
 from bot.common.db import session_scope
 from bot.common.gemeente_contact import contact, contact_sentence
+from bot.common.privacy import mask_email, mask_phone, scrub
+from bot.common.regions import get_gemeente
+from bot.conversation.answers import HUMAN
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message, text
+from bot.handoff import contact_vault
 from bot.handoff import texts as handoff_texts
 from bot.handoff.config import ConfigError
 from bot.handoff.contact import (
-    EMAIL, TELEFOON, InvalidContact, validate_channel, validate_email, validate_phone, validate_preferred_time,
+    EMAIL,
+    TELEFOON,
+    InvalidContact,
+    validate_channel,
+    validate_email,
+    validate_phone,
+    validate_preferred_time,
 )
 from bot.handoff.service import HandoffRequest, status_message, submit_handoff
 from bot.handoff.situation import situation, told_wish
 from bot.handoff.transcript import from_rasa_events
-from bot.conversation.knowledge import library
-from bot.conversation.messages import message, text
 from bot.portal.accounts import reads_handoffs
-from bot.common.privacy import mask_email, mask_phone, scrub
-from bot.common.regions import get_gemeente
 from bot.understanding.reference import find_code
 
 # Optional, for the consulent's summary (reflection cards, seed 003 §4.4); "Sla de rest over" skips them all.
@@ -69,7 +75,7 @@ def _optional_answer(slot: str) -> Callable[..., Dict[Text, Any]]:
                  domain: DomainDict) -> Dict[Text, Any]:
         if _said_no(tracker):
             if next(tracker.get_latest_entity_values("field"), None) == SKIP_REST:
-                return {s: SKIPPED for s in OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):]}
+                return dict.fromkeys(OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):], SKIPPED)
             return {slot: SKIPPED}
         return {slot: scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
 
@@ -148,7 +154,7 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_confirmed": True}
         field = next(tracker.get_latest_entity_values("field"), "contact")
         dispatcher.utter_message(**message("handoff_correct"))
-        return {slot: None for slot in CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"]}
+        return dict.fromkeys(CORRECTABLE.get(field, CORRECTABLE["contact"]) + ["handoff_confirmed"])
 
 
 def already_told(tracker: Tracker) -> Dict[Text, Any]:

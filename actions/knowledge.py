@@ -11,8 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, named_gemeente
 from bot.conversation.answers import facet_answer, long_answer, short_answer
 from bot.conversation.care import (
-    Term, acknowledgement, chosen_term, default_term, handoff_reason, offer_handoff_message, own_term, term,
-    term_text, terms,
+    Term,
+    acknowledgement,
+    chosen_term,
+    default_term,
+    handoff_reason,
+    offer_handoff_message,
+    own_term,
+    term,
+    term_text,
+    terms,
 )
 from bot.conversation.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.conversation.messages import message

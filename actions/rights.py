@@ -12,15 +12,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_text, previous_answer
 from bot.common import settings
-from bot.handoff import contact_vault
-from bot.conversation.answers import HUMAN
 from bot.common.db import session_scope
+from bot.common.regions import get_gemeente
+from bot.conversation.answers import HUMAN
+from bot.conversation.messages import message, text
+from bot.conversation.store import FORGET_CONVERSATION
+from bot.handoff import contact_vault
 from bot.handoff import texts as handoff_texts
 from bot.handoff.models import FINISHED
 from bot.handoff.service import find_handoff, status_message, withdraw
-from bot.conversation.messages import message, text
-from bot.common.regions import get_gemeente
-from bot.conversation.store import FORGET_CONVERSATION
 from bot.understanding.reference import find_code
 
 logger = logging.getLogger(__name__)

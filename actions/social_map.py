@@ -11,14 +11,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
 from bot.common import settings
-from bot.conversation.answers import HUMAN
 from bot.common.db import session_scope
-from bot.handoff.situation import told_age
-from bot.conversation.knowledge import library
-from bot.conversation.messages import message, text as message_text
 from bot.common.regions import (
-    Gemeente, Resolution, find_gemeente_in_text, gemeenten_in_regio, get_gemeente, resolve_gemeente,
+    Gemeente,
+    Resolution,
+    find_gemeente_in_text,
+    gemeenten_in_regio,
+    get_gemeente,
+    resolve_gemeente,
 )
+from bot.conversation.answers import HUMAN
+from bot.conversation.knowledge import library
+from bot.conversation.messages import message
+from bot.conversation.messages import text as message_text
+from bot.handoff.situation import told_age
 from bot.socialmap.present import result_messages, theme_buttons
 from bot.socialmap.search import record_unmet_need, resolve_theme, search
 from bot.socialmap.taxonomy import find_audiences_in_text, find_theme_in_text

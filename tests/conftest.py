@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bot.common import settings
-from bot.ops.stack import free_port, prepare_database, Stack
+from bot.ops.stack import Stack, free_port, prepare_database
 
 ROOT = settings.ROOT
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"

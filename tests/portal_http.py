@@ -10,8 +10,8 @@ import requests
 from requests_toolbelt.adapters.source import SourceAddressAdapter
 
 from bot.common.db import session_scope
+from bot.ops.stack import Stack, free_port
 from bot.portal import accounts
-from bot.ops.stack import free_port, Stack
 
 PASSWORD = "een-lang-test-wachtwoord"
 

@@ -20,8 +20,8 @@ from actions.handoff import (
     ActionSubmitHandoff,
     ValidateHandoffForm,
 )
-from bot.handoff import contact_vault
 from bot.common.db import session_scope
+from bot.handoff import contact_vault
 from tests.actions_support import button_payloads, run, tracker
 
 SENDER = "handoff-test"

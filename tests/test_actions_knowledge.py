@@ -1,7 +1,12 @@
 """The article actions with a real tracker, on the shipped articles."""
 import pytest
 
-from actions.knowledge import ActionAnswerFollowUp, ActionConfirmPreferredTerm, ActionShowArticle, ActionShowArticleDetails
+from actions.knowledge import (
+    ActionAnswerFollowUp,
+    ActionConfirmPreferredTerm,
+    ActionShowArticle,
+    ActionShowArticleDetails,
+)
 from bot.common import settings
 from bot.conversation.knowledge import library
 from tests.actions_support import button_payloads, run, tracker
@@ -78,7 +83,7 @@ def test_a_rejected_benefit_is_a_moment_to_offer_a_person():
 
 
 def test_crisis_is_never_preceded_or_followed_by_anything_else():
-    messages, events = run(ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden"))
+    messages, _events = run(ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden"))
     assert len(messages) == 1 and "113" in messages[0]["text"]
 
 

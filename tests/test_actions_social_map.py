@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.social_map import (
@@ -15,7 +16,6 @@ from bot.common import settings
 from bot.common.db import session_scope
 from bot.socialmap.models import UnmetNeed
 from tests.actions_support import button_payloads, run, starting, tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.tools.evaluation import content_markdown, content_scores, dialogue_markdown, dialogue_scores
-from bot.tools.content_report import report as content_report
 from bot.conversation.knowledge import library
+from bot.tools.content_report import report as content_report
+from bot.tools.evaluation import content_markdown, content_scores, dialogue_markdown, dialogue_scores
 from tests.conftest import ROOT
 
 

@@ -166,7 +166,7 @@ def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str,
 
 
 def test_a_portal_account_for_an_old_code_is_told_todays_code() -> None:
-    from bot.portal.accounts import _codes, AccountError
+    from bot.portal.accounts import AccountError, _codes
     assert _codes(["gm0363", "GM1991"]) == "GM0363,GM1991"
     with pytest.raises(AccountError, match=r"sinds 2022: GM0363 \(Amsterdam\)"):
         _codes(["GM0457"])
@@ -200,7 +200,7 @@ def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_noth
 
 def test_an_import_with_a_region_code_of_before_2026_is_told_todays_code(tmp_path, app_database: str) -> None:
     from bot.common.db import session_scope
-    from bot.socialmap.hsds_io import import_package, ImportRejected
+    from bot.socialmap.hsds_io import ImportRejected, import_package
     from tests.socialmap.conftest import write_csv
     common = ["bron", "2026-01-01"]
     write_csv(tmp_path, "organizations.csv", ["id", "name", "description", "source", "assured_date"],

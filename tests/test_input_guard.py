@@ -1,5 +1,5 @@
 """The input guard: what Rasa gets to see for odd, long or hostile input."""
-from bot.rasa.input_guard import guard, NO_CONTENT_PAYLOAD, PayloadPolicy
+from bot.rasa.input_guard import NO_CONTENT_PAYLOAD, PayloadPolicy, guard
 
 POLICY = PayloadPolicy(frozenset({"greet", "request_human", "ask_jobcoaching"}), frozenset({"gemeente"}))
 

@@ -10,8 +10,8 @@ import yaml
 from bot.common import settings
 from bot.conversation.answers import long_answer, short_answer
 from bot.conversation.knowledge import Article, facets, library
-from bot.tools.readability import MAX_SENTENCE_WORDS, measure, MIN_FLESCH_DOUMA
 from bot.socialmap.search import resolve_theme
+from bot.tools.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
 
 DOMAIN = yaml.safe_load((settings.ROOT / "domain.yml").read_text(encoding="utf-8"))
 RULES = yaml.safe_load((settings.ROOT / "data/stories/knowledge.yml").read_text(encoding="utf-8"))["rules"]

@@ -18,16 +18,16 @@ from actions.handoff import ActionSubmitHandoff
 from actions.knowledge import ActionAnswerFollowUp, ActionShowArticle, ActionShowArticleDetails
 from actions.social_map import ActionSearchSocialMap
 from bot.common import regions, settings
-from bot.conversation.answers import facet_answer, long_answer, section_answer, short_answer
 from bot.common.db import session_scope
-from bot.portal import accounts
 from bot.common.gemeente_contact import contact, phone_for_people, with_number
+from bot.conversation.answers import facet_answer, long_answer, section_answer, short_answer
+from bot.conversation.knowledge import facets, library
+from bot.conversation.messages import text
 from bot.handoff.config import load_config
 from bot.handoff.service import create_handoff
 from bot.handoff.transcript import as_plain_words, clean, from_rasa_events
-from bot.conversation.knowledge import facets, library
-from bot.conversation.messages import text
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.portal import accounts
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 from bot.understanding.retrieval import sections
 from tests.handoff.conftest import make_request
 from tests.portal.conftest import make_portal

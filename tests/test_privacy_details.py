@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.tools.bench.pii import KINDS, measure, ours, SENTENCES
-from bot.rasa.input_guard import guard, HASHED_SENDER_PREFIX, NOT_TEXT, PayloadPolicy, safe_sender_id
 from bot.common.privacy import scrub, scrub_with_kinds
 from bot.common.rate_limit import RateLimiter
+from bot.rasa.input_guard import HASHED_SENDER_PREFIX, NOT_TEXT, PayloadPolicy, guard, safe_sender_id
+from bot.tools.bench.pii import KINDS, SENTENCES, measure, ours
 
 # The variants of the issue, then our own.
 BSNS = ["123  456  708", "123/456/721", "123_456_733", "+123456745", "123456708", "123.456.708", "123 - 456 - 721",
@@ -116,8 +116,8 @@ def test_the_channel_guard_answers_a_flood_from_one_conversation_calmly(monkeypa
 
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-    from bot.rasa import channels
     from bot.conversation.messages import text as system_text
+    from bot.rasa import channels
 
     monkeypatch.setattr(channels, "SENDERS", RateLimiter(2))
     seen: list = []

@@ -25,15 +25,15 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sqlalchemy import select
 
 from bot.common import settings
-from bot.handoff import contact_vault
-from bot.rasa.channels import guarded
 from bot.common.db import session_scope
+from bot.conversation.knowledge import library
+from bot.conversation.store import purge_conversations
+from bot.handoff import contact_vault
 from bot.handoff import retention as handoff_retention
 from bot.handoff.models import Handoff
 from bot.handoff.service import change_status, create_handoff
-from bot.conversation.knowledge import library
-from bot.conversation.store import purge_conversations
 from bot.ops.retention import purge_contacts
+from bot.rasa.channels import guarded
 from bot.understanding.segments import sentences
 from tests.handoff.conftest import make_request
 

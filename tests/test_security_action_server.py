@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 import requests
 
-from bot.rasa.action_server import ACTION_TOKEN_HEADER
 from bot.ops.stack import ACTION_TOKEN
+from bot.rasa.action_server import ACTION_TOKEN_HEADER
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.common import settings
 from bot.common.db import session_scope
+from bot.ops.stack import Stack
 from bot.portal.models import AuditEntry, PortalUser
 from bot.web.portal.views import CODE_FORMAT, SIGN_IN_FAILED, WRONG_CODE
-from bot.ops.stack import Stack
 from tests.portal_http import Browser, add_user, stack_database, start_web_stack
 
 pytestmark = pytest.mark.stack

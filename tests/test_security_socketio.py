@@ -3,6 +3,7 @@ conversation, and a REST sender id never reaches a socket.io conversation. Again
 real python-socketio clients (polling, as tests/widget/test_socketio.py) and the real SQLite conversation store."""
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import sqlite3
@@ -47,16 +48,12 @@ class Client:
     def heard(self, first_within: float = 0.0, settle: float = 1.5) -> List[Dict[str, Any]]:
         """What arrived: waits up to `first_within` s for a first message, then `settle` s for the rest."""
         messages: List[Dict[str, Any]] = []
-        try:
+        with contextlib.suppress(queue.Empty):
             messages.append(self.received.get(timeout=first_within) if first_within else self.received.get_nowait())
-        except queue.Empty:
-            pass
         deadline = time.monotonic() + settle
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(queue.Empty):
                 messages.append(self.received.get(timeout=0.2))
-            except queue.Empty:
-                pass
         return messages
 
     def close(self) -> None:

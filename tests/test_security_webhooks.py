@@ -16,16 +16,24 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from bot.common.clock import to_db_time, utc_now
 from bot.common.db import session_scope
 from bot.handoff.config import load_config
 from bot.handoff.models import Handoff, HandoffOutbox, HandoffSettingsOverride
-from bot.handoff.notifier import deliver_pending, DeliveryPolicy
-from bot.handoff.service import submit_handoff, to_db_time, utc_now
-from bot.portal.models import AuditEntry
+from bot.handoff.notifier import DeliveryPolicy, deliver_pending
+from bot.handoff.service import submit_handoff
 from bot.ops.stack import Stack
-from tests.handoff.conftest import SECRET, SECRET_ENV, Receiver, config_dict, make_request, session_factory, \
-    write_config
-from tests.handoff.conftest import sqlite_url  # noqa: F401 (a fixture)
+from bot.portal.models import AuditEntry
+from tests.handoff.conftest import (
+    SECRET,
+    SECRET_ENV,
+    Receiver,
+    config_dict,
+    make_request,
+    session_factory,
+    sqlite_url,  # noqa: F401 (a fixture)
+    write_config,
+)
 from tests.portal.conftest import add_handoff
 from tests.portal_http import Browser, add_user, stack_database, start_web_stack
 

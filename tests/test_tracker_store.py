@@ -74,7 +74,7 @@ def test_a_new_session_keeps_the_old_one_stored_and_adds_only_the_new_events(sto
     asyncio.run(store.save(later))
     assert stored(store, "b") == ["user", "action", "bot", "action", "session_started", "user", "action", "bot",
                                   "action"]
-    assert [type(e).__name__ for e in asyncio.run(store.retrieve("b")).events][0] == "SessionStarted"
+    assert type(next(iter(asyncio.run(store.retrieve("b")).events))).__name__ == "SessionStarted"
 
 
 def test_a_copy_of_a_tracker_is_counted_as_rasa_does(store: SQLTrackerStore, counts: List[str]):

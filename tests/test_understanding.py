@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.knowledge import facet_for_intent, facet_in_question, facets, library
 from bot.handoff.codes import new_code
 from bot.handoff.situation import situation, told_age
-from bot.conversation.knowledge import facet_for_intent, facet_in_question, facets, library
 from bot.rasa.classifier import _follow_up_not_search
 from bot.understanding.followup import names_topic
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
-from bot.understanding.retrieval import asked_part, MIN_SCORE, section_index, sections
+from bot.understanding.retrieval import MIN_SCORE, asked_part, section_index, sections
 from bot.understanding.segments import clauses, is_question, sentences
 
 

@@ -10,6 +10,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, Optional
 
 import phonenumbers
@@ -53,7 +54,7 @@ def phone_for_people(raw: str) -> str:
 
 @lru_cache(maxsize=None)
 def _contacts(path: str) -> Dict[str, GemeenteContact]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    with Path(path).open(encoding="utf-8", newline="") as handle:
         return {row["code"]: GemeenteContact(row["code"], row["naam_roo"], phone_for_people(row["telefoon"]),
                                              row["website"], row["telefoon"])
                 for row in csv.DictReader(handle)}

@@ -158,7 +158,7 @@ def _consume(text: str, start: int, length: int) -> Optional[int]:
             continue
         gap = re.match(_SEPARATOR, text[i:i + 3]) if count >= 4 else None
         width = gap.end() if gap else 0
-        if gap and i + width < len(text) and text[i + width].isalnum() and (width == 1 and text[i] == " "
+        if gap and i + width < len(text) and text[i + width].isalnum() and ((width == 1 and text[i] == " ")
                                                                                 or count % 4 == 0):
             i += width
         else:
@@ -172,8 +172,7 @@ _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?P<space> ?)(?P<letters>[A-Za-z]{2
 # A reference code typed with spaces, "ww 6944 hn", holds a postcode's shape after its "WW" (bot/handoff/codes.py):
 # it is the person's code, which they need to be understood, not where they live.
 _CODE_PREFIX_BEFORE = re.compile(r"\bWW[\s._]?$", re.IGNORECASE)
-_SHORT_WORDS = frozenset("""af al an as at bv de dm en er et ex ga gr he hm ik in is ja je jl kg km me mg ml mm
-    na nl nu of oh ok om on op pm te to tv uw we wo xl za ze zo""".split())
+_SHORT_WORDS = frozenset(["af", "al", "an", "as", "at", "bv", "de", "dm", "en", "er", "et", "ex", "ga", "gr", "he", "hm", "ik", "in", "is", "ja", "je", "jl", "kg", "km", "me", "mg", "ml", "mm", "na", "nl", "nu", "of", "oh", "ok", "om", "on", "op", "pm", "te", "to", "tv", "uw", "we", "wo", "xl", "za", "ze", "zo"])
 
 _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
            "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")

@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.common import regions, settings
+from bot.common import clock, regions, settings
 from bot.handoff.holidays import closed_days
 from bot.handoff.models import HandoffSettingsOverride
 
@@ -117,7 +117,7 @@ def _load(path: Path, _mtime: int, _env: Tuple[Tuple[str, str], ...]) -> Handoff
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        raise ConfigError(path, [f"geen geldige YAML: {error}"])
+        raise ConfigError(path, [f"geen geldige YAML: {error}"]) from error
     return parse_config(raw, path)
 
 
@@ -128,7 +128,7 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     if not isinstance(raw, dict) or not isinstance(raw.get("gemeenten"), dict):
         raise ConfigError(path, ["de sleutel 'gemeenten' ontbreekt of is geen lijst van gemeenten"])
     # Computed for every year (bot/handoff/holidays.py), plus any extra national closing days listed.
-    this_year = date.today().year
+    this_year = clock.today().year
     national = closed_days(range(this_year - 1, this_year + HOLIDAY_YEARS_AHEAD + 1)) | _dates(
         raw.get("national_holidays") or [], "national_holidays", problems)
     entries: Dict[str, GemeenteConfig] = {}

@@ -75,8 +75,8 @@ def validate_phone(text: str) -> Phone:
         raise InvalidContact("Dat lijkt geen telefoonnummer. Typ alleen de cijfers, bijvoorbeeld 06 12345678.")
     try:
         number = phonenumbers.parse(raw, "NL")
-    except phonenumbers.NumberParseException:
-        raise InvalidContact("Dat lijkt geen telefoonnummer. Typ alleen de cijfers, bijvoorbeeld 06 12345678.")
+    except phonenumbers.NumberParseException as error:
+        raise InvalidContact("Dat lijkt geen telefoonnummer. Typ alleen de cijfers, bijvoorbeeld 06 12345678.") from error
     if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) != "NL":
         raise InvalidContact("Dit is een buitenlands nummer. De gemeente belt alleen naar Nederlandse nummers. "
                              "Heb je een Nederlands nummer? Of wil je liever contact per e-mail?")

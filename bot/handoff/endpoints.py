@@ -82,8 +82,8 @@ def resolve(host: str, port: int) -> List[Address]:
     """Every address `host` resolves to now; UnsafeEndpoint when it does not resolve."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise UnsafeEndpoint(f"De naam {host} is niet gevonden. Controleer het adres.")
+    except (socket.gaierror, UnicodeError) as error:
+        raise UnsafeEndpoint(f"De naam {host} is niet gevonden. Controleer het adres.") from error
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
 
 
@@ -110,8 +110,8 @@ def check_endpoint(url: str) -> List[Address]:
     parsed = urlparse(url)
     try:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    except ValueError:
-        raise UnsafeEndpoint("Het poortnummer in dit adres klopt niet.")
+    except ValueError as error:
+        raise UnsafeEndpoint("Het poortnummer in dit adres klopt niet.") from error
     if not parsed.hostname or parsed.scheme not in ("http", "https"):
         raise UnsafeEndpoint("Dit adres klopt niet. Het moet beginnen met https://.")
     addresses = safe_addresses(parsed.hostname, port, allow_loopback=allow_demo)

@@ -23,11 +23,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.common import settings
+from bot.common.clock import to_db_time, utc_now
 from bot.common.db import session_scope
-from bot.handoff.config import effective_config, HandoffConfig
-from bot.handoff.endpoints import guarded_session, UnsafeEndpoint
+from bot.handoff.config import HandoffConfig, effective_config
+from bot.handoff.endpoints import UnsafeEndpoint, guarded_session
 from bot.handoff.models import Handoff, HandoffOutbox
-from bot.handoff.service import as_document, NO_ENDPOINT, to_db_time, utc_now
+from bot.handoff.service import NO_ENDPOINT, as_document
 
 log = logging.getLogger(__name__)
 

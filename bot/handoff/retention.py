@@ -7,8 +7,8 @@ from typing import Optional
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bot.common.clock import to_db_time, utc_now
 from bot.handoff.models import FINISHED, Handoff, HandoffPurgeCount
-from bot.handoff.service import to_db_time, utc_now
 
 
 def purge(session: Session, now: Optional[datetime] = None) -> int:

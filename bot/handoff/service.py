@@ -12,12 +12,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.common import privacy, regions, settings
+from bot.common.clock import to_db_time, utc_now
 from bot.common.db import session_scope
 from bot.common.gemeente_contact import with_number
 from bot.handoff import codes, texts, timeframe
 from bot.handoff import transcript as transcripts
-from bot.handoff.config import effective_config, GemeenteConfig, HandoffConfig
-from bot.handoff.contact import ContactDetails, GEEN_VOORKEUR, validate_contact, validate_phone
+from bot.handoff.config import GemeenteConfig, HandoffConfig, effective_config
+from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact, validate_phone
 from bot.handoff.models import (
     CLOSED,
     EVENT_CREATED,
@@ -85,17 +86,6 @@ class HandoffReceipt:
             lines.append(self.office_notice)
         lines.append(texts.text("contact_route", route=self.contact_route))
         return lines
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def to_db_time(moment: datetime) -> datetime:
-    """Naive UTC, as every time in the handoff tables is stored."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
 
 
 def _clean(value: Any, limit: int = MAX_FIELD) -> str:
@@ -218,7 +208,7 @@ def submit_handoff(request: HandoffRequest, url: Optional[str] = None,
         try:
             with session_scope(url) as session:
                 receipt = create_handoff(session, request, config)
-            return receipt
+            return receipt  # noqa: RET504 (returned after the commit of session_scope, not before)
         except IntegrityError:
             if attempt == 2:
                 raise

@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot.common import privacy
-from bot.handoff import texts
 from bot.conversation.knowledge import ArticleError, library
+from bot.handoff import texts
 
 SUMMARY_VERSION = 2  # 2: the questions not answered, the age on its own, contact only in the contact fields
 SITUATION = ("age", "why_no_benefit", "beperking", "work_history", "current", "trend", "own_view", "involved")

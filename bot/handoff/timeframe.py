@@ -9,7 +9,7 @@ from typing import Optional
 from zoneinfo import ZoneInfo
 
 from bot.handoff import texts
-from bot.handoff.config import GemeenteConfig, WEEKDAYS
+from bot.handoff.config import WEEKDAYS, GemeenteConfig
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy.engine import make_url
 
 from bot.common import settings
-from bot.ops.stack import actions_command, rasa_command, serve, Service, Stack
+from bot.ops.stack import Service, Stack, actions_command, rasa_command, serve
 
 ENDPOINTS = "endpoints.production.yml"
 # The ports inside a container (deploy/kubernetes); on this machine server i listens on RASA_PORT + i, etc.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,16 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-import secrets
-
 import requests
 
 from bot.common import settings
 
 BIN = Path(sys.executable).parent
-DEMO_SECRET = "WW_HANDOFF_SECRET_DEMO"
-ACTION_TOKEN = "WW_ACTION_TOKEN"
-SESSION_SECRET = "WW_SESSION_SECRET"
+# Names of environment variables (the values are made per start), not secrets.
+DEMO_SECRET = "WW_HANDOFF_SECRET_DEMO"  # noqa: S105
+ACTION_TOKEN = "WW_ACTION_TOKEN"  # noqa: S105
+SESSION_SECRET = "WW_SESSION_SECRET"  # noqa: S105
 
 
 def prepare_database(url: str) -> None:
@@ -163,7 +163,7 @@ class Stack:
 
     def start_service(self, service: Service) -> None:
         # The child writes to its own copy of the file; ours is closed at once (no handle left open per start).
-        with open(self.log_dir / f"{service.name}.log", "ab") as log:
+        with (self.log_dir / f"{service.name}.log").open("ab") as log:
             service.process = subprocess.Popen(
                 service.command, cwd=settings.ROOT, env={**self.environment(), **service.env},
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -233,7 +233,7 @@ def main(argv: List[str]) -> int:
     stack = Stack()
     if args.shell:
         stack.services = [stack.service("actions")]
-        return serve(stack, "Wegwijzer Werk start op …", lambda: [], then=lambda: subprocess.call(
+        return serve(stack, "Wegwijzer Werk start op …", list, then=lambda: subprocess.call(
             [str(BIN / "rasa"), "shell", "--model", str(stack.model), "--port", str(stack.rasa_port),
              "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment()))
     return serve(stack, "Wegwijzer Werk start op …", lambda: [

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.common import regions, settings
+from bot.common.clock import to_db_time, utc_now
 from bot.handoff.config import effective_config
-from bot.handoff.service import to_db_time, utc_now
-from bot.portal.models import PortalUser, ROLES, SignInFailure
+from bot.portal.models import ROLES, PortalUser, SignInFailure
 
 _hasher = PasswordHasher()
 # Checked when the username does not exist, so that an unknown name costs as much time as a wrong password.

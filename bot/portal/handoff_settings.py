@@ -18,14 +18,24 @@ from urllib.parse import urlparse
 
 from sqlalchemy.orm import Session
 
-from bot.handoff.config import (LOCAL_HOSTS, MAX_RESPONSE_DAYS, PORTAL_FIELDS, WEEKDAYS, ConfigError,
-                                GemeenteConfig, apply_override, effective_config, format_ranges,
-                                load_config, opening_ranges)
-from bot.handoff.endpoints import check_endpoint, describe, UnsafeEndpoint
+from bot.common.clock import to_db_time, utc_now
+from bot.handoff.config import (
+    LOCAL_HOSTS,
+    MAX_RESPONSE_DAYS,
+    PORTAL_FIELDS,
+    WEEKDAYS,
+    ConfigError,
+    GemeenteConfig,
+    apply_override,
+    effective_config,
+    format_ranges,
+    load_config,
+    opening_ranges,
+)
+from bot.handoff.endpoints import UnsafeEndpoint, check_endpoint, describe
 from bot.handoff.models import HandoffSettingsOverride
-from bot.handoff.service import to_db_time, utc_now
 from bot.portal.models import PortalUser
-from bot.portal.service import audit, WEBHOOK_CHANGED
+from bot.portal.service import WEBHOOK_CHANGED, audit
 
 MAX_ROUTE = 600
 MAX_URL = 500
@@ -126,7 +136,7 @@ def settings_of(session: Session, code: str) -> GemeenteSettings:
 def _parse_date(text: str) -> Optional[date]:
     for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a calendar date, no time)
         except ValueError:
             continue
     return None
@@ -236,7 +246,7 @@ def save(session: Session, user: PortalUser, code: str, form: SettingsForm) -> L
     try:
         candidate = apply_override(base, values, current.national, secret)
     except ConfigError as error:  # the parser is stricter than the checks above: say so, change nothing
-        raise Problems({GENERAL: "De instellingen kloppen niet: " + "; ".join(error.problems)})
+        raise Problems({GENERAL: "De instellingen kloppen niet: " + "; ".join(error.problems)}) from error
     kept = {name: values[name] for name in PORTAL_FIELDS if getattr(candidate, name) != getattr(base, name)}
     changed = [LABELS[name] for name in PORTAL_FIELDS
                if getattr(candidate, name) != getattr(current.effective, name)]

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.common import settings
+from bot.common.clock import to_db_time, utc_now
 from bot.handoff import codes
 from bot.handoff.config import load_config
-from bot.handoff.models import CLOSED, CONTACT_MADE, Handoff, NEW, PICKED_UP, STATUSES, WITHDRAWN
-from bot.handoff.service import as_document, change_status, status_label, to_db_time, utc_now
-from bot.portal.models import AuditEntry, BEHEERDER, CONSULENT, HandoffNote, HandoffWork, PortalUser, TEAMLEIDER
+from bot.handoff.models import CLOSED, CONTACT_MADE, NEW, PICKED_UP, STATUSES, WITHDRAWN, Handoff
+from bot.handoff.service import as_document, change_status, status_label
+from bot.portal.models import BEHEERDER, CONSULENT, TEAMLEIDER, AuditEntry, HandoffNote, HandoffWork, PortalUser
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 OUTCOMES = {

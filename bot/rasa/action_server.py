@@ -22,7 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.common import settings
 
-ACTION_TOKEN_HEADER = "X-Wegwijzer-Action-Token"
+ACTION_TOKEN_HEADER = "X-Wegwijzer-Action-Token"  # noqa: S105 (a header name)
 OPEN_PATHS = {"/health"}
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def main(argv: List[str]) -> int:
         print("WW_ACTION_TOKEN ontbreekt: de actieserver start niet zonder gedeeld geheim met Rasa.", file=sys.stderr)
         return 2
     app = create_app(token, args.actions)
-    host = os.environ.get("SANIC_HOST", "0.0.0.0")
+    host = os.environ.get("SANIC_HOST", "0.0.0.0")  # noqa: S104 (in a container; the stack sets 127.0.0.1)
     app.run(host, args.port, workers=1, access_log=False)
     return 0
 

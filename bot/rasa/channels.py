@@ -23,13 +23,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.common import settings
-from bot.rasa import patches as rasa_patches
-from bot.handoff.contact_vault import CONTACT_REF, keep, new_ref, take_out_contacts
 from bot.common.db import session_scope
-from bot.rasa.input_guard import guard, NOT_TEXT, PayloadPolicy, safe_sender_id
-from bot.conversation.messages import message as system_message
 from bot.common.rate_limit import RateLimiter
-from bot.conversation.store import delete_conversation, FORGET_CONVERSATION, tracker_url
+from bot.conversation.messages import message as system_message
+from bot.conversation.store import FORGET_CONVERSATION, delete_conversation, tracker_url
+from bot.handoff.contact_vault import CONTACT_REF, keep, new_ref, take_out_contacts
+from bot.rasa import patches as rasa_patches
+from bot.rasa.input_guard import NOT_TEXT, PayloadPolicy, guard, safe_sender_id
 from bot.rasa.socket_sessions import socket_blueprint, without_socket_prefix
 
 logger = logging.getLogger(__name__)

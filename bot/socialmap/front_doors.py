@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 from bot.common import regions
 from bot.common.gemeente_contact import contact
 from bot.socialmap.package import records_to_files, write_package
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 
 SOURCE = "roo-gemeenten-2026"
 # The register's export the website and phone number were taken from ("Laatste mutatie" 15-04-2026).

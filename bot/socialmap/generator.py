@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 from bot.common import regions
 from bot.socialmap.package import records_to_files, write_package
-from bot.socialmap.taxonomy import AUDIENCE, load_taxonomy, THEME
+from bot.socialmap.taxonomy import AUDIENCE, THEME, load_taxonomy
 
 # Dates are fixed, not "today", so the same seed always gives the same files.
 BASE_DATE = dt.date(2026, 1, 1)
@@ -43,7 +43,7 @@ def _area(rng: random.Random, gemeenten: List[regions.Gemeente]) -> Dict[str, An
 
 def generate(services: int, seed: int) -> Records:
     """Typed records per table for `services` services, reproducible from `seed`."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible example data, not a secret)
     gemeenten = sorted(regions.load().gemeenten.values(), key=lambda g: g.code)
     themes = load_taxonomy().of(THEME)
     audiences = load_taxonomy().of(AUDIENCE)

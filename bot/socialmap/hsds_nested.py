@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.socialmap import hsds_schema
-from bot.socialmap.package import ALL_FILES, hsds_table, Package, Row
+from bot.socialmap.package import ALL_FILES, Package, Row, hsds_table
 
 FILE_OF_TABLE = {hsds_table(f): f for f in ALL_FILES}
 

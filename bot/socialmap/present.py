@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from bot.common.regions import Gemeente
 from bot.conversation.answers import HUMAN
 from bot.conversation.messages import text
-from bot.common.regions import Gemeente
 from bot.socialmap.search import SearchResult, ServiceHit
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 
 MORE = {"title": "Meer", "payload": "/show_more_results"}
 OTHER = {"title": "Andere hulp", "payload": "/find_other_service"}

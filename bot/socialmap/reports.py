@@ -8,7 +8,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.common import settings
+from bot.common import clock, settings
 from bot.socialmap import models
 
 # What to call a record in the report, per table: the first of these columns that has a value.
@@ -28,7 +28,7 @@ class StaleRecord:
 def stale_records(session: Session, days: Optional[int] = None, today: Optional[dt.date] = None) -> List[StaleRecord]:
     """Records whose assured_date is more than `days` (default WW_STALE_DAYS) before `today`, oldest first."""
     days = settings.STALE_DAYS if days is None else days
-    cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
+    cutoff = (today or clock.today()) - dt.timedelta(days=days)
     found: List[StaleRecord] = []
     for model in models.HSDS_MODELS:
         table = model.__table__

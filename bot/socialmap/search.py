@@ -22,13 +22,21 @@ from sqlalchemy.sql import Select
 
 from bot.common import regions
 from bot.common.regions import Gemeente
+from bot.socialmap.front_doors import front_door_id
 from bot.socialmap.models import (
-    Address, Attribute, Organization, Phone, Schedule, Service, ServiceArea, ServiceAtLocation, ServiceTaxonomy,
+    Address,
+    Attribute,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceTaxonomy,
     UnmetNeed,
 )
-from bot.socialmap.front_doors import front_door_id
-from bot.socialmap.opening_hours import opening_status, OpeningStatus, TIMEZONE
-from bot.socialmap.taxonomy import AUDIENCE, find_theme_in_text, term_id, THEME
+from bot.socialmap.opening_hours import TIMEZONE, OpeningStatus, opening_status
+from bot.socialmap.taxonomy import AUDIENCE, THEME, find_theme_in_text, term_id
 
 LEVELS = ("gemeente", "regio", "landelijk")
 SCOPE_OF_LEVEL = {"gemeente": "gemeente", "regio": "arbeidsmarktregio", "landelijk": "landelijk"}

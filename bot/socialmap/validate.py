@@ -15,8 +15,8 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, T
 
 from bot.common import regions
 from bot.socialmap import hsds_schema, models
-from bot.socialmap.package import EXTRA_FILES, FILES, Package, PROVENANCE, provenance_columns, Row
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.socialmap.package import EXTRA_FILES, FILES, PROVENANCE, Package, Row, provenance_columns
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Entities an attribute may point at (HSDS 3.0 link_entity), with the table holding their ids.

@@ -17,9 +17,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import requests
 import yaml
 
-from bot.handoff import texts as handoff_texts
-from bot.conversation.knowledge import facets, Library
+from bot.conversation.knowledge import Library, facets
 from bot.conversation.messages import template
+from bot.handoff import texts as handoff_texts
 
 FALLBACK = ("did_you_mean", "ask_rephrase", "give_up")
 WHERE = ("ask_gemeente", "ask_theme", "results_intro", "results_intro_national", "nothing_nearby", "only_front_door",
@@ -169,16 +169,15 @@ def evaluate_followups(rest_url: str, reader: AnswerReader, exchanges: List[Dict
 
 
 def markdown(stories: Dict[str, Any], followups: Dict[str, Any]) -> List[str]:
-    lines = ["", "# Understanding: stories and follow-ups (real assistant over REST)", "",
-             "Public sets written by hand from the seeds, never used for training (tests/eval/).", "",
-             "| set | n | correct | fallback | wrong topic |", "|---|---|---|---|---|",
-             f"| stories (long first messages) | {stories['total']} | {stories['correct_share']:.1%} | "
-             f"{stories['fallback_share']:.1%} | {stories['wrong'] / max(stories['total'], 1):.1%} |", "",
-             f"Of the stories, {stories['section']} were answered by the last resort (a matching article section).", "",
-             "| follow-ups | figure |", "|---|---|",
-             f"| exchanges; follow-up turns | {followups['exchanges']}; {followups['turns']} |",
-             f"| answered about the right topic and facet | {followups['right_share']:.1%} |",
-             f"| answered about the right topic | {followups['right_topic_share']:.1%} |",
-             f"| answered by a fallback | {followups['fallback_share']:.1%} |",
-             f"| first turns answered on the right topic | {followups['first_turn_correct']:.1%} |"]
-    return lines
+    return ["", "# Understanding: stories and follow-ups (real assistant over REST)", "",
+              "Public sets written by hand from the seeds, never used for training (tests/eval/).", "",
+              "| set | n | correct | fallback | wrong topic |", "|---|---|---|---|---|",
+              f"| stories (long first messages) | {stories['total']} | {stories['correct_share']:.1%} | "
+              f"{stories['fallback_share']:.1%} | {stories['wrong'] / max(stories['total'], 1):.1%} |", "",
+              f"Of the stories, {stories['section']} were answered by the last resort (a matching article section).", "",
+              "| follow-ups | figure |", "|---|---|",
+              f"| exchanges; follow-up turns | {followups['exchanges']}; {followups['turns']} |",
+              f"| answered about the right topic and facet | {followups['right_share']:.1%} |",
+              f"| answered about the right topic | {followups['right_topic_share']:.1%} |",
+              f"| answered by a fallback | {followups['fallback_share']:.1%} |",
+              f"| first turns answered on the right topic | {followups['first_turn_correct']:.1%} |"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -23,9 +23,9 @@ from typing import Any, Dict, List, Tuple
 import yaml
 
 from bot.common import settings
-from bot.tools.content_report import report as facts_to_review
 from bot.conversation.knowledge import Article, Library, library
-from bot.tools.readability import MAX_SENTENCE_WORDS, measure, MIN_FLESCH_DOUMA
+from bot.tools.content_report import report as facts_to_review
+from bot.tools.readability import MAX_SENTENCE_WORDS, MIN_FLESCH_DOUMA, measure
 
 REPORTS = settings.ROOT / "reports"
 Example = Tuple[str, str]  # (text, intent)

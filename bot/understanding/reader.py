@@ -118,12 +118,12 @@ class StoryReader:
         if first not in self.topics:
             return None
         best: Optional[Tuple[str, float]] = None
-        for (part, asks), row in zip(parts, probabilities):
+        for (_part, asks), row in zip(parts, probabilities):
             index = int(row.argmax())
             intent, confidence = self.model.classes_[index], float(row[index])
-            if asks and intent != first and intent in self.topics and confidence >= self.settings.also_asked_threshold:
-                if best is None or confidence > best[1]:
-                    best = (intent, confidence)
+            also_asked = asks and intent != first and intent in self.topics
+            if also_asked and confidence >= self.settings.also_asked_threshold and (best is None or confidence > best[1]):
+                best = (intent, confidence)
         return best
 
     def _ranking(self, row: np.ndarray) -> Ranking:

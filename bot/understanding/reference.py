@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from bot.handoff.codes import ALPHABET, is_valid_code, normalise_code, PREFIX
+from bot.handoff.codes import ALPHABET, PREFIX, is_valid_code, normalise_code
 
 _SEP = r"[\s\-._]?"
 # "WW", four characters, two characters, with or without a dash or space between; letters of any case.

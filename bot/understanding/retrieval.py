@@ -14,18 +14,13 @@ from typing import List, Optional, Sequence
 from nltk.stem.snowball import SnowballStemmer
 from rank_bm25 import BM25Okapi
 
-from bot.conversation.knowledge import Article, facets, Library, library
+from bot.conversation.knowledge import Article, Library, facets, library
 from bot.understanding.segments import is_question, sentences
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HEADING = re.compile(r"^\*\*(?P<title>[^*]+)\*\*\s*$", re.MULTILINE)
 # Dutch function words: they match everything and mean nothing for the topic.
-STOPWORDS = frozenset("""
-aan al alles als andere bij ben benen bent dan dat de deze die dit doe doen door dus een eens en er ga gaan gaat
-had heb hebben heeft hem het hier hij hoe hun ik in is ja je jij jou jouw kan kom komen kun kunnen maar me meer
-men met mij mijn moet moeten na naar nee niet niets nog nu of om omdat ons ook op over te tegen toch tot u uit
-van veel voor want was wat we weer wel werd wie wil willen word wordt zal ze zelf zich zijn zo zonder zou zouden
-""".split())
+STOPWORDS = frozenset(["aan", "al", "alles", "als", "andere", "bij", "ben", "benen", "bent", "dan", "dat", "de", "deze", "die", "dit", "doe", "doen", "door", "dus", "een", "eens", "en", "er", "ga", "gaan", "gaat", "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe", "hun", "ik", "in", "is", "ja", "je", "jij", "jou", "jouw", "kan", "kom", "komen", "kun", "kunnen", "maar", "me", "meer", "men", "met", "mij", "mijn", "moet", "moeten", "na", "naar", "nee", "niet", "niets", "nog", "nu", "of", "om", "omdat", "ons", "ook", "op", "over", "te", "tegen", "toch", "tot", "u", "uit", "van", "veel", "voor", "want", "was", "wat", "we", "weer", "wel", "werd", "wie", "wil", "willen", "word", "wordt", "zal", "ze", "zelf", "zich", "zijn", "zo", "zonder", "zou", "zouden"])
 MIN_QUERY_TERMS = 2
 # The BM25 score from which a section is shown as the answer (tuned in README, "Understanding").
 MIN_SCORE = 8.0

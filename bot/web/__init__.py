@@ -18,8 +18,8 @@ csrf = CSRFProtect()
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app; `config` overrides the settings (tests pass TESTING, DATABASE_URL, …)."""
-    from bot.web.portal import api, auth, views
     from bot.web import demo, hsds_api, widget
+    from bot.web.portal import api, auth, views
 
     app = Flask(__name__, static_folder=None)
     app.config.update(

@@ -16,7 +16,7 @@ from bot.handoff.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP
 from bot.web.security import csp
 from bot.web.widget import socket_url, websocket_origin
 
-SECRET_ENV = "WW_HANDOFF_SECRET_DEMO"
+SECRET_ENV = "WW_HANDOFF_SECRET_DEMO"  # noqa: S105 (the name of the variable)
 DEMO_GEMEENTE = "GM0344"  # Utrecht: the example gemeente with a local answer and a handoff endpoint
 bp = Blueprint("demo", __name__, url_prefix="/demo", static_folder="static/demo", static_url_path="/static")
 _lock = threading.Lock()

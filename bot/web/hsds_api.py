@@ -17,7 +17,7 @@ from bot.common import settings
 from bot.common.rate_limit import RateLimiter
 from bot.socialmap import hsds_schema
 from bot.socialmap.hsds_ids import own_id, publish
-from bot.socialmap.hsds_read import Area, area_of_gemeente, area_of_regio, BadQuery, Paging, Reader
+from bot.socialmap.hsds_read import Area, BadQuery, Paging, Reader, area_of_gemeente, area_of_regio
 from bot.web.database import get_db
 
 bp = Blueprint("hsds", __name__, url_prefix="/hsds")

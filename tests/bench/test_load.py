@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.tools.bench import __main__ as cli
-from bot.tools.bench.load import judge, percentile, Tally, warm_up
-from bot.tools.bench.runner import measure_level, Options
-from bot.tools.bench.scripts import moodbot, Script, Turn, wegwijzer
-from bot.tools.bench.servers import rest_url, Target
 from bot.conversation.messages import text as system_text
 from bot.ops.stack import Stack
+from bot.tools.bench import __main__ as cli
+from bot.tools.bench.load import Tally, judge, percentile, warm_up
+from bot.tools.bench.runner import Options, measure_level
+from bot.tools.bench.scripts import Script, Turn, moodbot, wegwijzer
+from bot.tools.bench.servers import Target, rest_url
 
 SCRIPT = Script("test", ((Turn("hallo", "Welkom"),),), failure_texts=("Sorry, stuk",))
 

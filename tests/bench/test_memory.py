@@ -5,12 +5,13 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from bot.tools.bench.memory import PeakSampler, process_tree, tree_cpu_seconds, tree_rss
 
-pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 FIFTY_MB = 50 * 2**20
 
 

@@ -50,13 +50,13 @@ def test_a_cpu_limit_holds_a_busy_process_to_its_share_and_is_removed_afterwards
         pytest.skip(problem)
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        before = set(p.name for p in CGROUP_CPU.glob("wwbench-*"))
+        before = {p.name for p in CGROUP_CPU.glob("wwbench-*")}
         with cpu_limited([[busy.pid]], 0.2):
             start_cpu, start = cpu_seconds(busy.pid), time.monotonic()
             time.sleep(1.5)
             share = (cpu_seconds(busy.pid) - start_cpu) / (time.monotonic() - start)
         assert share < 0.35, f"limited to 0.2 CPU, used {share:.2f}"
-        assert set(p.name for p in CGROUP_CPU.glob("wwbench-*")) == before, "the group is gone afterwards"
+        assert {p.name for p in CGROUP_CPU.glob("wwbench-*")} == before, "the group is gone afterwards"
     finally:
         busy.kill()
         busy.wait()

@@ -69,7 +69,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 def config_dict(endpoint: Optional[str] = None, **houten: Any) -> Dict[str, Any]:
     """A small valid configuration: Houten with a webhook, Lopik reading in the portal, a default without one."""
-    hours = {day: "09:00-17:00" for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag")}
+    hours = dict.fromkeys(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"), "09:00-17:00")
     hours.update(zaterdag="gesloten", zondag="gesloten")
     entry = {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 3,
              "office_hours": hours, "endpoint": endpoint, "secret_env": SECRET_ENV if endpoint else None}
@@ -120,7 +120,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 ok = verify_signature(SECRET, self.headers.get(TIMESTAMP_HEADER, ""),
                                       self.headers.get(IDEMPOTENCY_HEADER, ""), body,

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.common.db import session_scope
-from bot.ops.cli.handoff import main
 from bot.handoff.config import HandoffConfig
 from bot.handoff.models import Handoff, HandoffOutbox
 from bot.handoff.service import change_status, submit_handoff
+from bot.ops.cli.handoff import main
 from tests.handoff.conftest import LOPIK, Receiver, make_request
 
 

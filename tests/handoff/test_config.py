@@ -8,9 +8,9 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.common import settings
-from bot.ops.cli.handoff import main
-from bot.handoff.config import ConfigError, load_config, parse_config
 from bot.common.regions import gemeenten_in_regio
+from bot.handoff.config import ConfigError, load_config, parse_config
+from bot.ops.cli.handoff import main
 from tests.handoff.conftest import HOUTEN, SECRET_ENV, config_dict, write_config
 
 SHIPPED = settings.KNOWLEDGE_DIR / "handoff" / "gemeenten.yml"

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.common.db import session_scope
-from bot.handoff.config import apply_override, ConfigError, effective_config, load_config, parse_config
+from bot.handoff.config import ConfigError, apply_override, effective_config, load_config, parse_config
 from bot.handoff.models import HandoffOutbox, HandoffSettingsOverride
 from bot.handoff.notifier import deliver_pending
 from bot.handoff.service import create_handoff, submit_handoff

@@ -18,7 +18,7 @@ from bot.common import settings
 from bot.common.db import session_scope
 from bot.handoff.config import HandoffConfig, load_config
 from bot.handoff.models import HandoffOutbox
-from bot.handoff.notifier import _claim_due, deliver_pending, DeliveryPolicy, sign, verify_signature
+from bot.handoff.notifier import DeliveryPolicy, _claim_due, deliver_pending, sign, verify_signature
 from bot.handoff.service import submit_handoff
 from tests.handoff.conftest import (
     BSN,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.summary import build_summary, headline, HEADLINE_LENGTH
-from bot.handoff.transcript import as_plain_words, clean, from_rasa_events, MAX_TEXT, unanswered
+from bot.handoff.summary import HEADLINE_LENGTH, build_summary, headline
+from bot.handoff.transcript import MAX_TEXT, as_plain_words, clean, from_rasa_events, unanswered
 from tests.handoff import conversation_events as ms
 from tests.handoff.conftest import BSN
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.common.clock import to_db_time, utc_now
 from bot.common.db import session_scope
 from bot.handoff.models import Handoff
-from bot.handoff.service import to_db_time, utc_now
 from bot.ops.cli import portal as cli
 from bot.portal import accounts
 from bot.portal.models import AuditEntry, HandoffNote, HandoffWork, PortalUser

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot.common.db import session_scope
 from bot.handoff.models import HandoffOutbox
-from bot.handoff.notifier import IDEMPOTENCY_HEADER, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from bot.handoff.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from bot.ops.stack import Stack, free_port
 from bot.portal import accounts
-from bot.ops.stack import free_port, Stack
 from tests.portal.conftest import HOUTEN, Portal, add_handoff
 
 SECRET = "demo-geheim-voor-de-test"

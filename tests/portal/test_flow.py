@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from bot.common.db import session_scope
 from bot.handoff.models import Handoff
-from bot.portal.models import AuditEntry, HandoffNote, HandoffWork
 from bot.portal import accounts
+from bot.portal.models import AuditEntry, HandoffNote, HandoffWork
 from tests.portal.conftest import PASSWORD, Portal, add_handoff, post
 
 

@@ -85,7 +85,7 @@ def test_contact_and_actions_are_above_the_fold(served: Dict[str, Any], viewport
         shot(page, "overdracht")
         assert unseen(page, folded) == [], f"below the fold at {viewport}"
         print(f"\n{viewport['width']}x{viewport['height']}: lowest action at "
-              f"{max(round(b['y'] + b['height']) for b in (l.bounding_box() for l in folded.values()))} px "
+              f"{max(round(b['y'] + b['height']) for b in (f.bounding_box() for f in folded.values()))} px "
               f"of {viewport['height']}; page {page.evaluate('document.body.scrollHeight')} px high")
         check_conversation(page)
         assert serious_violations(page, inject=True) == []

@@ -12,8 +12,8 @@ from bot.common.db import get_engine, session_scope
 from bot.handoff.models import Handoff
 from bot.portal import accounts
 from bot.portal.models import PortalUser
-from bot.web.portal.views import SIGN_IN_FAILED
 from bot.web import create_app
+from bot.web.portal.views import SIGN_IN_FAILED
 from bot.web.security import CSP
 from tests.portal.conftest import HOUTEN, PASSWORD, Portal, add_handoff, login, post
 

@@ -12,8 +12,8 @@ from bot.common.db import session_scope
 from bot.handoff import timeframe
 from bot.handoff.config import effective_config, load_config
 from bot.handoff.models import Handoff, HandoffSettingsOverride
-from bot.portal.models import AuditEntry
 from bot.portal import accounts
+from bot.portal.models import AuditEntry
 from tests.portal.conftest import HOUTEN, PASSWORD, ZEIST, Portal, add_handoff, csrf_token, post
 
 AMSTERDAM = "GM0363"  # no entry of its own in gemeenten.yml
@@ -101,7 +101,7 @@ def test_the_form_needs_the_csrf_token(portal: Portal) -> None:
     ({"contact_route": "x" * 601}, "contact_route", "Gebruik hoogstens 600 tekens."),
     ({"uren_dinsdag": "9 tot 5"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
     ({"uren_dinsdag": "17:00-09:00"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
-    ({**{k: "gesloten" for k in WEEK}}, "uren_maandag", "Het kantoor moet op minstens één dag open zijn."),
+    ({**dict.fromkeys(WEEK, "gesloten")}, "uren_maandag", "Het kantoor moet op minstens één dag open zijn."),
     ({"holidays": "31 december"}, "holidays", "is geen datum"),
     ({"email": "team-at-houten"}, "email", "Dit e-mailadres klopt niet."),
     ({"endpoint": "http://houten.example/hook"}, "endpoint", "Het moet beginnen met https://"),

@@ -14,7 +14,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bot.common.db import get_engine
-from bot.ops.production import clear_redis, nginx_binary, ProductionStack, redis_problem
+from bot.ops.production import ProductionStack, clear_redis, nginx_binary, redis_problem
 from bot.ops.stack import free_port
 from tests.databases import POSTGRES, postgres_problem, postgres_schema
 from tests.production.pg_proxy import PostgresProxy

@@ -14,8 +14,16 @@ import pytest
 import yaml
 
 from bot.common import settings
-from bot.ops.production import (ACTION_PORT, ENDPOINTS, PROFILE_ENV, RASA_PORT, WEB_PORT, endpoint_variables,
-                            nginx_binary, nginx_config)
+from bot.ops.production import (
+    ACTION_PORT,
+    ENDPOINTS,
+    PROFILE_ENV,
+    RASA_PORT,
+    WEB_PORT,
+    endpoint_variables,
+    nginx_binary,
+    nginx_config,
+)
 from bot.ops.stack import actions_command, notifier_command, rasa_command, web_command
 
 ROOT = settings.ROOT

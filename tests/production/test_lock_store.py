@@ -13,8 +13,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa.lock_store import AtomicRedisLockStore
 from bot.ops.production import redis_problem, redis_variables
+from bot.rasa.lock_store import AtomicRedisLockStore
 from tests.production.conftest import REDIS_URL
 
 SERVERS = 4

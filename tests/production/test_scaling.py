@@ -1,6 +1,7 @@
 """Several Rasa servers, one conversation: state in PostgreSQL, one lock per conversation in Redis, nginx in front."""
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
@@ -12,7 +13,7 @@ import requests
 
 from bot.ops.production import ProductionStack
 from tests.production.conftest import Conversation
-from tests.production.store import user_texts, events_of, slot_values
+from tests.production.store import events_of, slot_values, user_texts
 
 pytestmark = pytest.mark.stack
 
@@ -72,7 +73,7 @@ def test_messages_of_one_conversation_sent_at_once_to_both_servers_are_handled_o
     # Serialised: each message's turn ends (action_listen) before the next message is taken in.
     kinds = [e["name"] if e["event"] == "action" else e["event"] for e in events]
     users = [i for i, kind in enumerate(kinds) if kind == "user"]
-    for previous, current in zip(users, users[1:]):
+    for previous, current in itertools.pairwise(users):
         between = kinds[previous + 1:current]
         assert "bot" in between and between[-1] == "action_listen", kinds[previous:current + 1]
     assert len({(e["event"], e.get("timestamp")) for e in events}) == len(events), "no event stored twice"

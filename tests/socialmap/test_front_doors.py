@@ -17,7 +17,7 @@ from bot.socialmap import front_doors
 from bot.socialmap.opening_hours import TIMEZONE
 from bot.socialmap.package import read_package
 from bot.socialmap.search import search
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 
 SHIPPED = settings.KNOWLEDGE_DIR / "socialmap" / "gemeenten"
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=TIMEZONE)

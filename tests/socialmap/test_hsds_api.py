@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.common import regions
 from bot.common.db import session_scope
 from bot.socialmap import hsds_schema, models
-from bot.socialmap.hsds_ids import is_uuid, public_id, REFERENCES
+from bot.socialmap.hsds_ids import REFERENCES, is_uuid, public_id
 from bot.web import create_app
 
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import filecmp
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import pytest
 from sqlalchemy import text
 
 from bot.common.db import session_scope
-from bot.socialmap import hsds_io
 from bot.ops.cli.socialmap import main as cli
-from bot.socialmap.hsds_io import export_package, import_package, ImportRejected, load_shipped, shipped_packages
+from bot.socialmap import hsds_io
+from bot.socialmap.hsds_io import ImportRejected, export_package, import_package, load_shipped, shipped_packages
 from bot.socialmap.package import FILES, read_package
 from bot.socialmap.validate import validate
 from tests.socialmap.conftest import row_counts, small_package, sqlite_database, write_csv
@@ -24,7 +24,7 @@ def _typed(path: Path) -> Dict[str, List[dict]]:
     return {table: sorted(rows, key=lambda r: r["id"]) for table, rows in validated.records.items() if rows}
 
 
-def _rejected(url: str, folder: Path, replace_source: str = None) -> List[str]:  # type: ignore[assignment]
+def _rejected(url: str, folder: Path, replace_source: Optional[str] = None) -> List[str]:
     before = row_counts(url)
     with pytest.raises(ImportRejected) as caught:
         with session_scope(url) as session:

@@ -15,7 +15,7 @@ from bot.common import regions
 from bot.common.db import session_scope
 from bot.socialmap import hsds_io, hsds_schema, models
 from bot.socialmap.hsds_ids import public_id
-from bot.socialmap.hsds_io import export_package, import_package, ImportRejected
+from bot.socialmap.hsds_io import ImportRejected, export_package, import_package
 from bot.socialmap.package import read_package
 from bot.socialmap.validate import recognise_area, validate
 from tests.socialmap.conftest import small_package, write_csv

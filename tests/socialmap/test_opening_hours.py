@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.socialmap.opening_hours import opening_status, TIMEZONE
+from bot.socialmap.opening_hours import TIMEZONE, opening_status
 
 T = dt.time.fromisoformat
 WEEKDAYS = SimpleNamespace(byday="MO,TU,WE,TH,FR", opens_at=T("09:00"), closes_at=T("17:00"), valid_from=None,

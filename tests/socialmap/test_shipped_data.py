@@ -7,7 +7,7 @@ from typing import Dict, List
 from bot.common import regions, settings
 from bot.socialmap.hsds_io import shipped_packages
 from bot.socialmap.package import read_package
-from bot.socialmap.taxonomy import load_taxonomy, THEME
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 from bot.socialmap.validate import validate
 
 FOLDER = settings.KNOWLEDGE_DIR / "socialmap"

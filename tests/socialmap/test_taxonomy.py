@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.common.regions import normalise
-from bot.socialmap.taxonomy import (AUDIENCE, THEME, find_audiences_in_text, find_theme_in_text, load_taxonomy,
-                                    term_id)
+from bot.socialmap.taxonomy import AUDIENCE, THEME, find_audiences_in_text, find_theme_in_text, load_taxonomy, term_id
 
 THEMES = {"re-integratie", "jobcoaching", "werkvoorzieningen", "solliciteren-en-cv", "scholing", "vrijwilligerswerk",
           "passend-werk", "doelgroepregister", "clientondersteuning", "belangenbehartiging", "lotgenoten", "jongeren",

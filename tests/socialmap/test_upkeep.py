@@ -9,12 +9,12 @@ import pytest
 
 from bot.common import settings
 from bot.common.db import session_scope
-from bot.tools.bench import socialmap as bench
 from bot.ops.cli.socialmap import main as cli
 from bot.socialmap.generator import write_generated
 from bot.socialmap.hsds_io import import_package
 from bot.socialmap.package import FILES
 from bot.socialmap.reports import stale_records
+from bot.tools.bench import socialmap as bench
 from tests.socialmap.conftest import small_package
 
 TODAY = dt.date(2026, 11, 24)

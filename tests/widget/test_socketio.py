@@ -3,6 +3,7 @@ persistence on, a bot reply arrives, a new connection with the same session id c
 and the gemeente sent as metadata is used without asking."""
 from __future__ import annotations
 
+import contextlib
 import queue
 import time
 from typing import Any, Dict, List, Optional
@@ -35,10 +36,8 @@ class SocketChat:
         messages = [self.replies.get(timeout=60)]
         deadline = time.monotonic() + settle  # the rest of this turn's messages follow right after the first
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(queue.Empty):
                 messages.append(self.replies.get(timeout=0.3))
-            except queue.Empty:
-                pass
         return messages
 
     def close(self) -> None:

@@ -11,9 +11,16 @@ import pytest
 
 from bot.web.security import csp
 from tests.browser import needs_browser, serious_violations
-from tests.widget.conftest import (LAUNCHER, Console, announced, answer_start_in_view, listen_to_live_region,
-                                   live_region_in_accessibility_tree,
-                                   new_page, wait_until)
+from tests.widget.conftest import (
+    LAUNCHER,
+    Console,
+    announced,
+    answer_start_in_view,
+    listen_to_live_region,
+    live_region_in_accessibility_tree,
+    new_page,
+    wait_until,
+)
 
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static" / "widget"
 ORIGIN = "http://gemeente.test"

@@ -15,8 +15,17 @@ from bot.common.db import session_scope
 from bot.portal import accounts
 from tests.browser import needs_browser, open_handoff, serious_violations, sign_in
 from tests.test_conversation_rest import BAD_INPUT
-from tests.widget.conftest import (LAUNCHER, Console, announced, answer_start_in_view, listen_to_live_region,
-                                   live_region_in_accessibility_tree, new_page, screenshot, wait_until)
+from tests.widget.conftest import (
+    LAUNCHER,
+    Console,
+    announced,
+    answer_start_in_view,
+    listen_to_live_region,
+    live_region_in_accessibility_tree,
+    new_page,
+    screenshot,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.stack, needs_browser]
 PASSWORD = "widget-test-wachtwoord"

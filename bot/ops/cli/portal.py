@@ -13,7 +13,7 @@ from bot.common.db import session_scope
 from bot.ops.migrate import require_up_to_date
 from bot.ops.retention import purge_handoffs
 from bot.portal import accounts
-from bot.portal.models import AuditEntry, PortalUser, ROLES
+from bot.portal.models import ROLES, AuditEntry, PortalUser
 
 OK, PROBLEM = 0, 1
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.common.db import Base
+import bot.handoff.contact_vault
+import bot.handoff.models
+import bot.portal.models
+
 # Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
 import bot.socialmap.models  # noqa: F401
-import bot.handoff.models  # noqa: F401
-import bot.handoff.contact_vault  # noqa: F401
-import bot.portal.models  # noqa: F401
+from bot.common.db import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -10,7 +10,8 @@ from typing import List, Sequence
 
 from bot.common import settings
 from bot.tools.bench import report
-from bot.tools.bench.replicas import POSTGRES as REPLICA_POSTGRES, REDIS as REPLICA_REDIS
+from bot.tools.bench.replicas import POSTGRES as REPLICA_POSTGRES
+from bot.tools.bench.replicas import REDIS as REPLICA_REDIS
 from bot.tools.bench.runner import Options, run, say
 
 EPILOG = """\

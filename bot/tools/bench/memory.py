@@ -31,7 +31,7 @@ def _children() -> Dict[int, List[int]]:
 def process_tree(roots: Iterable[int]) -> Set[int]:
     tree = _children()
     found: Set[int] = set()
-    todo = [pid for pid in roots]
+    todo = list(roots)
     while todo:
         pid = todo.pop()
         if pid not in found:

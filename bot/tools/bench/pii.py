@@ -28,7 +28,7 @@ def ours(text: str) -> Spans:
 
 
 def deduce_detector() -> Detector:
-    from deduce import Deduce  # noqa: PLC0415 (optional: only measured when installed)
+    from deduce import Deduce
 
     model = Deduce()
     return lambda text: [(a.start_char, a.end_char, a.tag) for a in model.deidentify(text).annotations]
@@ -37,7 +37,7 @@ def deduce_detector() -> Detector:
 def measure(detect: Detector) -> Dict[str, object]:
     """Per kind: details found completely / all details; false positives: sentences without details that got a span."""
     sentences = yaml.safe_load(SENTENCES.read_text(encoding="utf-8"))
-    found, total, extra = Counter(), Counter(), Counter()
+    found, total = Counter(), Counter()
     false_positives: List[str] = []
     started = time.perf_counter()
     for sentence in sentences:

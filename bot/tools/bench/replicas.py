@@ -20,14 +20,14 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.ops.production import ProductionStack, clear_redis
+from bot.ops.stack import free_port
 from bot.tools.bench import machine
 from bot.tools.bench.load import DEFAULT_TIMEOUT_S, warm_up
 from bot.tools.bench.memory import machine_cpu_seconds, pids_named, tree_cpu_seconds
 from bot.tools.bench.runner import measure_level, say
 from bot.tools.bench.scripts import wegwijzer
 from bot.tools.bench.servers import Target
-from bot.ops.production import clear_redis, ProductionStack
-from bot.ops.stack import free_port
 
 MAX_P95_MS = 1000.0
 CGROUP_CPU = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller, where the machine has one we may write
@@ -205,7 +205,7 @@ def run_replicas(options: ReplicaOptions, folder: Path) -> Dict[str, Any]:
     if options.cpu_per_replica is not None and (problem := cpu_limit_problem()):
         say(f"No CPU limit per replica on this machine ({problem}): every process may use every core.")
         options.cpu_per_replica = None
-    result: Dict[str, Any] = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": info,
+    result: Dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
                               "options": {**asdict(options), "model": str(options.model)}, "runs": []}
     script = wegwijzer()
     for instances in options.instances:

@@ -11,8 +11,8 @@ from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tupl
 from bot.tools.bench import machine, report
 from bot.tools.bench.load import DEFAULT_TIMEOUT_S, LevelResult, run_level, warm_up
 from bot.tools.bench.memory import PeakSampler, tree_cpu_seconds
-from bot.tools.bench.scripts import moodbot, Script, wegwijzer
-from bot.tools.bench.servers import our_stack, reference_bot, rest_url, Target, time_training
+from bot.tools.bench.scripts import Script, moodbot, wegwijzer
+from bot.tools.bench.servers import Target, our_stack, reference_bot, rest_url, time_training
 
 
 @dataclass
@@ -105,7 +105,7 @@ def run(options: Options) -> Dict[str, Any]:
     info = machine.describe()
     say(f"Machine: {machine.one_line(info)}; load average {info['load_at_start']}")
     result: Dict[str, Any] = {
-        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": info,
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
         "options": {**asdict(options), "model": str(options.model)},
         "target": options.target_url or "our stack started by the benchmark (actions, Rasa, web, notifier; SQLite)",
         "target_label": "target" if options.target_url else "wegwijzer",

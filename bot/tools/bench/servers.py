@@ -12,7 +12,7 @@ from typing import Dict, Iterator, List, Optional
 import requests
 
 from bot.common import settings
-from bot.ops.stack import BIN, free_port, Stack, stop_process
+from bot.ops.stack import BIN, Stack, free_port, stop_process
 
 REST_PATH = "/webhooks/rest/webhook"
 
@@ -81,7 +81,7 @@ def create_reference(folder: Path) -> float:
 def run_logged(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> None:
     """Run `command` with its output in `log`; on failure, the end of the log is in the error (the temporary
     folder with the log is gone by the time anyone looks)."""
-    with open(log, "wb") as out:
+    with log.open("wb") as out:
         code = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
     if code != 0:
         tail = log.read_text(errors="replace").splitlines()[-15:]
@@ -96,7 +96,7 @@ def reference_bot(folder: Path, port: Optional[int] = None) -> Iterator[Target]:
     project = folder / "moodbot"
     port = port or free_port()
     log = folder / "reference-run.log"
-    with open(log, "wb") as out:
+    with log.open("wb") as out:
         process = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(port)],
             cwd=project, env=_rasa_env(folder), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

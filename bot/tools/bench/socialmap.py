@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 import random
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from bot.socialmap.generator import generate
 from bot.socialmap.hsds_io import insert_records, load_shipped, sync_taxonomy
 from bot.socialmap.opening_hours import TIMEZONE
 from bot.socialmap.search import ids_query, search
-from bot.socialmap.taxonomy import AUDIENCE, load_taxonomy, THEME
+from bot.socialmap.taxonomy import AUDIENCE, THEME, load_taxonomy
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 # Tables the hot path must never read from start to end.

@@ -7,13 +7,12 @@ Create Date: 2026-11-24 08:01:51.623147
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # bot/ops/migrations/env.py imports each area's models so that autogenerate and schema comparisons see every table;
 # until it imports this area's models too, loading this revision does it, so Base.metadata matches the database.
 import bot.handoff.models  # noqa: F401
-
 
 # revision identifiers, used by Alembic.
 revision: str = '0002_handoff'

@@ -10,9 +10,8 @@ A downgrade refuses (NOT NULL fails) once records without assured_date, scope or
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0007_hsds_complete'
