@@ -4,6 +4,7 @@ topics that fit what the person told, and after a second miss in a row the offer
 The rule `nlu_fallback → action_last_resort` (data/stories/fallback.yml) replaces Rasa's two-stage fallback: a
 person who asks for help in their own words should get an answer, not a quiz.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -42,8 +43,9 @@ def _fits(intent: str, age: Optional[int]) -> bool:
     return not (intent == "ask_young_people" and age is not None and age > YOUNG_UNTIL)
 
 
-def suggestions(intent_ranking: List[Dict[str, Any]], texts: Iterable[str] = (),
-                also: Iterable[str] = ()) -> List[Dict[str, str]]:
+def suggestions(
+    intent_ranking: List[Dict[str, Any]], texts: Iterable[str] = (), also: Iterable[str] = ()
+) -> List[Dict[str, str]]:
     """Buttons for the likeliest topics that fit the person, best first, in words a person uses. Only article
     topics: "Praat met een medewerker" is always added separately, once."""
     labels = intent_labels()
@@ -80,10 +82,15 @@ class ActionLastResort(Action):
         index = section_index()
         match = index.best(text, MIN_SCORE)
         if match is not None:
-            article = library().get(match.section.article_id, known_gemeente(tracker)) \
+            article = (
+                library().get(match.section.article_id, known_gemeente(tracker))
                 or library().articles[match.section.article_id]
-            dispatcher.utter_message(**section_answer(
-                article, match.section.heading, match.section.text, message("section_intro")["text"], chosen))
+            )
+            dispatcher.utter_message(
+                **section_answer(
+                    article, match.section.heading, match.section.text, message("section_intro")["text"], chosen
+                )
+            )
             return [SlotSet("last_article", article.id), *leave_search(tracker)]
         if latest_intent(tracker) == OFF_TOPIC:
             dispatcher.utter_message(response="utter_out_of_scope")

@@ -2,6 +2,7 @@
 
 After the yes, what the conversation already told (her phone number or e-mail address, when to call, what she
 wants) is not asked again: people who tire quickly get a handoff in a few turns (issue 17)."""
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,15 @@ from bot.understanding.reference import find_code
 
 # Optional, for the consulent's summary (reflection cards, seed 003 §4.4); "Sla de rest over" skips them all.
 OPTIONAL_SLOTS = ["handoff_next_step", "handoff_helps", "handoff_in_the_way", "handoff_notes"]
-CONTACT_SLOTS = ["contact_channel", "contact_phone", "contact_email", "preferred_time", "contact_alias",
-                 *OPTIONAL_SLOTS, "handoff_confirmed"]
+CONTACT_SLOTS = [
+    "contact_channel",
+    "contact_phone",
+    "contact_email",
+    "preferred_time",
+    "contact_alias",
+    *OPTIONAL_SLOTS,
+    "handoff_confirmed",
+]
 ALL_SLOTS = ["handoff_consent", "handoff_consent_at", "handoff_reason"] + CONTACT_SLOTS
 # What "aanpassen" on the summary asks again, per button.
 CORRECTABLE = {
@@ -71,11 +79,12 @@ def _optional_answer(slot: str) -> Callable[..., Dict[Text, Any]]:
     """The form's check for an optional answer in the person's words (numbers scrubbed): "Overslaan" skips it,
     "Sla de rest over" skips it and every optional question after it."""
 
-    def validate(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 domain: DomainDict) -> Dict[Text, Any]:
+    def validate(
+        self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if _said_no(tracker):
             if next(tracker.get_latest_entity_values("field"), None) == SKIP_REST:
-                return dict.fromkeys(OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot):], SKIPPED)
+                return dict.fromkeys(OPTIONAL_SLOTS[OPTIONAL_SLOTS.index(slot) :], SKIPPED)
             return {slot: SKIPPED}
         return {slot: scrub(str(value)).strip()[:MAX_NOTES] or SKIPPED}
 
@@ -88,26 +97,39 @@ class ValidateHandoffForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_handoff_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         if tracker.get_slot("handoff_consent") is False:
             return ["handoff_consent"]
         if not_taken(tracker.get_slot("gemeente")):
             return []  # nothing more to ask: action_submit_handoff tells the person how to reach the gemeente
         channel = tracker.get_slot("contact_channel")
         contact = ["contact_phone", "preferred_time"] if channel == TELEFOON else ["contact_email"] if channel else []
-        return ["handoff_consent", "gemeente", "contact_channel", *contact, "contact_alias", *OPTIONAL_SLOTS,
-                "handoff_confirmed"]
+        return [
+            "handoff_consent",
+            "gemeente",
+            "contact_channel",
+            *contact,
+            "contact_alias",
+            *OPTIONAL_SLOTS,
+            "handoff_confirmed",
+        ]
 
-    def validate_handoff_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
+    def validate_handoff_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is True:
-            return {**already_told(tracker), "handoff_consent": True,
-                    "handoff_consent_at": datetime.now(timezone.utc).isoformat()}
+            return {
+                **already_told(tracker),
+                "handoff_consent": True,
+                "handoff_consent_at": datetime.now(timezone.utc).isoformat(),
+            }
         return {"handoff_consent": False}
 
-    async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_gemeente(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         # The widget's gemeente, so the form need not ask; not while the form asks for it (after "aanpassen"
         # the person's own answer counts, also a name the model does not know).
         if tracker.get_slot("requested_slot") == "gemeente":
@@ -117,30 +139,36 @@ class ValidateHandoffForm(FormValidationAction):
         code = widget_gemeente(tracker)
         return {"gemeente": code} if code else {}
 
-    def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_gemeente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return check_gemeente(value, dispatcher, tracker)
 
-    def validate_contact_channel(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> Dict[Text, Any]:
+    def validate_contact_channel(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return _checked("contact_channel", lambda: validate_channel(str(value)), dispatcher)
 
-    def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    def validate_contact_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         real = _from_vault(tracker, contact_vault.PHONE) or str(value)
         return _checked("contact_phone", lambda: mask_phone(validate_phone(real).national), dispatcher)
 
-    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    def validate_contact_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         real = _from_vault(tracker, contact_vault.EMAIL) or str(value)
         return _checked("contact_email", lambda: mask_email(validate_email(real)), dispatcher)
 
-    def validate_preferred_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
+    def validate_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return _checked("preferred_time", lambda: validate_preferred_time(str(value)), dispatcher)
 
-    def validate_contact_alias(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    def validate_contact_alias(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return {"contact_alias": SKIPPED if _said_no(tracker) else scrub(str(value)).strip()[:MAX_ALIAS] or SKIPPED}
 
     validate_handoff_next_step = _optional_answer("handoff_next_step")
@@ -148,8 +176,9 @@ class ValidateHandoffForm(FormValidationAction):
     validate_handoff_in_the_way = _optional_answer("handoff_in_the_way")
     validate_handoff_notes = _optional_answer("handoff_notes")
 
-    def validate_handoff_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
+    def validate_handoff_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value is True:
             return {"handoff_confirmed": True}
         field = next(tracker.get_latest_entity_values("field"), "contact")
@@ -176,8 +205,13 @@ def already_told(tracker: Tracker) -> Dict[Text, Any]:
         told = {}  # the form asks, and says what is wrong with it
     wish = told_wish(" ".join(person_texts(tracker)))
     if wish:
-        told.update({"handoff_next_step": wish[:MAX_NOTES], "contact_alias": SKIPPED,
-                     **{slot: SKIPPED for slot in OPTIONAL_SLOTS if slot != "handoff_next_step"}})
+        told.update(
+            {
+                "handoff_next_step": wish[:MAX_NOTES],
+                "contact_alias": SKIPPED,
+                **{slot: SKIPPED for slot in OPTIONAL_SLOTS if slot != "handoff_next_step"},
+            }
+        )
     return {slot: value for slot, value in told.items() if tracker.get_slot(slot) is None}
 
 
@@ -292,14 +326,28 @@ class ActionAskHandoffConfirmed(Action):
         told = {slot: _told(tracker, slot) or not_told for slot in ["contact_alias", *OPTIONAL_SLOTS]}
         if _ready(tracker):
             story = "; ".join(situation(person_texts(tracker)).values()) or not_told
-            dispatcher.utter_message(**message(
-                "handoff_ready", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
-                next_step=told["handoff_next_step"], story=story))
+            dispatcher.utter_message(
+                **message(
+                    "handoff_ready",
+                    gemeente=gemeente.roo_name if gemeente else not_told,
+                    contact=contact,
+                    next_step=told["handoff_next_step"],
+                    story=story,
+                )
+            )
             return []
-        dispatcher.utter_message(**message(
-            "handoff_summary", gemeente=gemeente.roo_name if gemeente else not_told, contact=contact,
-            alias=told["contact_alias"], next_step=told["handoff_next_step"], helps=told["handoff_helps"],
-            in_the_way=told["handoff_in_the_way"], notes=told["handoff_notes"]))
+        dispatcher.utter_message(
+            **message(
+                "handoff_summary",
+                gemeente=gemeente.roo_name if gemeente else not_told,
+                contact=contact,
+                alias=told["contact_alias"],
+                next_step=told["handoff_next_step"],
+                helps=told["handoff_helps"],
+                in_the_way=told["handoff_in_the_way"],
+                notes=told["handoff_notes"],
+            )
+        )
         return []
 
 
@@ -360,8 +408,10 @@ class ActionSubmitHandoff(Action):
             dispatcher.utter_message(**with_gemeente_contact(message("handoff_declined"), tracker))
             return _reset(tracker)
         if not agreed_in_this_session(tracker):
-            logger.warning("Handoff refused: consent and confirmation are not answers in this session (%s)",
-                           contact_vault.conversation_hash(tracker.sender_id)[:12])
+            logger.warning(
+                "Handoff refused: consent and confirmation are not answers in this session (%s)",
+                contact_vault.conversation_hash(tracker.sender_id)[:12],
+            )
             dispatcher.utter_message(**with_gemeente_contact(message("handoff_failed"), tracker))
             return _reset(tracker)
         try:
@@ -378,9 +428,13 @@ class ActionSubmitHandoff(Action):
         channel = tracker.get_slot("contact_channel")
         events = list(tracker.events)
         person = [e for e in events if e.get("event") == "user"]
-        articles = list(dict.fromkeys(
-            e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "last_article"
-            and e.get("value")))
+        articles = list(
+            dict.fromkeys(
+                e.get("value")
+                for e in events
+                if e.get("event") == "slot" and e.get("name") == "last_article" and e.get("value")
+            )
+        )
         return HandoffRequest(
             gemeente_code=tracker.get_slot("gemeente"),
             consent_text=consent_message()["text"],
@@ -395,9 +449,13 @@ class ActionSubmitHandoff(Action):
             answers=_answers(tracker, person),
             articles_shown=articles,
             topics=[a.title for a in map(library().get, articles) if a],
-            intents=list(dict.fromkeys(
-                (e.get("parse_data") or {}).get("intent", {}).get("name") for e in person
-                if (e.get("parse_data") or {}).get("intent", {}).get("name"))),
+            intents=list(
+                dict.fromkeys(
+                    (e.get("parse_data") or {}).get("intent", {}).get("name")
+                    for e in person
+                    if (e.get("parse_data") or {}).get("intent", {}).get("name")
+                )
+            ),
             transcript=from_rasa_events(events),
         )
 
@@ -408,7 +466,7 @@ def agreed_in_this_session(tracker: Tracker, now: Optional[datetime] = None) -> 
     could come from a tracker someone made up; the events show the questions were really asked and answered."""
     events = list(tracker.events)
     starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
-    session = events[starts[-1] + 1:] if starts else events
+    session = events[starts[-1] + 1 :] if starts else events
     started = float(events[starts[-1]].get("timestamp") or 0) if starts else 0.0
 
     def answered(slot: str, ask: str, after: int) -> Optional[int]:
@@ -417,7 +475,8 @@ def agreed_in_this_session(tracker: Tracker, now: Optional[datetime] = None) -> 
             kind = event.get("event")
             # The form asks for a slot by setting requested_slot (and running action_ask_<slot>).
             if (kind == "action" and event.get("name") == ask) or (
-                    kind == "slot" and event.get("name") == "requested_slot" and event.get("value") == slot):
+                kind == "slot" and event.get("name") == "requested_slot" and event.get("value") == slot
+            ):
                 asked, replied = i, None
             elif kind == "user" and asked is not None:
                 replied = i
@@ -437,9 +496,16 @@ def agreed_in_this_session(tracker: Tracker, now: Optional[datetime] = None) -> 
 
 def _answers(tracker: Tracker, person: List[Dict[Text, Any]]) -> Dict[str, Any]:
     """What the person told, for the summary: the situation from their messages, then the optional answers."""
-    told = {key: _told(tracker, slot) for key, slot in (
-        ("wish", "handoff_next_step"), ("helps", "handoff_helps"), ("in_the_way", "handoff_in_the_way"),
-        ("limits_and_wishes", "handoff_notes"), ("preferred_term", "preferred_term"))}
+    told = {
+        key: _told(tracker, slot)
+        for key, slot in (
+            ("wish", "handoff_next_step"),
+            ("helps", "handoff_helps"),
+            ("in_the_way", "handoff_in_the_way"),
+            ("limits_and_wishes", "handoff_notes"),
+            ("preferred_term", "preferred_term"),
+        )
+    }
     return {**situation(str(e.get("text") or "") for e in person), **{k: v for k, v in told.items() if v}}
 
 

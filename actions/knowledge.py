@@ -1,4 +1,5 @@
 """Actions that answer from the knowledge articles (one action for every topic)."""
+
 from __future__ import annotations
 
 import re
@@ -66,7 +67,6 @@ class ActionShowArticle(Action):
         elif intent != "crisis":
             ask_term_once(dispatcher, tracker, text)
         return events
-
 
     @staticmethod
     def _answer(tracker: Tracker, intent: str, article: Article, text: str, chosen: Optional[Term]) -> Dict[str, Any]:
@@ -211,16 +211,22 @@ def ask_term_once(dispatcher: CollectingDispatcher, tracker: Tracker, text: str)
     if own is None or tracker.get_slot("preferred_term") or _term_asked(tracker):
         return
     default = term(default_term())
-    dispatcher.utter_message(text=term_text("ask", own=own.word), buttons=[
-        _term_button(term_text("use_own", own=own.word), own),
-        _term_button(term_text("use_default"), default),
-    ])
+    dispatcher.utter_message(
+        text=term_text("ask", own=own.word),
+        buttons=[
+            _term_button(term_text("use_own", own=own.word), own),
+            _term_button(term_text("use_default"), default),
+        ],
+    )
 
 
 def _term_asked(tracker: Tracker) -> bool:
-    return any(str(button.get("payload", "")).startswith(f"/{TERM_INTENT}")
-               for event in tracker.events if event.get("event") == "bot"
-               for button in (event.get("data") or {}).get("buttons") or [])
+    return any(
+        str(button.get("payload", "")).startswith(f"/{TERM_INTENT}")
+        for event in tracker.events
+        if event.get("event") == "bot"
+        for button in (event.get("data") or {}).get("buttons") or []
+    )
 
 
 class ActionConfirmPreferredTerm(Action):
@@ -230,11 +236,13 @@ class ActionConfirmPreferredTerm(Action):
         return "action_confirm_preferred_term"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        chosen = term(next(tracker.get_latest_entity_values("preferred_term"), None)) \
-            or chosen_term(latest_text(tracker))
+        chosen = term(next(tracker.get_latest_entity_values("preferred_term"), None)) or chosen_term(
+            latest_text(tracker)
+        )
         if chosen is None:
-            dispatcher.utter_message(text=term_text("which"), buttons=[
-                _term_button(t.word.capitalize(), t) for t in terms()])
+            dispatcher.utter_message(
+                text=term_text("which"), buttons=[_term_button(t.word.capitalize(), t) for t in terms()]
+            )
             return []
         dispatcher.utter_message(text=term_text("confirm", term=chosen.word))
         return [SlotSet("preferred_term", chosen.word)]

@@ -1,4 +1,5 @@
 """What the person just said, as every action reads it from the tracker."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -28,8 +29,11 @@ def widget_gemeente(tracker: Tracker) -> Optional[str]:
 
 def person_texts(tracker: Tracker) -> List[str]:
     """Everything the person typed in this conversation (not button payloads), e.g. to hear their age."""
-    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
-            and not str(e.get("text") or "").startswith("/")]
+    return [
+        str(e.get("text") or "")
+        for e in tracker.events
+        if e.get("event") == "user" and not str(e.get("text") or "").startswith("/")
+    ]
 
 
 def previous_answer(tracker: Tracker) -> Optional[str]:

@@ -1,5 +1,6 @@
 """The person's own rights (AVG), in any conversation: wipe this conversation, withdraw a handoff with its code,
 and "wat weten jullie van mij?" answered from what is really stored for this conversation."""
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ class ActionDeleteConversation(Action):
             with session_scope() as session:
                 contact_vault.forget(session, tracker.sender_id, contact_vault.refs_in(tracker.events))
         except SQLAlchemyError:
-            logger.exception("Contact vault not emptied on request; its entries expire after %s minutes",
-                             contact_vault.VAULT_MINUTES)
+            logger.exception(
+                "Contact vault not emptied on request; its entries expire after %s minutes", contact_vault.VAULT_MINUTES
+            )
         dispatcher.utter_message(**message("conversation_deleted"))
         dispatcher.utter_message(json_message=FORGET_CONVERSATION)
         return []
@@ -93,8 +95,7 @@ class ActionWhatIsStored(Action):
         typed = [e for e in events if e.get("event") == "user" and not str(e.get("text") or "").startswith("/")]
         lines = [text("what_is_stored_intro")]
         if typed:
-            lines.append(text("what_is_stored_messages", count=len(typed),
-                              days=settings.CONVERSATION_RETENTION_DAYS))
+            lines.append(text("what_is_stored_messages", count=len(typed), days=settings.CONVERSATION_RETENTION_DAYS))
         else:
             lines.append(text("what_is_stored_nothing"))
         gemeente = get_gemeente(tracker.get_slot("gemeente") or "")
@@ -104,8 +105,13 @@ class ActionWhatIsStored(Action):
             lines.append(text("what_is_stored_term", term=tracker.get_slot("preferred_term")))
         if contact_vault.refs_in(events) or any("****" in str(e.get("text") or "") for e in typed):
             lines.append(text("what_is_stored_contact"))
-        codes = list(dict.fromkeys(e.get("value") for e in events if e.get("event") == "slot"
-                                   and e.get("name") == "last_handoff_code" and e.get("value")))
+        codes = list(
+            dict.fromkeys(
+                e.get("value")
+                for e in events
+                if e.get("event") == "slot" and e.get("name") == "last_handoff_code" and e.get("value")
+            )
+        )
         for code in codes:
             lines.append(text("what_is_stored_handoff", code=code, days=settings.HANDOFF_RETENTION_DAYS))
         dispatcher.utter_message(text="\n".join(lines))

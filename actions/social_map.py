@@ -1,4 +1,5 @@
 """'Waar kan ik terecht?': find the theme and gemeente (a form asks for what is missing), then search the map."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -46,7 +47,9 @@ def read_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     text = latest_text(tracker)
     theme = None
     if latest_intent(tracker) != "find_other_service":
-        theme = find_theme_in_text(text) or (_article_theme(tracker) if latest_intent(tracker) == "ask_where_to_go" else None)
+        theme = find_theme_in_text(text) or (
+            _article_theme(tracker) if latest_intent(tracker) == "ask_where_to_go" else None
+        )
     events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
     place = find_gemeente_in_text(text)
     if place.found:
@@ -77,8 +80,9 @@ class ValidateSocialMapForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_social_map_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         # At the start the question is read here, in the call Rasa makes anyway, instead of by an action of its
         # own before the form (one action call and one policy prediction fewer per search; README, "Speed"). The
         # values it finds are codes already, and slots kept from an earlier search are replaced, not validated.
@@ -86,8 +90,9 @@ class ValidateSocialMapForm(FormValidationAction):
             return read_question(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)
 
-    def validate_sm_theme(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_sm_theme(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         text = str(value or "")
         theme = resolve_theme(text) or find_theme_in_text(text)
         if theme:
@@ -96,12 +101,14 @@ class ValidateSocialMapForm(FormValidationAction):
         dispatcher.utter_message(text=message("theme_unknown")["text"])
         return {"sm_theme": None}
 
-    async def extract_gemeente(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_gemeente(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return gemeente_answer(tracker)
 
-    def validate_gemeente(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_gemeente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return check_gemeente(value, dispatcher, tracker)
 
 
@@ -125,8 +132,11 @@ def say_former(found: Resolution, dispatcher: CollectingDispatcher) -> None:
     """An old gemeente named: one short sentence on where it went ("Weesp hoort sinds 2022 bij de gemeente
     Amsterdam"), so the person knows why another name appears. Nothing for a current name."""
     if found.former and found.found:
-        dispatcher.utter_message(text=message_text("gemeente_former", old=found.former.name, year=found.former.year,
-                                                   new=found.gemeente.roo_name))
+        dispatcher.utter_message(
+            text=message_text(
+                "gemeente_former", old=found.former.name, year=found.former.year, new=found.gemeente.roo_name
+            )
+        )
 
 
 def split_question(found: Resolution) -> Optional[Dict[str, Any]]:
@@ -134,9 +144,10 @@ def split_question(found: Resolution) -> Optional[Dict[str, Any]]:
     if not (found.former and found.former.split and found.ambiguous):
         return None
     names = [g.roo_name for g in found.candidates]
-    return {"text": message_text("gemeente_split", old=found.former.name, year=found.former.year,
-                                 parts=_and_list(names)),
-            "buttons": _gemeente_buttons(list(found.candidates))}
+    return {
+        "text": message_text("gemeente_split", old=found.former.name, year=found.former.year, parts=_and_list(names)),
+        "buttons": _gemeente_buttons(list(found.candidates)),
+    }
 
 
 def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -150,10 +161,13 @@ def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracke
     if split_question(found) is not None:
         pass  # the form asks again, and action_ask_gemeente then names the parts
     elif found.ambiguous:
-        dispatcher.utter_message(text=message("gemeente_which")["text"], buttons=_gemeente_buttons(list(found.candidates)))
+        dispatcher.utter_message(
+            text=message("gemeente_which")["text"], buttons=_gemeente_buttons(list(found.candidates))
+        )
     else:
-        dispatcher.utter_message(text=message("gemeente_unknown")["text"],
-                                 buttons=_gemeente_buttons(_nearby_gemeenten(tracker)))
+        dispatcher.utter_message(
+            text=message("gemeente_unknown")["text"], buttons=_gemeente_buttons(_nearby_gemeenten(tracker))
+        )
     return {"gemeente": None}
 
 
@@ -164,7 +178,9 @@ def _nearby_gemeenten(tracker: Tracker) -> List[Gemeente]:
 
 
 def _gemeente_buttons(gemeenten: List[Gemeente]) -> List[Dict[str, str]]:
-    return [{"title": g.roo_name, "payload": f'/inform{{"gemeente": "{g.code}"}}'} for g in gemeenten[:MAX_GEMEENTE_BUTTONS]]
+    return [
+        {"title": g.roo_name, "payload": f'/inform{{"gemeente": "{g.code}"}}'} for g in gemeenten[:MAX_GEMEENTE_BUTTONS]
+    ]
 
 
 class ActionAskSmTheme(Action):
@@ -206,9 +222,16 @@ class ActionSearchSocialMap(Action):
         try:
             with session_scope() as session:
                 # Example records are for the demo only (settings.EXAMPLE_CONTENT): a resident never gets them.
-                result = search(session, theme, tracker.get_slot("gemeente"), tracker.get_slot("sm_audience"),
-                                limit=PAGE, offset=offset, include_demo=settings.EXAMPLE_CONTENT,
-                                age=told_age(" ".join(person_texts(tracker))))
+                result = search(
+                    session,
+                    theme,
+                    tracker.get_slot("gemeente"),
+                    tracker.get_slot("sm_audience"),
+                    limit=PAGE,
+                    offset=offset,
+                    include_demo=settings.EXAMPLE_CONTENT,
+                    age=told_age(" ".join(person_texts(tracker))),
+                )
                 if offset == 0 and not result.found_nearby:
                     record_unmet_need(session, theme, tracker.get_slot("gemeente"))
         except SQLAlchemyError:

@@ -1,4 +1,5 @@
 """Command line for the domain: `python -m bot <area> <command> …` (for example `python -m bot socialmap import`)."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Real rasa-sdk trackers and dispatchers for action tests (no Rasa server needed)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,8 +10,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 
-def tracker(intent: str = "greet", text: str = "", slots: Optional[Dict[str, Any]] = None,
-            ranking: Optional[List[Dict[str, Any]]] = None, sender: str = "test") -> Tracker:
+def tracker(
+    intent: str = "greet",
+    text: str = "",
+    slots: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+    sender: str = "test",
+) -> Tracker:
     """A tracker whose latest message has `intent` (and optionally an intent ranking)."""
     latest = {
         "text": text or f"/{intent}",
@@ -18,7 +24,10 @@ def tracker(intent: str = "greet", text: str = "", slots: Optional[Dict[str, Any
         "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
         "entities": [],
     }
-    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": latest["text"], "parse_data": latest}]
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": latest["text"], "parse_data": latest},
+    ]
     return Tracker(sender, slots or {}, latest, events, False, None, {}, "action_listen")
 
 

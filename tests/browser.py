@@ -2,6 +2,7 @@
 
 Playwright cannot download browsers here; `make test` installs /usr/bin/chromium and node_modules/axe-core.
 The flags keep Chromium from reaching for the network at start-up (refused on these machines)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -14,11 +15,20 @@ from bot.common import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = settings.ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-needs_browser = pytest.mark.skipif(not CHROMIUM.exists() or not AXE.exists(),
-                                   reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)")
+needs_browser = pytest.mark.skipif(
+    not CHROMIUM.exists() or not AXE.exists(),
+    reason="needs /usr/bin/chromium and node_modules/axe-core (make test installs both)",
+)
 
 
 @contextmanager
@@ -39,8 +49,11 @@ def serious_violations(page: Any, inject: bool = False) -> List[Dict[str, Any]]:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def sign_in(page: Any, base: str, username: str, password: str) -> None:

@@ -1,4 +1,5 @@
 """Shared fixtures: the trained model (once per run) and the real running stack on free ports."""
+
 from __future__ import annotations
 
 import shutil
@@ -27,14 +28,20 @@ SLOW_FOLDERS = ("tests/production/", "tests/widget/")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--fast", action="store_true",
-                     help="only tests without a trained model, servers or a browser (make test-fast)")
+    parser.addoption(
+        "--fast", action="store_true", help="only tests without a trained model, servers or a browser (make test-fast)"
+    )
 
 
 def _slow(item: pytest.Item) -> bool:
     path = Path(str(item.fspath)).relative_to(ROOT).as_posix()
-    return (bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("stack") is not None
-            or path.startswith(SLOW_FOLDERS) or "browser" in Path(path).name or path == "tests/bench/test_reference.py")
+    return (
+        bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+        or item.get_closest_marker("stack") is not None
+        or path.startswith(SLOW_FOLDERS)
+        or "browser" in Path(path).name
+        or path == "tests/bench/test_reference.py"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
@@ -103,12 +110,19 @@ def stack(trained_model: Path, stack_var: Path):
     """Action server and Rasa server, started for real on free ports with their own conversation store."""
     var = stack_var
     running = Stack(
-        rasa_port=free_port(), action_port=free_port(), model=trained_model, log_dir=var / "logs",
-        env={"TRACKER_DB": str(var / "tracker.db"), "WW_VAR_DIR": str(var),
-             "DATABASE_URL": f"sqlite:///{var / 'wegwijzer.db'}",
-             # Every test talks from 127.0.0.1, many conversations a minute: the client limit is raised
-             # (tests/test_security_input.py checks both limits against these values).
-             "WW_RATE_LIMIT_PER_CLIENT": "3000", "WW_RATE_LIMIT_PER_SENDER": "60"},
+        rasa_port=free_port(),
+        action_port=free_port(),
+        model=trained_model,
+        log_dir=var / "logs",
+        env={
+            "TRACKER_DB": str(var / "tracker.db"),
+            "WW_VAR_DIR": str(var),
+            "DATABASE_URL": f"sqlite:///{var / 'wegwijzer.db'}",
+            # Every test talks from 127.0.0.1, many conversations a minute: the client limit is raised
+            # (tests/test_security_input.py checks both limits against these values).
+            "WW_RATE_LIMIT_PER_CLIENT": "3000",
+            "WW_RATE_LIMIT_PER_SENDER": "60",
+        },
     )
     try:
         yield running.start()

@@ -1,4 +1,5 @@
 """Real databases for tests: migrated SQLite files, and fresh PostgreSQL schemas when a server is reachable."""
+
 from __future__ import annotations
 
 import os
@@ -49,9 +50,11 @@ def drop_schema(schema: str, attempts: int = 5, lock_wait: str = "10s") -> None:
     wait is inside libpq). Each try waits at most `lock_wait` for its locks, then ends the sessions holding them."""
     from sqlalchemy.exc import OperationalError
 
-    holders = ("SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(schema)s "
-               "AND l.pid <> pg_backend_pid()")
+    holders = (
+        "SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(schema)s "
+        "AND l.pid <> pg_backend_pid()"
+    )
     for attempt in range(attempts):
         try:
             with get_engine(POSTGRES).begin() as connection:

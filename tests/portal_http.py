@@ -1,5 +1,6 @@
 """The portal over real HTTP, for the security tests: a small stack (the web app and the notifier as their own
 processes, on a SQLite file) and a browser-like client that signs in with the page's CSRF token."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,19 @@ PASSWORD = "een-lang-test-wachtwoord"
 def start_web_stack(folder: Path, **env: str) -> Stack:
     """The web app and the notifier on free ports, on their own database (no Rasa: these tests need none)."""
     url = f"sqlite:///{folder / 'wegwijzer.db'}"
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), log_dir=folder / "logs",
-                  env={"DATABASE_URL": url, "TRACKER_DB": str(folder / "tracker.db"), "WW_VAR_DIR": str(folder),
-                       "WW_HANDOFF_NOTIFY_INTERVAL_S": "1", "WW_WEB_FAILED_LOGIN_DELAY_MS": "0", **env})
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        log_dir=folder / "logs",
+        env={
+            "DATABASE_URL": url,
+            "TRACKER_DB": str(folder / "tracker.db"),
+            "WW_VAR_DIR": str(folder),
+            "WW_HANDOFF_NOTIFY_INTERVAL_S": "1",
+            "WW_WEB_FAILED_LOGIN_DELAY_MS": "0",
+            **env,
+        },
+    )
     stack.services = [stack.service("web"), stack.service("notifier")]
     return stack.start(timeout=90)
 
@@ -54,12 +65,19 @@ class Browser:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def post(self, path: str, data: Dict[str, str], page: Optional[str] = None,
-             headers: Optional[Dict[str, str]] = None) -> requests.Response:
+    def post(
+        self, path: str, data: Dict[str, str], page: Optional[str] = None, headers: Optional[Dict[str, str]] = None
+    ) -> requests.Response:
         token = self.csrf(page or path)
-        return self.http.post(self.base + path, data={"csrf_token": token, **data}, allow_redirects=False,
-                              timeout=30, headers=headers or {})
+        return self.http.post(
+            self.base + path,
+            data={"csrf_token": token, **data},
+            allow_redirects=False,
+            timeout=30,
+            headers=headers or {},
+        )
 
-    def sign_in(self, username: str, password: str = PASSWORD,
-                headers: Optional[Dict[str, str]] = None) -> requests.Response:
+    def sign_in(
+        self, username: str, password: str = PASSWORD, headers: Optional[Dict[str, str]] = None
+    ) -> requests.Response:
         return self.post("/inloggen", {"username": username, "password": password}, headers=headers)

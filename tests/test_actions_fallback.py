@@ -1,4 +1,5 @@
 """The last resort and the other fallback actions, run with a real rasa-sdk tracker and dispatcher."""
+
 from rasa_sdk import Tracker
 
 from actions.fallback import ActionDefaultFallback, ActionLastResort, ActionRestart, suggestions
@@ -11,8 +12,9 @@ def ranking(*names):
 
 
 def test_suggestions_are_article_topics_in_human_words_and_never_a_person():
-    buttons = suggestions(ranking("nlu_fallback", "affirm", "request_human", "ask_jobcoaching", "greet",
-                                  "ask_loonkostensubsidie"))
+    buttons = suggestions(
+        ranking("nlu_fallback", "affirm", "request_human", "ask_jobcoaching", "greet", "ask_loonkostensubsidie")
+    )
     assert [b["payload"] for b in buttons] == ["/ask_jobcoaching", "/ask_loonkostensubsidie"]
     assert buttons[0]["title"] == "Jobcoaching"
 
@@ -39,8 +41,10 @@ def test_last_resort_shows_the_best_matching_section_of_an_article():
 
 
 def test_last_resort_without_a_good_match_offers_fitting_topics_something_else_and_one_person():
-    messages, events = run(ActionLastResort(), tracker(
-        "nlu_fallback", "huh wat", ranking=ranking("nlu_fallback", "ask_jobcoaching", "request_human", "help")))
+    messages, events = run(
+        ActionLastResort(),
+        tracker("nlu_fallback", "huh wat", ranking=ranking("nlu_fallback", "ask_jobcoaching", "request_human", "help")),
+    )
     assert events == [{"event": "slot", "name": "last_article", "value": "jobcoaching", "timestamp": None}]
     assert messages[0]["text"] == message("did_you_mean")["text"]
     payloads = button_payloads(messages)
@@ -56,10 +60,18 @@ def test_last_resort_without_candidates_asks_to_rephrase_and_offers_a_person():
 
 def test_a_second_miss_in_a_row_offers_a_person():
     did_you_mean = message("did_you_mean")["text"]
-    latest = {"text": "blabla", "intent": {"name": "nlu_fallback", "confidence": 0.1},
-              "intent_ranking": ranking("nlu_fallback"), "entities": []}
-    events = [{"event": "user", "text": "eerste poging"}, {"event": "bot", "text": did_you_mean},
-              {"event": "action", "name": "action_listen"}, {"event": "user", "text": "blabla", "parse_data": latest}]
+    latest = {
+        "text": "blabla",
+        "intent": {"name": "nlu_fallback", "confidence": 0.1},
+        "intent_ranking": ranking("nlu_fallback"),
+        "entities": [],
+    }
+    events = [
+        {"event": "user", "text": "eerste poging"},
+        {"event": "bot", "text": did_you_mean},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "blabla", "parse_data": latest},
+    ]
     messages, _ = run(ActionLastResort(), Tracker("t", {}, latest, events, False, None, {}, "action_listen"))
     assert messages[0]["text"] == message("give_up")["text"]
     assert "/request_human" in button_payloads(messages)

@@ -49,29 +49,45 @@ def ours(made):
 def validate(slot, value, intent="inform", slots=None):
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateHandoffForm(), f"validate_{slot}")(
-        value, dispatcher, ours(tracker(intent, str(value), slots=slots, sender=SENDER)), {})
+        value, dispatcher, ours(tracker(intent, str(value), slots=slots, sender=SENDER)), {}
+    )
     return result, [m.get("text") for m in dispatcher.messages]
 
 
 def filled(**extra):
-    slots = {"handoff_consent": True, "handoff_consent_at": "2026-11-24T10:00:00+00:00", "gemeente": "GM0321",
-             "contact_channel": "telefoon", "contact_phone": "06-****5678", "preferred_time": "ochtend",
-             "contact_alias": "Sam", "handoff_notes": "niet bellen voor 10 uur", "handoff_confirmed": True}
+    slots = {
+        "handoff_consent": True,
+        "handoff_consent_at": "2026-11-24T10:00:00+00:00",
+        "gemeente": "GM0321",
+        "contact_channel": "telefoon",
+        "contact_phone": "06-****5678",
+        "preferred_time": "ochtend",
+        "contact_alias": "Sam",
+        "handoff_notes": "niet bellen voor 10 uur",
+        "handoff_confirmed": True,
+    }
     slots.update(extra)
     return slots
 
 
 def asked_and_answered(slot: str, ask: str) -> list:
     """As a real form run leaves it: requested_slot set (the form asks), the person's reply, the slot set."""
-    return [{"event": "action", "name": "handoff_form"}, {"event": "slot", "name": "requested_slot", "value": slot},
-            {"event": "action", "name": "action_listen"}, {"event": "user", "text": "/affirm", "parse_data": {}},
-            {"event": "slot", "name": slot, "value": True}]
+    return [
+        {"event": "action", "name": "handoff_form"},
+        {"event": "slot", "name": "requested_slot", "value": slot},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "/affirm", "parse_data": {}},
+        {"event": "slot", "name": slot, "value": True},
+    ]
 
 
 # A session that started just before the consent time in filled(), where the person was asked and said yes twice.
 SESSION_START = {"event": "session_started", "timestamp": 1795514340.0}  # 2026-11-24T09:59:00Z
-AGREED = [SESSION_START, *asked_and_answered("handoff_consent", "action_ask_handoff_consent"),
-          *asked_and_answered("handoff_confirmed", "action_ask_handoff_confirmed")]
+AGREED = [
+    SESSION_START,
+    *asked_and_answered("handoff_consent", "action_ask_handoff_consent"),
+    *asked_and_answered("handoff_confirmed", "action_ask_handoff_confirmed"),
+]
 
 
 def agreed(slots, events=AGREED, sender=SENDER):
@@ -119,7 +135,9 @@ def test_invalid_phone_and_email_get_a_dutch_explanation(database):
 
 def test_skipping_alias_and_notes(database):
     assert validate("contact_alias", "/deny", "deny")[0] == {"contact_alias": "-"}
-    assert validate("handoff_notes", "mijn bsn is 111222333", "inform")[0] == {"handoff_notes": "mijn bsn is [BSN verwijderd]"}
+    assert validate("handoff_notes", "mijn bsn is 111222333", "inform")[0] == {
+        "handoff_notes": "mijn bsn is [BSN verwijderd]"
+    }
 
 
 def test_no_at_the_summary_clears_the_contact_details_to_ask_again():
@@ -168,14 +186,27 @@ def stored_handoffs(url: str) -> int:
         return session.query(Handoff).count()
 
 
-@pytest.mark.parametrize("events, slots", [
-    ([], filled()),  # the slots say yes, but nobody was ever asked (a made-up tracker)
-    ([SESSION_START, *asked_and_answered("handoff_consent", "action_ask_handoff_consent")], filled()),  # not confirmed
-    (AGREED, filled(handoff_consent_at="2020-01-01T10:00:00+00:00")),  # a consent time before this session
-    (AGREED + [{"event": "session_started", "timestamp": 1.8e9}], filled()),  # agreed in an earlier session
-    ([SESSION_START, {"event": "slot", "name": "handoff_consent", "value": True},
-      {"event": "slot", "name": "handoff_confirmed", "value": True}], filled()),  # set, never asked or answered
-], ids=["slots-only", "not-confirmed", "consent-2020", "earlier-session", "never-asked"])
+@pytest.mark.parametrize(
+    "events, slots",
+    [
+        ([], filled()),  # the slots say yes, but nobody was ever asked (a made-up tracker)
+        (
+            [SESSION_START, *asked_and_answered("handoff_consent", "action_ask_handoff_consent")],
+            filled(),
+        ),  # not confirmed
+        (AGREED, filled(handoff_consent_at="2020-01-01T10:00:00+00:00")),  # a consent time before this session
+        (AGREED + [{"event": "session_started", "timestamp": 1.8e9}], filled()),  # agreed in an earlier session
+        (
+            [
+                SESSION_START,
+                {"event": "slot", "name": "handoff_consent", "value": True},
+                {"event": "slot", "name": "handoff_confirmed", "value": True},
+            ],
+            filled(),
+        ),  # set, never asked or answered
+    ],
+    ids=["slots-only", "not-confirmed", "consent-2020", "earlier-session", "never-asked"],
+)
 def test_a_handoff_is_stored_only_when_this_session_asked_and_the_person_agreed(database, events, slots):
     vault(database, "06 12345678")
     messages, _ = run(ActionSubmitHandoff(), agreed(slots, events))
@@ -199,6 +230,7 @@ def test_cancel_wipes_the_vault(database):
 
 def test_status_of_unknown_and_mistyped_codes(database):
     from bot.handoff.codes import check_character
+
     unknown_code = "WW-7K3M-Q" + check_character("7K3MQ")
     unknown, _ = run(ActionHandoffStatus(), tracker("ask_handoff_status", f"status van {unknown_code.lower()}"))
     assert f"Ik kan de code {unknown_code} niet vinden" in unknown[0]["text"]
@@ -216,19 +248,23 @@ def test_status_without_a_code_asks_for_it(database):
     assert "/request_human" in button_payloads(messages)
 
 
-@pytest.mark.parametrize("action, expected", [
-    (ActionAskContactChannel(), '/inform{"channel": "telefoon"}'),
-    (ActionAskPreferredTime(), '/inform{"preferred_time": "ochtend"}'),
-    (ActionAskContactAlias(), "/deny"),
-    (ActionAskHandoffNotes(), "/deny"),
-])
+@pytest.mark.parametrize(
+    "action, expected",
+    [
+        (ActionAskContactChannel(), '/inform{"channel": "telefoon"}'),
+        (ActionAskPreferredTime(), '/inform{"preferred_time": "ochtend"}'),
+        (ActionAskContactAlias(), "/deny"),
+        (ActionAskHandoffNotes(), "/deny"),
+    ],
+)
 def test_questions_with_choices_offer_them_as_buttons(action, expected):
     messages, events = run(action, tracker("inform"))
     assert messages[0]["text"] and expected in button_payloads(messages) and events == []
 
 
-@pytest.mark.parametrize("action, words", [(ActionAskContactPhone(), "telefoonnummer"),
-                                           (ActionAskContactEmail(), "e-mailadres")])
+@pytest.mark.parametrize(
+    "action, words", [(ActionAskContactPhone(), "telefoonnummer"), (ActionAskContactEmail(), "e-mailadres")]
+)
 def test_questions_for_contact_details_say_what_is_needed(action, words):
     messages, _ = run(action, tracker("inform"))
     assert words in messages[0]["text"]
@@ -244,10 +280,15 @@ def skip(slot, rest=False):
 def test_the_optional_questions_can_be_skipped_one_by_one_or_all_at_once():
     assert skip("handoff_helps") == {"handoff_helps": "-"}
     assert skip("handoff_next_step", rest=True) == {
-        "handoff_next_step": "-", "handoff_helps": "-", "handoff_in_the_way": "-", "handoff_notes": "-"}
+        "handoff_next_step": "-",
+        "handoff_helps": "-",
+        "handoff_in_the_way": "-",
+        "handoff_notes": "-",
+    }
     assert skip("handoff_in_the_way", rest=True) == {"handoff_in_the_way": "-", "handoff_notes": "-"}
     assert validate("handoff_in_the_way", "reizen is lastig; mijn bsn is 111222333")[0] == {
-        "handoff_in_the_way": "reizen is lastig; mijn bsn is [BSN verwijderd]"}
+        "handoff_in_the_way": "reizen is lastig; mijn bsn is [BSN verwijderd]"
+    }
 
 
 def test_next_step_question_offers_choices_skip_and_skip_the_rest():
@@ -259,16 +300,21 @@ def test_next_step_question_offers_choices_skip_and_skip_the_rest():
 
 
 def test_the_check_shows_wishes_what_helps_and_what_is_in_the_way():
-    slots = filled(handoff_next_step="Samen zoeken naar werk", handoff_helps="mijn moeder denkt mee",
-                   handoff_in_the_way="-")
+    slots = filled(
+        handoff_next_step="Samen zoeken naar werk", handoff_helps="mijn moeder denkt mee", handoff_in_the_way="-"
+    )
     text = run(ActionAskHandoffConfirmed(), tracker(slots=slots))[0][0]["text"]
     assert "- Wil graag: Samen zoeken naar werk\n" in text and "- Wat helpt: mijn moeder denkt mee\n" in text
     assert "- Wat in de weg zit: niet gegeven\n" in text, "a skipped answer is shown as not given, one per line"
 
 
 def test_the_summary_gets_the_reflection_answers_and_the_persons_word():
-    slots = filled(handoff_next_step="Samen zoeken naar werk", handoff_helps="vaste tijden",
-                   handoff_in_the_way="reizen is lastig", preferred_term="ziekte")
+    slots = filled(
+        handoff_next_step="Samen zoeken naar werk",
+        handoff_helps="vaste tijden",
+        handoff_in_the_way="reizen is lastig",
+        preferred_term="ziekte",
+    )
     answers = ActionSubmitHandoff.request(tracker("affirm", slots=slots, sender=SENDER)).answers
     assert answers["wish"] == "Samen zoeken naar werk" and answers["helps"] == "vaste tijden"
     assert answers["in_the_way"] == "reizen is lastig" and answers["preferred_term"] == "ziekte"
@@ -279,8 +325,9 @@ def consent_given(database, story, slots=None):
     """The slots a "ja" sets after `story`, whose last message gave contact details to the vault."""
     said = vault(database, story)
     made = ours(tracker("affirm", "ja", slots={"requested_slot": "handoff_consent", **(slots or {})}, sender=SENDER))
-    made.events[:0] = [{"event": "user", "text": said, "metadata": {contact_vault.CONTACT_REF: REF},
-                        "parse_data": {"entities": []}}]
+    made.events[:0] = [
+        {"event": "user", "text": said, "metadata": {contact_vault.CONTACT_REF: REF}, "parse_data": {"entities": []}}
+    ]
     return ValidateHandoffForm().validate_handoff_consent(True, CollectingDispatcher(), made, {})
 
 
@@ -291,7 +338,9 @@ def test_what_the_story_told_is_not_asked_again(database):
     assert told["contact_alias"] == told["handoff_helps"] == told["handoff_notes"] == "-"
     assert told["handoff_consent"] is True and told["handoff_consent_at"]
     messages, _ = run(ActionAskHandoffConfirmed(), tracker(slots={**filled(), **told}))
-    assert "Ik weet genoeg" in messages[0]["text"] and messages[0]["buttons"][0]["title"] == "Ja, stuur mijn vraag zo door"
+    assert (
+        "Ik weet genoeg" in messages[0]["text"] and messages[0]["buttons"][0]["title"] == "Ja, stuur mijn vraag zo door"
+    )
 
 
 def test_an_e_mail_address_is_used_a_known_gemeente_kept_and_a_no_takes_nothing(database):

@@ -1,4 +1,5 @@
 """The article actions with a real tracker, on the shipped articles."""
+
 import pytest
 
 from actions.knowledge import (
@@ -59,8 +60,12 @@ def test_crisis_answer_gives_113_and_112_first():
 
 
 def test_a_hard_story_is_acknowledged_before_the_answer():
-    messages, _ = run(ActionShowArticle(), tracker(
-        "ask_right_to_support", "ik word al maanden van het kastje naar de muur gestuurd, heb ik recht op hulp?"))
+    messages, _ = run(
+        ActionShowArticle(),
+        tracker(
+            "ask_right_to_support", "ik word al maanden van het kastje naar de muur gestuurd, heb ik recht op hulp?"
+        ),
+    )
     assert "kastje naar de muur" in messages[0]["text"]
     assert library().for_intent("ask_right_to_support").short in messages[1]["text"]
 
@@ -71,7 +76,9 @@ def test_a_plain_question_gets_no_acknowledgement():
 
 
 def test_a_question_about_own_debts_gets_the_answer_and_the_offer_of_a_person():
-    messages, events = run(ActionShowArticle(), tracker("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?"))
+    messages, events = run(
+        ActionShowArticle(), tracker("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?")
+    )
     assert messages[-1]["buttons"][0]["payload"] == "/request_human" and "eigen situatie" in messages[-1]["text"]
     assert {"event": "slot", "timestamp": None, "name": "handoff_reason", "value": "vraag over schulden"} in events
 
@@ -83,7 +90,9 @@ def test_a_rejected_benefit_is_a_moment_to_offer_a_person():
 
 
 def test_crisis_is_never_preceded_or_followed_by_anything_else():
-    messages, _events = run(ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden"))
+    messages, _events = run(
+        ActionShowArticle(), tracker("crisis", "ik ben wanhopig en wil niet meer leven, ik heb schulden")
+    )
     assert len(messages) == 1 and "113" in messages[0]["text"]
 
 
@@ -92,23 +101,28 @@ def test_a_person_who_says_ziekte_is_asked_once_which_word_to_use():
     text = "ik heb een chronische ziekte, kan ik hulp krijgen bij werk?"
     messages, _ = run(ActionShowArticle(), tracker("ask_right_to_support", text))
     assert 'Jij zegt "ziekte"' in messages[-1]["text"]
-    assert button_payloads(messages)[-2:] == ['/choose_term{"preferred_term": "ziekte"}',
-                                              '/choose_term{"preferred_term": "beperking"}']
+    assert button_payloads(messages)[-2:] == [
+        '/choose_term{"preferred_term": "ziekte"}',
+        '/choose_term{"preferred_term": "beperking"}',
+    ]
     asked = tracker("ask_jobcoaching", text)
     asked.events.insert(0, {"event": "bot", "text": messages[-1]["text"], "data": {"buttons": messages[-1]["buttons"]}})
     again, _ = run(ActionShowArticle(), asked)
     assert not any("Jij zegt" in m["text"] for m in again), "asked once, never again"
 
 
-@pytest.mark.parametrize("text", ["ik heb een beperking en een ziekte", "hoe werkt jobcoaching?",
-                                  "ik ben ziek en heb een beperking"])
+@pytest.mark.parametrize(
+    "text", ["ik heb een beperking en een ziekte", "hoe werkt jobcoaching?", "ik ben ziek en heb een beperking"]
+)
 def test_no_word_question_when_the_person_says_beperking_or_names_nothing(text):
     messages, _ = run(ActionShowArticle(), tracker("ask_jobcoaching", text))
     assert not any("Jij zegt" in m["text"] for m in messages)
 
 
 def test_no_word_question_in_the_same_turn_as_the_offer_of_a_person():
-    messages, _ = run(ActionShowArticle(), tracker("ask_gemeente_refuses", "ik ben ziek en de gemeente weigert, ik wil bezwaar"))
+    messages, _ = run(
+        ActionShowArticle(), tracker("ask_gemeente_refuses", "ik ben ziek en de gemeente weigert, ik wil bezwaar")
+    )
     assert "/request_human" in button_payloads(messages[-1:]) and not any("Jij zegt" in m["text"] for m in messages)
 
 
@@ -117,19 +131,28 @@ def test_the_chosen_word_is_remembered_and_used_in_the_answers_but_not_in_links(
     choose.latest_message["entities"] = [{"entity": "preferred_term", "value": "aandoening"}]
     messages, events = run(ActionConfirmPreferredTerm(), choose)
     assert '"aandoening"' in messages[0]["text"] and events == [
-        {"event": "slot", "timestamp": None, "name": "preferred_term", "value": "aandoening"}]
+        {"event": "slot", "timestamp": None, "name": "preferred_term", "value": "aandoening"}
+    ]
     article = library().for_intent("ask_disclosure")
     assert "beperking" in article.short
     messages, _ = run(ActionShowArticle(), tracker("ask_disclosure", slots={"preferred_term": "aandoening"}))
     assert "aandoening" in messages[0]["text"] and " beperking" not in messages[0]["text"]
-    details, _ = run(ActionShowArticleDetails(),
-                     tracker("more_info", slots={"preferred_term": "aandoening", "last_article": article.id}))
+    details, _ = run(
+        ActionShowArticleDetails(),
+        tracker("more_info", slots={"preferred_term": "aandoening", "last_article": article.id}),
+    )
     links = [part for part in details[0]["text"].split("(")[1:] if part.startswith("http")]
     assert all("aandoening" not in link for link in links), "a link keeps its address"
 
 
-@pytest.mark.parametrize("text, word", [("zeg maar ziekte", "ziekte"), ("beperking is prima", "beperking"),
-                                        ("liever niet beperking maar handicap", "handicap")])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("zeg maar ziekte", "ziekte"),
+        ("beperking is prima", "beperking"),
+        ("liever niet beperking maar handicap", "handicap"),
+    ],
+)
 def test_a_typed_choice_is_understood(text, word):
     _, events = run(ActionConfirmPreferredTerm(), tracker("choose_term", text))
     assert events[0]["value"] == word
@@ -143,12 +166,14 @@ def test_an_unknown_word_gets_the_list_to_choose_from():
 
 
 def test_asking_what_a_word_of_another_topic_means_answers_that_topic():
-    """"wat bedoel je met loonwaarde?" after loonkostensubsidie: the model is sure it asks for explanation; the
+    """ "wat bedoel je met loonwaarde?" after loonkostensubsidie: the model is sure it asks for explanation; the
     word it names decides which topic, even when that topic is far below in the ranking."""
     lks, loonwaarde = library().for_intent("ask_loonkostensubsidie"), library().for_intent("ask_loonwaarde")
     ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_loonwaarde", "confidence": 0.03}]
-    messages, events = run(ActionShowArticleDetails(), tracker(
-        "more_info", "wat bedoel je met loonwaarde?", slots={"last_article": lks.id}, ranking=ranking))
+    messages, events = run(
+        ActionShowArticleDetails(),
+        tracker("more_info", "wat bedoel je met loonwaarde?", slots={"last_article": lks.id}, ranking=ranking),
+    )
     assert messages[0]["text"].startswith(f"**{loonwaarde.title}**")
     assert {"event": "slot", "timestamp": None, "name": "last_article", "value": loonwaarde.id} in events
 
@@ -156,8 +181,10 @@ def test_asking_what_a_word_of_another_topic_means_answers_that_topic():
 def test_asking_for_more_without_naming_another_topic_stays_with_the_last_one():
     lks = library().for_intent("ask_loonkostensubsidie")
     ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_loonwaarde", "confidence": 0.03}]
-    messages, _ = run(ActionShowArticleDetails(), tracker(
-        "more_info", "wat bedoel je precies?", slots={"last_article": lks.id}, ranking=ranking))
+    messages, _ = run(
+        ActionShowArticleDetails(),
+        tracker("more_info", "wat bedoel je precies?", slots={"last_article": lks.id}, ranking=ranking),
+    )
     assert lks.body.splitlines()[0] in messages[0]["text"]
 
 
@@ -166,16 +193,19 @@ def test_asking_for_more_in_words_that_resemble_a_title_stays_with_the_last_topi
     """'vertel meer' must not jump to 'Over je beperking vertellen aan een werkgever'."""
     lks = library().for_intent("ask_loonkostensubsidie")
     ranking = [{"name": "more_info", "confidence": 0.9}, {"name": "ask_disclosure", "confidence": 0.05}]
-    messages, _ = run(ActionShowArticleDetails(), tracker(
-        "more_info", text, slots={"last_article": lks.id}, ranking=ranking))
+    messages, _ = run(
+        ActionShowArticleDetails(), tracker("more_info", text, slots={"last_article": lks.id}, ranking=ranking)
+    )
     assert lks.body.splitlines()[0] in messages[0]["text"]
 
 
 def test_a_topic_put_in_front_of_a_follow_up_is_the_topic_asked_about():
     lks, coaching = library().for_intent("ask_loonkostensubsidie"), library().for_intent("ask_jobcoaching")
     ranking = [{"name": "followup_cost", "confidence": 0.7}, {"name": "ask_jobcoaching", "confidence": 0.1}]
-    messages, _ = run(ActionAnswerFollowUp(), tracker(
-        "followup_cost", "en jobcoaching, wie betaalt dat?", slots={"last_article": lks.id}, ranking=ranking))
+    messages, _ = run(
+        ActionAnswerFollowUp(),
+        tracker("followup_cost", "en jobcoaching, wie betaalt dat?", slots={"last_article": lks.id}, ranking=ranking),
+    )
     assert messages[0]["text"].startswith(f"**{coaching.title}: wie betaalt?**")
 
 
@@ -183,15 +213,22 @@ def test_a_short_question_that_names_the_predicted_topic_is_not_a_follow_up_on_t
     """The model's first choice is the named topic and a follow-up is nearly as likely: the name decides."""
     work, deal = library().for_intent("ask_finding_work"), library().for_intent("ask_banenafspraak")
     ranking = [{"name": "ask_banenafspraak", "confidence": 0.40}, {"name": "followup_conditions", "confidence": 0.39}]
-    messages, _ = run(ActionShowArticle(), tracker(
-        "ask_banenafspraak", "en de banenafspraak, kom ik daarvoor in aanmerking?",
-        slots={"last_article": work.id}, ranking=ranking))
+    messages, _ = run(
+        ActionShowArticle(),
+        tracker(
+            "ask_banenafspraak",
+            "en de banenafspraak, kom ik daarvoor in aanmerking?",
+            slots={"last_article": work.id},
+            ranking=ranking,
+        ),
+    )
     assert messages[0]["text"].startswith(f"**{deal.title}")
 
 
 def test_a_plain_facet_question_read_as_a_wish_for_more_gets_the_facet():
     """'moet dat eigenlijk wel?' may look like 'vertel meer' to the model; the question it asks is plain."""
     coaching = library().for_intent("ask_jobcoaching")
-    messages, _ = run(ActionShowArticleDetails(), tracker(
-        "more_info", "moet dat eigenlijk wel?", slots={"last_article": coaching.id}))
+    messages, _ = run(
+        ActionShowArticleDetails(), tracker("more_info", "moet dat eigenlijk wel?", slots={"last_article": coaching.id})
+    )
     assert messages[0]["text"].startswith(f"**{coaching.title}: moet dat?**")

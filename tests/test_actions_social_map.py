@@ -70,10 +70,17 @@ def validate(slot, value, intent="inform"):
     return result, dispatcher.messages
 
 
-@pytest.mark.parametrize("typed, code", [
-    ("Den Bosch", "GM0796"), ("'s-Hertogenbosch", "GM0796"), ("Utrecht stad", "GM0344"),
-    ("ik woon in Zeist", "GM0355"), ("Nieuwegien", "GM0356"), ("GM0344", "GM0344"),
-])
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("Den Bosch", "GM0796"),
+        ("'s-Hertogenbosch", "GM0796"),
+        ("Utrecht stad", "GM0344"),
+        ("ik woon in Zeist", "GM0355"),
+        ("Nieuwegien", "GM0356"),
+        ("GM0344", "GM0344"),
+    ],
+)
 def test_gemeente_is_resolved_however_it_is_written(typed, code):
     result, messages = validate("gemeente", typed)
     assert result == {"gemeente": code} and messages == []
@@ -122,10 +129,14 @@ def test_search_shows_at_most_three_services_with_level_and_contact(database):
 
 
 def test_more_results_continue_where_the_last_page_ended(database):
-    first, events = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    first, events = run(
+        ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"})
+    )
     offset = slots_of(events)["sm_offset"]
-    more, _ = run(ActionSearchSocialMap(), tracker("show_more_results", slots={
-        "sm_theme": "jobcoaching", "gemeente": "GM0344", "sm_offset": offset}))
+    more, _ = run(
+        ActionSearchSocialMap(),
+        tracker("show_more_results", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344", "sm_offset": offset}),
+    )
     assert [m["text"] for m in more[1:]] != [m["text"] for m in first[1:]]
 
 
@@ -143,7 +154,9 @@ def test_nothing_nearby_gives_the_gemeente_then_national_options_and_records_the
 
 
 def test_demo_records_say_in_words_that_they_are_an_example(database):
-    messages, _ = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"}))
+    messages, _ = run(
+        ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0321"})
+    )
     local = [m["text"] for m in messages[1:] if "Landelijk" not in m["text"]]
     front_door, examples = local[0], local[1:]
     assert "Werk en inkomen bij de gemeente Houten" in front_door and "voorbeeld" not in front_door, "real data"
@@ -153,5 +166,7 @@ def test_demo_records_say_in_words_that_they_are_an_example(database):
 
 def test_database_down_gives_a_friendly_answer(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")  # no tables
-    messages, events = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"}))
+    messages, events = run(
+        ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": "GM0344"})
+    )
     assert "niet doorzoeken" in messages[0]["text"] and events == []

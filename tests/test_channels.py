@@ -1,4 +1,5 @@
 """The channel wrapper: cleaned text reaches Rasa, the person is told about cuts, and never left without answer."""
+
 import asyncio
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage

@@ -1,4 +1,5 @@
 """End-to-end: from a question to a warm handoff to a status lookup, over REST, with the privacy scan."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -40,16 +41,23 @@ def test_question_to_handoff_to_status(chat: Chat, stack_database: Path):
     code = "WW-" + done.split("Je code is WW-")[1][:7]
     assert f"Je vraag {code} is aangekomen bij de gemeente" in chat.say_text(f"wat is de status van {code}?")
     # The person was told to come back with the code: it works in any new conversation, in any form.
-    for asked in (code, code.lower(), code.replace("-", ""), code.lower().replace("-", " "),
-                  f"hoe staat het met mijn vraag? {code.lower()}", f"wat is de status van {code}"):
+    for asked in (
+        code,
+        code.lower(),
+        code.replace("-", ""),
+        code.lower().replace("-", " "),
+        f"hoe staat het met mijn vraag? {code.lower()}",
+        f"wat is de status van {code}",
+    ):
         answer = Chat(chat.stack).say_text(asked)
         assert f"Je vraag {code} is aangekomen bij de gemeente" in answer and "uiterlijk" in answer, asked
     mistyped = code[:-1] + ("A" if code[-1] != "A" else "C")
     assert "klopt niet helemaal" in Chat(chat.stack).say_text(f"status {mistyped}")
     assert "Wat is de code van je vraag?" in Chat(chat.stack).say_text("hoe staat het met mijn vraag?")
     with sqlite3.connect(stack_database) as db:
-        row = db.execute("select gemeente_code, phone, summary from handoff where reference_code = ?",
-                         (code,)).fetchone()
+        row = db.execute(
+            "select gemeente_code, phone, summary from handoff where reference_code = ?", (code,)
+        ).fetchone()
     assert row[0] == "GM0321" and row[1] == "+31612345678"
     assert "Wajong afgewezen" in row[2] and "niet bellen voor 10 uur" in row[2], "the summary has what was told"
     for told in ("Samen zoeken naar werk", "mijn moeder denkt mee", "reizen is lastig"):

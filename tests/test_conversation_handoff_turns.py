@@ -3,6 +3,7 @@
 A scripted person answers whatever the assistant asks, over REST against the real stack, and the turns from her
 "ja" to the reference code are counted. She told her story first, as the woman in the issue did.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -61,8 +62,9 @@ def test_a_told_story_is_handed_off_in_few_turns(chat: Chat, stack_database: Pat
     assert turns <= MAX_TURNS_AFTER_CONSENT, f"{turns} turns after consent; asked: {asked}"
     assert "welke gemeente" not in asked and "Op welk telefoonnummer" not in asked, "nothing asked twice"
     with sqlite3.connect(stack_database) as db:
-        row = db.execute("select gemeente_code, phone, preferred_time, summary from handoff where reference_code = ?",
-                         (code,)).fetchone()
+        row = db.execute(
+            "select gemeente_code, phone, preferred_time, summary from handoff where reference_code = ?", (code,)
+        ).fetchone()
     assert row[0] == "GM0321" and row[1] == "+31612345678" and row[2] == "ochtend"
     assert "MS" in row[3] and "47 jaar" in row[3], "what she told reaches the consulent"
     assert "vermoeidheid" in row[3] and WISH in row[3], "so nobody asks it again"

@@ -1,4 +1,5 @@
 """End-to-end: the real action server and Rasa server, a conversation over the REST webhook."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,8 +53,16 @@ def test_ask_for_a_person_offers_the_handoff_and_no_gives_a_route_and_a_sentence
 
 # Strings no intent was trained on. Which of them the NLU sends to the fallback depends on the model, so the
 # tests below use the first one that gets "Bedoel je …?" and fail if none does.
-GIBBERISH = ["asdfkj qwpoeiru zxcmvnb", "qqq wwwx zzzv", "blorp fniek traz", "xkq vvz pmmr ttl", "grmbl zwoek prft",
-             "kwiebeltje snorp vlaai", "hnnngh bzzt", "jklö ühm pfrt"]
+GIBBERISH = [
+    "asdfkj qwpoeiru zxcmvnb",
+    "qqq wwwx zzzv",
+    "blorp fniek traz",
+    "xkq vvz pmmr ttl",
+    "grmbl zwoek prft",
+    "kwiebeltje snorp vlaai",
+    "hnnngh bzzt",
+    "jklö ühm pfrt",
+]
 
 
 FALLBACK_SIGNS = ("Bedoel je", "andere manier", "Het lukt me niet goed")
@@ -80,8 +89,16 @@ def test_not_understood_twice_ends_with_the_offer_of_a_person(chat: Chat):
 
 # Half-understood: words of the domain without a question. Which of them the NLU is unsure about depends on the
 # model, so the test uses the first one that gets "Bedoel je …?" with topics.
-VAGUE = ["uitkering gedoe blub", "werk werk blub gemeente", "subsidie zoiets blub", "coach blub baan",
-         "register uwv blub", "hulp hulp blub", "beperking blub werkgever", "gemeente blub geld"]
+VAGUE = [
+    "uitkering gedoe blub",
+    "werk werk blub gemeente",
+    "subsidie zoiets blub",
+    "coach blub baan",
+    "register uwv blub",
+    "hulp hulp blub",
+    "beperking blub werkgever",
+    "gemeente blub geld",
+]
 
 
 def test_fallback_suggestion_button_answers_the_suggested_topic(chat: Chat):
@@ -128,9 +145,7 @@ def test_empty_message_is_answered_with_topics(chat: Chat):
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2, 3]", '{"message": 5}', '{"sender": null}', "{}"])
 def test_malformed_requests_never_give_500(chat: Chat, body: str):
-    response = requests.post(
-        chat.stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=60
-    )
+    response = requests.post(chat.stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code < 500, response.text
 
 

@@ -1,4 +1,5 @@
 """End-to-end: searching the social map over REST, with the shipped data in a real SQLite database."""
+
 import pytest
 
 from tests.conftest import Chat, payloads

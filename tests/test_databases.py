@@ -1,4 +1,5 @@
 """The test databases themselves: a schema is dropped even when a session is left hanging on it."""
+
 from __future__ import annotations
 
 import psycopg2

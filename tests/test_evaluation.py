@@ -1,4 +1,5 @@
 """`make eval`'s dialogue and content parts give figures (the NLU part runs in `make eval` itself)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@ the shipped map: one gemeente in every arbeidsmarktregio (search and handoff pat
 renamed or merged since 2020 (note, search, handoff path, widget attribute). Over REST:
 tests/test_conversation_social_map.py and tests/test_conversation_handoff.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,7 +50,9 @@ def resident(app_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def search_for(question: str) -> tuple:
     """The question as the first message: the search form's start reads it, then the search runs with what it found."""
-    first_messages, events = run(ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form"))
+    first_messages, events = run(
+        ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form")
+    )
     slots = slots_of(events)
     found, _ = run(ActionSearchSocialMap(), tracker("ask_where_to_go", question, slots=slots))
     return first_messages, slots, found
@@ -59,8 +62,10 @@ def handoff_path(code: str) -> tuple:
     """What the handoff form asks next once the gemeente is known, and what the person is told at the end."""
     with_gemeente = tracker("affirm", "ja", slots={"handoff_consent": True, "gemeente": code})
     asked = asyncio.run(ValidateHandoffForm().required_slots([], CollectingDispatcher(), with_gemeente, {}))
-    told, _ = run(ActionSubmitHandoff(), tracker("affirm", "ja", slots={
-        "gemeente": code, "handoff_consent": True, "handoff_confirmed": True}))
+    told, _ = run(
+        ActionSubmitHandoff(),
+        tracker("affirm", "ja", slots={"gemeente": code, "handoff_consent": True, "handoff_confirmed": True}),
+    )
     return asked, told
 
 
@@ -128,13 +133,17 @@ def test_gemeenten_formed_since_2021_are_found_in_the_question(resident: str, na
 
 def test_haaren_asks_which_part(resident: str) -> None:
     question = "ik woon in Haaren en zoek hulp bij werk"
-    first_messages, events = run(ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form"))
+    first_messages, events = run(
+        ValidateSocialMapForm(), starting(tracker("ask_where_to_go", question), "social_map_form")
+    )
     assert "gemeente" not in slots_of(events) and first_messages == []
     asked, _ = run(ActionAskGemeente(), tracker("ask_where_to_go", question))
-    assert asked[0]["text"] == ("Haaren is in 2021 verdeeld over Boxtel, Oisterwijk, Tilburg en Vught. "
-                                "In welke van deze gemeenten woon je?")
-    assert button_payloads(asked) == [f'/inform{{"gemeente": "{code}"}}' for code in
-                                      ("GM0757", "GM0824", "GM0855", "GM0865")]
+    assert asked[0]["text"] == (
+        "Haaren is in 2021 verdeeld over Boxtel, Oisterwijk, Tilburg en Vught. In welke van deze gemeenten woon je?"
+    )
+    assert button_payloads(asked) == [
+        f'/inform{{"gemeente": "{code}"}}' for code in ("GM0757", "GM0824", "GM0855", "GM0865")
+    ]
     dispatcher = CollectingDispatcher()
     result = ValidateSocialMapForm().validate_gemeente("Haaren", dispatcher, tracker("inform", "Haaren"), {})
     assert result == {"gemeente": None} and dispatcher.messages == [], "the form asks again, with the parts"
@@ -154,8 +163,16 @@ def test_an_adult_gets_no_youth_service_and_a_young_person_still_does(resident: 
 
 
 @pytest.mark.parametrize("form", [ValidateSocialMapForm, ValidateHandoffForm])
-@pytest.mark.parametrize("typed, extracted", [("Voorne aan Zee", True), ("Dijk en Waard", True), ("Haaren", True),
-                                              ("hallo", False), ("Kan ik iemand spreken?", False)])
+@pytest.mark.parametrize(
+    "typed, extracted",
+    [
+        ("Voorne aan Zee", True),
+        ("Dijk en Waard", True),
+        ("Haaren", True),
+        ("hallo", False),
+        ("Kan ik iemand spreken?", False),
+    ],
+)
 def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str, extracted: bool) -> None:
     """The model reads "Voorne aan Zee" as no intent in particular; asked for the gemeente, it is the answer."""
     asked = tracker("nlu_fallback", typed, slots={"requested_slot": "gemeente", "handoff_consent": True})
@@ -167,6 +184,7 @@ def test_a_gemeente_the_model_does_not_know_is_still_an_answer(form, typed: str,
 
 def test_a_portal_account_for_an_old_code_is_told_todays_code() -> None:
     from bot.portal.accounts import AccountError, _codes
+
     assert _codes(["gm0363", "GM1991"]) == "GM0363,GM1991"
     with pytest.raises(AccountError, match=r"sinds 2022: GM0363 \(Amsterdam\)"):
         _codes(["GM0457"])
@@ -183,6 +201,7 @@ def test_a_gemeente_with_a_portal_account_takes_handoffs_one_without_stores_noth
     from bot.common.db import session_scope
     from bot.handoff.models import Handoff
     from bot.portal.accounts import create_user, reads_handoffs
+
     amsterdam, groningen = "GM0363", "GM0014"  # neither has an entry in knowledge/handoff/gemeenten.yml
     with session_scope(resident) as session:
         assert not reads_handoffs(session, amsterdam) and reads_handoffs(session, "GM0321")  # Houten: an entry
@@ -202,13 +221,26 @@ def test_an_import_with_a_region_code_of_before_2026_is_told_todays_code(tmp_pat
     from bot.common.db import session_scope
     from bot.socialmap.hsds_io import ImportRejected, import_package
     from tests.socialmap.conftest import write_csv
+
     common = ["bron", "2026-01-01"]
-    write_csv(tmp_path, "organizations.csv", ["id", "name", "description", "source", "assured_date"],
-              [["o", "Org", "Beschrijving.", *common]])
-    write_csv(tmp_path, "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
-              [["s", "o", "Dienst", "active", *common]])
-    write_csv(tmp_path, "service_areas.csv", ["id", "service_id", "scope", "code", "source", "assured_date"],
-              [["a", "s", "arbeidsmarktregio", "AR14", *common]])
+    write_csv(
+        tmp_path,
+        "organizations.csv",
+        ["id", "name", "description", "source", "assured_date"],
+        [["o", "Org", "Beschrijving.", *common]],
+    )
+    write_csv(
+        tmp_path,
+        "services.csv",
+        ["id", "organization_id", "name", "status", "source", "assured_date"],
+        [["s", "o", "Dienst", "active", *common]],
+    )
+    write_csv(
+        tmp_path,
+        "service_areas.csv",
+        ["id", "service_id", "scope", "code", "source", "assured_date"],
+        [["a", "s", "arbeidsmarktregio", "AR14", *common]],
+    )
     with pytest.raises(ImportRejected) as rejected:
         with session_scope(app_database) as session:
             import_package(session, tmp_path)

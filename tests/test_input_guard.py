@@ -1,4 +1,5 @@
 """The input guard: what Rasa gets to see for odd, long or hostile input."""
+
 from bot.rasa.input_guard import NO_CONTENT_PAYLOAD, PayloadPolicy, guard
 
 POLICY = PayloadPolicy(frozenset({"greet", "request_human", "ask_jobcoaching"}), frozenset({"gemeente"}))
@@ -46,7 +47,7 @@ def test_typed_payload_for_unknown_intent_becomes_words():
 def test_payload_with_protected_or_odd_entities_becomes_words():
     assert not see('/greet{"consent": "ja"}').text.startswith("/")
     assert not see('/greet{"gemeente": ["GM0344"]}').text.startswith("/")
-    assert not see('/greet{not json}').text.startswith("/")
+    assert not see("/greet{not json}").text.startswith("/")
 
 
 def test_slash_alone_is_no_content():

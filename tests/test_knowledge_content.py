@@ -1,4 +1,5 @@
 """Every answer the assistant gives: complete, sourced, plain Dutch (B1), and free of harmful claims."""
+
 from __future__ import annotations
 
 import re
@@ -122,7 +123,9 @@ class TestArticle:
 
 def test_key_fact_check_catches_a_short_answer_without_its_fact():
     article = library().articles["verplichtingen"]
-    stripped = Article(**{**article.__dict__, "short": "Je maakt afspraken met de gemeente. Vraag wat er van je verwacht wordt."})
+    stripped = Article(
+        **{**article.__dict__, "short": "Je maakt afspraken met de gemeente. Vraag wat er van je verwacht wordt."}
+    )
     with pytest.raises(AssertionError, match="key fact"):
         TestArticle().test_short_answer_carries_its_key_facts(stripped)
 

@@ -1,4 +1,5 @@
 """The answer library: loading, validation of files, and local versions per gemeente (on a temporary library)."""
+
 import re
 from pathlib import Path
 
@@ -91,14 +92,18 @@ def local_version(root: Path, flags: str) -> None:
     path.write_text(f"---\ngemeente: GM0344\n{flags}\nshort: In Utrecht.\n---\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("flags, example_content, shown", [
-    ("example: true", False, False),   # a resident: never an example text
-    ("example: true", True, True),     # the demo and the tests
-    ("approved: true", False, True),   # the gemeente's own, approved text
-    ("", True, False),                 # not approved yet: the national text
-])
-def test_which_local_versions_a_resident_gets(root: Path, monkeypatch: pytest.MonkeyPatch, flags: str,
-                                              example_content: bool, shown: bool):
+@pytest.mark.parametrize(
+    "flags, example_content, shown",
+    [
+        ("example: true", False, False),  # a resident: never an example text
+        ("example: true", True, True),  # the demo and the tests
+        ("approved: true", False, True),  # the gemeente's own, approved text
+        ("", True, False),  # not approved yet: the national text
+    ],
+)
+def test_which_local_versions_a_resident_gets(
+    root: Path, monkeypatch: pytest.MonkeyPatch, flags: str, example_content: bool, shown: bool
+):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", example_content)
     local_version(root, flags)
     library = Library(root)
@@ -121,8 +126,12 @@ def test_a_local_version_belongs_in_its_gemeentes_folder(root: Path):
 def test_a_seed_without_a_readable_title_is_refused(root: Path):
     write(root, "articles/bron.md", intent="ask_bron")
     path = root / "articles/bron.md"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "  - title: Participatiewet\n    url: https://wetten.overheid.nl/BWBR0015703/",
-        "  - seed: 009_onbekend.txt\n    lines: \"1-2\""), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  - title: Participatiewet\n    url: https://wetten.overheid.nl/BWBR0015703/",
+            '  - seed: 009_onbekend.txt\n    lines: "1-2"',
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ArticleError, match=re.escape("009_onbekend.txt heeft geen titel")):
         Library(root)

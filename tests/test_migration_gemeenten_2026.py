@@ -1,5 +1,6 @@
 """Migration 0008 on a real SQLite file: a database written with the codes of 2020 and the regions AR01–AR35 holds
 today's codes afterwards, with nothing lost (bot/ops/migrations/versions/0008_gemeenten_2026.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,20 @@ HAAREN_PARTS = ["GM0757", "GM0824", "GM0855", "GM0865"]
 
 def _handoff(code: str, reference: str) -> Handoff:
     now = dt.datetime(2021, 12, 1, 10, 0)
-    return Handoff(reference_code=reference, gemeente_code=code, status="new", consent_text="Ja.", consent_at=now,
-                   contact_channel="telefoon", preferred_time="ochtend", reason="vraagt zelf", summary="{}",
-                   created_at=now, respond_by=now.date(), retention_until=now + dt.timedelta(days=90))
+    return Handoff(
+        reference_code=reference,
+        gemeente_code=code,
+        status="new",
+        consent_text="Ja.",
+        consent_at=now,
+        contact_channel="telefoon",
+        preferred_time="ochtend",
+        reason="vraagt zelf",
+        summary="{}",
+        created_at=now,
+        respond_by=now.date(),
+        retention_until=now + dt.timedelta(days=90),
+    )
 
 
 def _area(area_id: str, scope: str, code: str) -> ServiceArea:
@@ -39,27 +51,65 @@ def old_database(tmp_path: Path) -> str:
     upgrade(url, BEFORE)
     with session_scope(url) as session:
         session.add(Organization(id="o", name="Werkplein", description="x", source="gemeente-weesp", assured_date=DAY))
-        session.add(Service(id="s", organization_id="o", name="Werkplein Weesp", status="active",
-                            source="gemeente-weesp", assured_date=DAY))
-        session.add_all([_area("a-weesp", "gemeente", WEESP), _area("a-haaren", "gemeente", HAAREN),
-                         _area("a-regio", "arbeidsmarktregio", "AR14"), _area("a-zwolle", "arbeidsmarktregio", "AR05"),
-                         _area("a-nl", "landelijk", "NL"), _area("a-houten", "gemeente", "GM0321")])
-        session.add_all([_handoff(WEESP, "WW-AAAA-AA"), _handoff(HAAREN, "WW-BBBB-BB"),
-                         _handoff("GM0321", "WW-CCCC-CC")])
-        session.add_all([
-            UnmetNeed(theme="jobcoaching", gemeente_code=WEESP, count=2, first_seen=dt.date(2021, 5, 1),
-                      last_seen=dt.date(2021, 6, 1)),
-            UnmetNeed(theme="jobcoaching", gemeente_code=AMSTERDAM, count=3, first_seen=dt.date(2021, 4, 1),
-                      last_seen=dt.date(2021, 5, 15)),
-            UnmetNeed(theme="zzp", gemeente_code=WEESP, count=1, first_seen=DAY, last_seen=DAY),
-            HandoffPurgeCount(gemeente_code=WEESP, month="2021-11", count=4),
-            HandoffPurgeCount(gemeente_code=AMSTERDAM, month="2021-11", count=1),
-            HandoffSettingsOverride(gemeente_code="GM0398", settings='{"response_days": 4}',
-                                    updated_at=dt.datetime(2021, 1, 1), updated_by="beheer"),
-            PortalUser(username="weesp", password_hash="x", role="consulent", gemeenten=f"{WEESP},{HAAREN},GM0344",
-                       session_nonce="n", created_at=dt.datetime(2021, 1, 1)),
-            AuditEntry(at=dt.datetime(2021, 1, 1), username="weesp", action="bekijken", gemeente_code=WEESP),
-        ])
+        session.add(
+            Service(
+                id="s",
+                organization_id="o",
+                name="Werkplein Weesp",
+                status="active",
+                source="gemeente-weesp",
+                assured_date=DAY,
+            )
+        )
+        session.add_all(
+            [
+                _area("a-weesp", "gemeente", WEESP),
+                _area("a-haaren", "gemeente", HAAREN),
+                _area("a-regio", "arbeidsmarktregio", "AR14"),
+                _area("a-zwolle", "arbeidsmarktregio", "AR05"),
+                _area("a-nl", "landelijk", "NL"),
+                _area("a-houten", "gemeente", "GM0321"),
+            ]
+        )
+        session.add_all(
+            [_handoff(WEESP, "WW-AAAA-AA"), _handoff(HAAREN, "WW-BBBB-BB"), _handoff("GM0321", "WW-CCCC-CC")]
+        )
+        session.add_all(
+            [
+                UnmetNeed(
+                    theme="jobcoaching",
+                    gemeente_code=WEESP,
+                    count=2,
+                    first_seen=dt.date(2021, 5, 1),
+                    last_seen=dt.date(2021, 6, 1),
+                ),
+                UnmetNeed(
+                    theme="jobcoaching",
+                    gemeente_code=AMSTERDAM,
+                    count=3,
+                    first_seen=dt.date(2021, 4, 1),
+                    last_seen=dt.date(2021, 5, 15),
+                ),
+                UnmetNeed(theme="zzp", gemeente_code=WEESP, count=1, first_seen=DAY, last_seen=DAY),
+                HandoffPurgeCount(gemeente_code=WEESP, month="2021-11", count=4),
+                HandoffPurgeCount(gemeente_code=AMSTERDAM, month="2021-11", count=1),
+                HandoffSettingsOverride(
+                    gemeente_code="GM0398",
+                    settings='{"response_days": 4}',
+                    updated_at=dt.datetime(2021, 1, 1),
+                    updated_by="beheer",
+                ),
+                PortalUser(
+                    username="weesp",
+                    password_hash="x",
+                    role="consulent",
+                    gemeenten=f"{WEESP},{HAAREN},GM0344",
+                    session_nonce="n",
+                    created_at=dt.datetime(2021, 1, 1),
+                ),
+                AuditEntry(at=dt.datetime(2021, 1, 1), username="weesp", action="bekijken", gemeente_code=WEESP),
+            ]
+        )
     return url
 
 
@@ -69,8 +119,10 @@ def test_codes_of_2020_and_regions_of_2015_become_those_of_2026(old_database: st
     with session_scope(old_database) as session:
         areas = {a.id: (a.scope, a.code) for a in session.execute(select(ServiceArea)).scalars()}
         handoffs = {h.reference_code: h.gemeente_code for h in session.execute(select(Handoff)).scalars()}
-        needs = {(n.theme, n.gemeente_code): (n.count, n.first_seen, n.last_seen)
-                 for n in session.execute(select(UnmetNeed)).scalars()}
+        needs = {
+            (n.theme, n.gemeente_code): (n.count, n.first_seen, n.last_seen)
+            for n in session.execute(select(UnmetNeed)).scalars()
+        }
         purged = {(p.gemeente_code, p.month): p.count for p in session.execute(select(HandoffPurgeCount)).scalars()}
         override = session.execute(select(HandoffSettingsOverride.gemeente_code)).scalar_one()
         user_codes = session.execute(select(PortalUser)).scalar_one().gemeente_codes
@@ -94,15 +146,19 @@ def test_codes_of_2020_and_regions_of_2015_become_those_of_2026(old_database: st
 
 def test_nothing_is_lost_and_a_downgrade_restores_the_region_codes(old_database: str) -> None:
     with session_scope(old_database) as session:
-        before = {model: session.execute(select(func.count()).select_from(model)).scalar_one()
-                  for model in (ServiceArea, Handoff, PortalUser, AuditEntry, HandoffSettingsOverride)}
+        before = {
+            model: session.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (ServiceArea, Handoff, PortalUser, AuditEntry, HandoffSettingsOverride)
+        }
     upgrade(old_database)
     with session_scope(old_database) as session:
         after = {model: session.execute(select(func.count()).select_from(model)).scalar_one() for model in before}
     assert after == {**before, ServiceArea: before[ServiceArea] + 3}, "rows only added (Haaren's parts)"
     downgrade(old_database, BEFORE)
     with session_scope(old_database) as session:
-        regios = {a.id: a.code for a in session.execute(select(ServiceArea)
-                                                        .where(ServiceArea.scope == "arbeidsmarktregio")).scalars()}
+        regios = {
+            a.id: a.code
+            for a in session.execute(select(ServiceArea).where(ServiceArea.scope == "arbeidsmarktregio")).scalars()
+        }
     assert regios == {"a-regio": "AR14", "a-zwolle": "AR05"}
     get_engine(old_database).dispose()

@@ -2,6 +2,7 @@
 for someone from Houten, sources by title (never a seed file or line numbers), no Markdown signs or raw payloads
 in what a consulent reads, no demo records for a resident, and the general number wherever the assistant says
 "bel het algemene nummer". Real actions, real articles, a real SQLite database and the real portal."""
+
 from __future__ import annotations
 
 import html
@@ -42,14 +43,25 @@ ITALIC = re.compile(r"(?<![\w_])_[^_\s][^_\n]*_(?![\w_])")
 RAW_PAYLOAD = re.compile(r"(^|\s)/[a-z_]+(\{|\b)|\{\"")
 
 
-def tracker(intent: str, text: str = "", slots: Optional[Dict[str, Any]] = None, page: Optional[str] = None,
-            ranking: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+def tracker(
+    intent: str,
+    text: str = "",
+    slots: Optional[Dict[str, Any]] = None,
+    page: Optional[str] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
     """A real rasa-sdk tracker; `page` is the gemeente of the widget's page (message metadata)."""
-    latest = {"text": text or f"/{intent}", "intent": {"name": intent, "confidence": 1.0},
-              "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}], "entities": [],
-              "metadata": {"gemeente": page} if page else {}}
-    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": latest["text"],
-                                                           "parse_data": latest}]
+    latest = {
+        "text": text or f"/{intent}",
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
+        "entities": [],
+        "metadata": {"gemeente": page} if page else {},
+    }
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": latest["text"], "parse_data": latest},
+    ]
     return Tracker("test", slots or {}, latest, events, False, None, {}, "action_listen")
 
 
@@ -92,8 +104,9 @@ def test_an_example_version_is_shipped_and_marked_so_these_tests_mean_something(
 
 
 @pytest.mark.parametrize("slots, page", [({"gemeente": UTRECHT}, None), ({}, UTRECHT)])
-def test_a_resident_never_gets_example_text(monkeypatch: pytest.MonkeyPatch, slots: Dict[str, Any],
-                                            page: Optional[str]):
+def test_a_resident_never_gets_example_text(
+    monkeypatch: pytest.MonkeyPatch, slots: Dict[str, Any], page: Optional[str]
+):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", False)
     said = every_article_path(slots, page)
     assert not [m for m in EXAMPLE_MARKERS if m in said]
@@ -107,12 +120,14 @@ def test_the_demo_shows_the_example_and_says_it_is_one(monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize("example_content", [False, True])
-def test_someone_from_houten_on_utrechts_page_never_gets_utrecht_text(monkeypatch: pytest.MonkeyPatch,
-                                                                      example_content: bool):
+def test_someone_from_houten_on_utrechts_page_never_gets_utrecht_text(
+    monkeypatch: pytest.MonkeyPatch, example_content: bool
+):
     """Even in the demo: the person's own words win over the page's gemeente, on every path."""
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", example_content)
-    first = run(ActionShowArticle(), tracker("ask_right_to_support", "Ik woon in Houten. Heb ik recht op hulp?",
-                                             page=UTRECHT))
+    first = run(
+        ActionShowArticle(), tracker("ask_right_to_support", "Ik woon in Houten. Heb ik recht op hulp?", page=UTRECHT)
+    )
     said = texts(first) + every_article_path({"gemeente": HOUTEN}, UTRECHT, "Heb ik recht op hulp in Houten?")
     assert not [m for m in UTRECHT_ONLY + EXAMPLE_MARKERS if m in said]
     # Named after an earlier gemeente: the newly named one is the one remembered, so "Meer uitleg" stays with it.
@@ -124,8 +139,12 @@ def test_someone_from_houten_on_utrechts_page_never_gets_utrecht_text(monkeypatc
 def test_someone_from_houten_gets_no_utrecht_services(app_database: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", True)  # the worst case: the example region is loaded
     for theme in [t.code for t in load_taxonomy().of(THEME) if t.code != "crisis"]:
-        said = texts(run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={
-            "sm_theme": theme, "gemeente": HOUTEN}, page=UTRECHT)))
+        said = texts(
+            run(
+                ActionSearchSocialMap(),
+                tracker("ask_where_to_go", slots={"sm_theme": theme, "gemeente": HOUTEN}, page=UTRECHT),
+            )
+        )
         assert "utrecht.nl" not in said and "gemeente Utrecht" not in said, theme
 
 
@@ -144,8 +163,9 @@ def test_someone_from_houten_gets_houtens_route_and_number(app_database: str):
 def test_a_resident_gets_no_example_records_and_no_jargon(app_database: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", False)
     for theme in ("jobcoaching", "schulden-en-geld", "vrijwilligerswerk", "passend-werk"):
-        messages = run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": theme,
-                                                                                 "gemeente": HOUTEN}))
+        messages = run(
+            ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": theme, "gemeente": HOUTEN})
+        )
         said = texts(messages)
         assert text("demo_marker") not in said and "Sociaal team Houten" not in said, theme
         assert not ITALIC.search(said), said
@@ -154,11 +174,13 @@ def test_a_resident_gets_no_example_records_and_no_jargon(app_database: str, mon
         assert all("Landelijk" in t for t in services[1:]), theme
 
 
-def test_the_persons_own_gemeente_comes_with_its_number_not_a_stand_in(app_database: str,
-                                                                       monkeypatch: pytest.MonkeyPatch):
+def test_the_persons_own_gemeente_comes_with_its_number_not_a_stand_in(
+    app_database: str, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setattr(settings, "EXAMPLE_CONTENT", False)
-    said = texts(run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching",
-                                                                                "gemeente": HOUTEN})))
+    said = texts(
+        run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": HOUTEN}))
+    )
     assert "Hulp bij werk via je gemeente" not in said, "the national stand-in is replaced by the gemeente itself"
     assert f"Telefoon: {HOUTEN_PHONE}" in said and "[www.houten.nl](https://www.houten.nl)" in said
 
@@ -215,8 +237,9 @@ def conversation_events(app_database: str, monkeypatch: pytest.MonkeyPatch) -> L
     events: List[Dict[str, Any]] = []
 
     def bot(messages: List[Dict[str, Any]]) -> None:
-        events.extend({"event": "bot", "text": m.get("text"), "data": {"buttons": m.get("buttons") or []}}
-                      for m in messages)
+        events.extend(
+            {"event": "bot", "text": m.get("text"), "data": {"buttons": m.get("buttons") or []}} for m in messages
+        )
 
     def person(said: str) -> None:
         events.append({"event": "user", "text": said})
@@ -226,8 +249,9 @@ def conversation_events(app_database: str, monkeypatch: pytest.MonkeyPatch) -> L
     person("/more_info")
     bot(run(ActionShowArticleDetails(), tracker("more_info", "", {"last_article": "recht-op-ondersteuning"})))
     person('/inform{"theme": "jobcoaching"}')
-    bot(run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching",
-                                                                      "gemeente": UTRECHT})))
+    bot(
+        run(ActionSearchSocialMap(), tracker("ask_where_to_go", slots={"sm_theme": "jobcoaching", "gemeente": UTRECHT}))
+    )
     person("/request_human")
     person('/affirm{"handoff_consent": "true"}')  # typed, not a button: still no raw payload for the consulent
     return events
@@ -242,8 +266,9 @@ def test_a_consulent_reads_plain_words(app_database: str, monkeypatch: pytest.Mo
     page = portal.client("consulent").get(f"/overdracht/{code}").get_data(as_text=True)
     conversation = re.search(r'<section aria-labelledby="gesprek">(.*?)</section>', page, re.DOTALL)
     on_page = [html.unescape(re.sub(r"<[^>]+>", " ", conversation.group(1)))]  # what the consulent reads
-    assert "<strong>" in conversation.group(1) and '<a href="https://' in conversation.group(1), \
+    assert "<strong>" in conversation.group(1) and '<a href="https://' in conversation.group(1), (
         "the assistant's bold and links as the person saw them"
+    )
     with session_scope(app_database) as session:
         token = accounts.issue_api_token(session, "consulent")
     document = portal.client().get(f"/api/handoffs/{code}", headers={"Authorization": f"Bearer {token}"}).get_json()
@@ -272,8 +297,12 @@ def add_handoff_with(url: str, transcript: List[Dict[str, Any]]) -> str:
 
 
 def test_cleaning_keeps_what_the_person_typed():
-    turns = clean([{"who": "person", "text": "Ik heb _echt_ hulp nodig, zie /help"},
-                   {"who": "bot", "text": "**Titel**\n\n- [Bron](https://example.org/x)"}])
+    turns = clean(
+        [
+            {"who": "person", "text": "Ik heb _echt_ hulp nodig, zie /help"},
+            {"who": "bot", "text": "**Titel**\n\n- [Bron](https://example.org/x)"},
+        ]
+    )
     assert turns[0]["text"] == "Ik heb _echt_ hulp nodig, zie /help", "a person's words are theirs"
     assert turns[1]["text"] == "**Titel**\n\n- [Bron](https://example.org/x)", "shown in the portal as it was seen"
     assert as_plain_words(turns)[1]["text"] == "Titel\n\n- Bron (https://example.org/x)", "a gemeente's system"
@@ -289,9 +318,18 @@ def test_the_2026_table_is_a_byte_identical_copy_of_the_shared_snapshot():
     assert (settings.KNOWLEDGE_DIR / "regions" / "gemeenten-2026.csv").read_bytes() == shared.read_bytes()
 
 
-@pytest.mark.parametrize("raw, dialled", [("(014) 030", "14 030"), ("0140529", "14 0529"), ("14 050", "14 050"),
-                                          ("(030) 639 26 11", "030 639 2611"), ("(0800) 18 09", "0800 1809"),
-                                          ("(0591) 68 55", "(0591) 68 55"), ("telefoon", "telefoon")])
+@pytest.mark.parametrize(
+    "raw, dialled",
+    [
+        ("(014) 030", "14 030"),
+        ("0140529", "14 0529"),
+        ("14 050", "14 050"),
+        ("(030) 639 26 11", "030 639 2611"),
+        ("(0800) 18 09", "0800 1809"),
+        ("(0591) 68 55", "(0591) 68 55"),
+        ("telefoon", "telefoon"),
+    ],
+)
 def test_numbers_are_written_as_people_dial_them(raw: str, dialled: str):
     assert phone_for_people(raw) == dialled
 
@@ -317,8 +355,12 @@ def test_declining_the_handoff_gives_the_gemeentes_number(app_database: str):
 
 def test_a_gemeente_without_an_entry_stores_nothing_and_gives_its_own_number(app_database: str):
     # Groningen: no entry of its own and no portal account, "14 050" in the register
-    said = texts(run(ActionSubmitHandoff(), tracker("affirm", "ja", {"gemeente": "GM0014", "handoff_consent": True,
-                                                                     "handoff_confirmed": True})))
+    said = texts(
+        run(
+            ActionSubmitHandoff(),
+            tracker("affirm", "ja", {"gemeente": "GM0014", "handoff_consent": True, "handoff_confirmed": True}),
+        )
+    )
     assert "14 050" in said and "gemeente.groningen.nl" in said and "niet doorgeven" in said
 
 

@@ -1,6 +1,7 @@
 """What the input guard takes out of a message before anything is stored (issue #15, group 3), without Rasa:
 every BSN and IBAN variant of the issue, street addresses, postcodes and full dates, contact details in a button
 payload, personal details in a sender id; and the rate limiter (group 4)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,29 @@ from bot.rasa.input_guard import HASHED_SENDER_PREFIX, NOT_TEXT, PayloadPolicy, 
 from bot.tools.bench.pii import KINDS, SENTENCES, measure, ours
 
 # The variants of the issue, then our own.
-BSNS = ["123  456  708", "123/456/721", "123_456_733", "+123456745", "123456708", "123.456.708", "123 - 456 - 721",
-        "12 34 56 708"]
-IBANS = ["NL64-ABNA-0417-1643-01", "NL37.ABNA.0417.1643.02", "NL10  ABNA 0417 1643 03", "NL91ABNA0417164300",
-         "nl91 abna 0417 1643 00", "NL91_ABNA_0417_1643_00"]
-DETAILS = {"address": ["Kerkstraat 12", "dorpsstraat 3a", "Laan van Nieuw Oost-Indië 45", "Havenweg 8-2"],
-           "postcode": ["3512 AB", "3512ab", "1011AB"],
-           "date": ["12-03-1985", "01/02/1990", "1985-03-12", "3 maart 1985", "5-6-99"]}
+BSNS = [
+    "123  456  708",
+    "123/456/721",
+    "123_456_733",
+    "+123456745",
+    "123456708",
+    "123.456.708",
+    "123 - 456 - 721",
+    "12 34 56 708",
+]
+IBANS = [
+    "NL64-ABNA-0417-1643-01",
+    "NL37.ABNA.0417.1643.02",
+    "NL10  ABNA 0417 1643 03",
+    "NL91ABNA0417164300",
+    "nl91 abna 0417 1643 00",
+    "NL91_ABNA_0417_1643_00",
+]
+DETAILS = {
+    "address": ["Kerkstraat 12", "dorpsstraat 3a", "Laan van Nieuw Oost-Indië 45", "Havenweg 8-2"],
+    "postcode": ["3512 AB", "3512ab", "1011AB"],
+    "date": ["12-03-1985", "01/02/1990", "1985-03-12", "3 maart 1985", "5-6-99"],
+}
 POLICY = PayloadPolicy(frozenset({"inform"}), frozenset({"preferred_time", "gemeente", "channel"}))
 
 
@@ -36,15 +53,26 @@ def test_addresses_postcodes_and_dates_are_removed(kind: str, detail: str) -> No
     assert kind in scrub_with_kinds(detail)[1]
 
 
-@pytest.mark.parametrize("text", ["Ik zit sinds 2015 in de Wajong.", "Ik werk 20 uur per week.", "Bel me op 0612345678",
-                                  "Mijn afspraak is op 12 maart.", "Ik woon in Utrecht, in de Kerkstraat.",
-                                  "Ik loop elke dag 2 uur in het park", "Ik ben 23 jaar", "om 10.30 uur"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik zit sinds 2015 in de Wajong.",
+        "Ik werk 20 uur per week.",
+        "Bel me op 0612345678",
+        "Mijn afspraak is op 12 maart.",
+        "Ik woon in Utrecht, in de Kerkstraat.",
+        "Ik loop elke dag 2 uur in het park",
+        "Ik ben 23 jaar",
+        "om 10.30 uur",
+    ],
+)
 def test_ordinary_sentences_are_left_alone(text: str) -> None:
     assert scrub(text) == text
 
 
-@pytest.mark.parametrize("text", ["wat is de status van ww 6944 hn?", "WW 6944 HN", "mijn code is ww.6944.hn",
-                                  "ww6944hn", "WW-6944-HN"])
+@pytest.mark.parametrize(
+    "text", ["wat is de status van ww 6944 hn?", "WW 6944 HN", "mijn code is ww.6944.hn", "ww6944hn", "WW-6944-HN"]
+)
 def test_a_reference_code_with_a_postcode_shape_is_kept(text: str) -> None:
     """Codes like WW-6944-HN look like a postcode after "ww ": the person's code stays, so the status is found."""
     result = guard(text, POLICY, 1000)
@@ -79,8 +107,19 @@ def test_a_message_that_is_not_text_goes_no_further(raw) -> None:
     assert result.not_text
 
 
-@pytest.mark.parametrize("sender", ["0612345678", "user-123456708", "jan@example.com", "NL91ABNA0417164300",
-                                    "x" * 200_000, "a b", "ik-123/456/721", "k\u00e9n"])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "0612345678",
+        "user-123456708",
+        "jan@example.com",
+        "NL91ABNA0417164300",
+        "x" * 200_000,
+        "a b",
+        "ik-123/456/721",
+        "k\u00e9n",
+    ],
+)
 def test_a_sender_id_with_personal_details_or_odd_characters_becomes_a_keyed_hash(sender: str) -> None:
     hashed = safe_sender_id(sender, b"key")
     assert hashed.startswith(HASHED_SENDER_PREFIX) and len(hashed) <= 69

@@ -5,6 +5,7 @@ sentence about keeping, wiping or reading that is not listed makes `test_every_p
 and a change in what the code stores makes the sentence's own test fail. The conversation goes through the real
 channel guard into Rasa's real SQL tracker store (fast), and once more through the real REST channel of the running
 assistant (stack)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,10 @@ PHONE, PHONE_MASKED = "06 12345678", "06-****5678"
 EMAIL, EMAIL_MASKED = "jan.devries@voorbeeld.nl", "j***@voorbeeld.nl"
 BSN, IBAN = "111222333", "NL91ABNA0417164300"
 ADDRESS, POSTCODE, BIRTH_DATE = "Kerkstraat 12", "3512 AB", "12-03-1985"
-MESSAGE = (f"Ik heet {NAME}. Bel me op {PHONE} of mail {EMAIL}. Mijn bsn is {BSN} en mijn rekening {IBAN}. "
-           f"Ik woon op de {ADDRESS}, {POSTCODE} Utrecht en ben geboren op {BIRTH_DATE}.")
+MESSAGE = (
+    f"Ik heet {NAME}. Bel me op {PHONE} of mail {EMAIL}. Mijn bsn is {BSN} en mijn rekening {IBAN}. "
+    f"Ik woon op de {ADDRESS}, {POSTCODE} Utrecht en ben geboren op {BIRTH_DATE}."
+)
 
 # Sentence of the privacy answer (a part of it, after the settings are filled in) → the test that checks it.
 PROMISES: Dict[str, str] = {
@@ -53,10 +56,8 @@ PROMISES: Dict[str, str] = {
     "Noem je je naam of iets anders over jezelf?": "test_the_conversation_is_kept_with_what_the_person_typed",
     "Dan staat dat ook in het gesprek": "test_the_conversation_is_kept_with_what_the_person_typed",
     "Je naam is niet nodig": "test_a_name_is_never_required",
-    f"Na {settings.CONVERSATION_RETENTION_DAYS} dagen zonder nieuw bericht wis ik":
-        "test_a_conversation_is_wiped_after_the_days_the_answer_names",
-    "Een BSN, rekeningnummer, adres, postcode of geboortedatum haal ik er meteen uit":
-        "test_address_postcode_and_birth_date_never_reach_the_store",
+    f"Na {settings.CONVERSATION_RETENTION_DAYS} dagen zonder nieuw bericht wis ik": "test_a_conversation_is_wiped_after_the_days_the_answer_names",
+    "Een BSN, rekeningnummer, adres, postcode of geboortedatum haal ik er meteen uit": "test_address_postcode_and_birth_date_never_reach_the_store",
     "Typ je je adres, postcode of geboortedatum?": "test_address_postcode_and_birth_date_never_reach_the_store",
     "Dan haal ik dat weg voordat ik iets bewaar": "test_address_postcode_and_birth_date_never_reach_the_store",
     "Ik heb alleen je gemeente nodig": "test_address_postcode_and_birth_date_never_reach_the_store",
@@ -65,24 +66,24 @@ PROMISES: Dict[str, str] = {
     "Ik vraag nooit naar je BSN": "test_the_assistant_never_asks_for_a_bsn",
     "Typ je toch een BSN of bankrekeningnummer?": "test_bsn_and_iban_never_reach_the_store",
     "Dan haal ik dat nummer weg voordat ik iets bewaar": "test_bsn_and_iban_never_reach_the_store",
-    "Wil je dat een medewerker van de gemeente contact met je opneemt?":
-        "test_nothing_goes_to_the_gemeente_without_consent",
+    "Wil je dat een medewerker van de gemeente contact met je opneemt?": "test_nothing_goes_to_the_gemeente_without_consent",
     "Dan vraag ik eerst of je dat goed vindt": "test_nothing_goes_to_the_gemeente_without_consent",
-    "Alleen als je ja zegt, gaan je vraag, dit gesprek en je contactgegevens naar de gemeente":
-        "test_nothing_goes_to_the_gemeente_without_consent",
+    "Alleen als je ja zegt, gaan je vraag, dit gesprek en je contactgegevens naar de gemeente": "test_nothing_goes_to_the_gemeente_without_consent",
     "bewaar ik tot dan apart": "test_the_full_number_waits_apart_and_is_wiped_after_half_an_hour",
     "dan wis ik het na een half uur": "test_the_full_number_waits_apart_and_is_wiped_after_half_an_hour",
-    f"bewaar ik je vraag tot {settings.HANDOFF_RETENTION_DAYS} dagen nadat die is afgehandeld":
-        "test_a_handoff_is_kept_for_the_days_the_answer_names_after_closing",
-    "De gemeente leest dit gesprek alleen als jij je vraag doorgeeft":
-        "test_the_gemeente_sees_conversations_only_through_a_handoff",
-    "Medewerkers van de gemeente zien dit gesprek niet, tenzij":
-        "test_the_gemeente_sees_conversations_only_through_a_handoff",
+    f"bewaar ik je vraag tot {settings.HANDOFF_RETENTION_DAYS} dagen nadat die is afgehandeld": "test_a_handoff_is_kept_for_the_days_the_answer_names_after_closing",
+    "De gemeente leest dit gesprek alleen als jij je vraag doorgeeft": "test_the_gemeente_sees_conversations_only_through_a_handoff",
+    "Medewerkers van de gemeente zien dit gesprek niet, tenzij": "test_the_gemeente_sees_conversations_only_through_a_handoff",
     "Dan lezen ze wat je hier vertelde": "test_nothing_goes_to_the_gemeente_without_consent",
 }
 # Sentences about keeping or reading that are not about this code (the gemeente's own systems, the law).
-NOT_ABOUT_THE_CODE = ("Wat de gemeente zelf bewaart", "Volgens de AVG", "De AVG is de wet",
-                      "Daarom leg ik precies uit wat ik bewaar", "Ik ben geen medewerker van de gemeente")
+NOT_ABOUT_THE_CODE = (
+    "Wat de gemeente zelf bewaart",
+    "Volgens de AVG",
+    "De AVG is de wet",
+    "Daarom leg ik precies uit wat ik bewaar",
+    "Ik ben geen medewerker van de gemeente",
+)
 ABOUT_KEEPING = re.compile(r"bewaar|wis |wis$|weg |bewaard|leest|lezen|zien|naam|nummer|dagen|gemeente", re.I)
 
 
@@ -93,8 +94,11 @@ def privacy_sentences() -> List[str]:
 
 
 def test_every_privacy_sentence_is_checked():
-    unchecked = [s for s in privacy_sentences() if ABOUT_KEEPING.search(s)
-                 and not any(p in s for p in PROMISES) and not any(n in s for n in NOT_ABOUT_THE_CODE)]
+    unchecked = [
+        s
+        for s in privacy_sentences()
+        if ABOUT_KEEPING.search(s) and not any(p in s for p in PROMISES) and not any(n in s for n in NOT_ABOUT_THE_CODE)
+    ]
     assert not unchecked, f"a privacy sentence without a test: add it to PROMISES: {unchecked}"
     text = library().articles["privacy"].short + library().articles["privacy"].body
     missing = [p for p in PROMISES if p not in text]
@@ -234,8 +238,12 @@ def test_over_rest_the_store_matches_the_privacy_answer(chat, stack_var: Path):
     masked, BSN and IBAN not at all; what the assistant answered is kept too."""
     chat.say("hallo")
     chat.say(MESSAGE)
-    rows = "\n".join(str(r) for r in sqlite3.connect(stack_var / "tracker.db").execute(
-        "select data from events where sender_id = ?", (chat.sender,)))
+    rows = "\n".join(
+        str(r)
+        for r in sqlite3.connect(stack_var / "tracker.db").execute(
+            "select data from events where sender_id = ?", (chat.sender,)
+        )
+    )
     assert NAME in rows and PHONE_MASKED in rows and EMAIL_MASKED in rows
     assert "computerprogramma" in rows, "what the assistant answered"
     for never in (BSN, IBAN, "12345678", "jan.devries@", ADDRESS, POSTCODE, BIRTH_DATE):

@@ -1,4 +1,5 @@
 """The Rasa server's speed fixes (bot/rasa/patches.py) change how fast, not what: the same answers pass and fail."""
+
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,12 @@ from bot.rasa import patches as rasa_patches
 def test_action_answers_are_checked_as_before():
     action = RemoteAction("action_x", None)
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
-    assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}],
-                                           "responses": [{"text": "Hoi", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]})
+    assert action._validate_action_result(
+        {
+            "events": [{"event": "slot", "name": "a", "value": 1}],
+            "responses": [{"text": "Hoi", "buttons": [{"title": "Ja", "payload": "/affirm"}]}],
+        }
+    )
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": "geen lijst"})
     with pytest.raises(ValidationError):

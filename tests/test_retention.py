@@ -1,4 +1,5 @@
 """Conversation retention on a real Rasa SQL tracker store (SQLite), filled through Rasa's own store class."""
+
 import time
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 answers browsers only from the configured widget origins (WW_WIDGET_ORIGINS; the test stack: the demo page's
 own), over REST and socket.io, polling and websocket alike. Against the real running Rasa server; the browser
 tests in tests/widget/ show the demo page still works."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,20 +27,30 @@ def rasa(stack: Any, path: str) -> str:
 
 
 def preflight(stack: Any, origin: str) -> requests.Response:
-    return requests.options(stack.rest_url, timeout=30, headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    return requests.options(
+        stack.rest_url,
+        timeout=30,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
 
 
 def polling_handshake(stack: Any, origin: str) -> requests.Response:
-    return requests.get(rasa(stack, "/socket.io/"), params={"EIO": "4", "transport": "polling"},
-                        headers={"Origin": origin}, timeout=30)
+    return requests.get(
+        rasa(stack, "/socket.io/"), params={"EIO": "4", "transport": "polling"}, headers={"Origin": origin}, timeout=30
+    )
 
 
 def websocket_handshake(port: int, origin: str) -> str:
     """The status line of a raw websocket upgrade, as a browser on `origin` sends it."""
-    request = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-               f"Origin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+    request = (
+        f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Origin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         connection.sendall(request.encode())
         return connection.recv(4096).decode(errors="replace").splitlines()[0]
@@ -94,8 +105,9 @@ def cors_headers(response: requests.Response) -> Dict[str, str]:
 @pytest.mark.parametrize("origin", OTHER_SITES)
 def test_rest_answers_no_other_site(stack: Any, origin: str) -> None:
     assert "access-control-allow-origin" not in cors_headers(preflight(stack, origin))
-    response = requests.post(stack.rest_url, json={"sender": "cors-test", "message": "hallo"},
-                             headers={"Origin": origin}, timeout=60)
+    response = requests.post(
+        stack.rest_url, json={"sender": "cors-test", "message": "hallo"}, headers={"Origin": origin}, timeout=60
+    )
     assert response.status_code == 200  # not a browser: it may talk, but a browser page may not read the answer
     assert "access-control-allow-origin" not in cors_headers(response)
     assert cors_headers(response).get("access-control-allow-credentials") != "true"
@@ -106,8 +118,9 @@ def test_rest_answers_the_demo_page_without_credentials(stack: Any) -> None:
         headers = cors_headers(preflight(stack, origin))
         assert headers["access-control-allow-origin"] == origin
         assert "access-control-allow-credentials" not in headers
-        response = requests.post(stack.rest_url, json={"sender": "cors-demo", "message": "hallo"},
-                                 headers={"Origin": origin}, timeout=60)
+        response = requests.post(
+            stack.rest_url, json={"sender": "cors-demo", "message": "hallo"}, headers={"Origin": origin}, timeout=60
+        )
         assert cors_headers(response)["access-control-allow-origin"] == origin
 
 

@@ -2,6 +2,7 @@
 real running stack: every PII variant of the issue (and ours) over REST and socket.io, then a scan of every store
 (conversation store, application database, every log file) for any of them in clear; oversized bodies, long ids,
 deep metadata, non-text messages and floods, each checked for its status code, its Dutch answer and the log."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,13 +26,26 @@ pytestmark = pytest.mark.stack
 # (what is typed, the strings that must never be found in clear in any store afterwards)
 BSN = ["123  456  708", "123/456/721", "123_456_733", "+123456745", "123.456.708", "12 34 56 708"]
 IBAN = ["NL64-ABNA-0417-1643-01", "NL37.ABNA.0417.1643.02", "NL10  ABNA 0417 1643 03", "NL91_ABNA_0417_1643_00"]
-DETAILS = ["Kerkstraat 12", "Laan van Nieuw Oost-Indië 45", "dorpsstraat 3a", "3512 AB", "3572ab", "12-03-1985",
-           "3 maart 1985", "1985-03-12", "01/02/1990"]
+DETAILS = [
+    "Kerkstraat 12",
+    "Laan van Nieuw Oost-Indië 45",
+    "dorpsstraat 3a",
+    "3512 AB",
+    "3572ab",
+    "12-03-1985",
+    "3 maart 1985",
+    "1985-03-12",
+    "01/02/1990",
+]
 # Contact details: allowed in the contact vault only (30 minutes, by design), nowhere else.
 PHONE, EMAIL = "0611111104", "pii-test-104@example.com"
 PAYLOAD = '/inform{"preferred_time": "%s of %s"}' % (PHONE, EMAIL)
-METADATA = {"gemeente": "Utrecht", "bsn": "123456782", "email": "meta-pii@example.com",
-            "nested": {"telefoon": "0622222205"}}
+METADATA = {
+    "gemeente": "Utrecht",
+    "bsn": "123456782",
+    "email": "meta-pii@example.com",
+    "nested": {"telefoon": "0622222205"},
+}
 SENDERS = ["0633333306", "user-111222333", "sender@example.com"]
 
 
@@ -53,8 +67,9 @@ def store_texts(stack_var: Path) -> Dict[str, str]:
             found[str(path)] = path.read_bytes().decode("utf-8", "replace")
     with sqlite3.connect(stack_var / "wegwijzer.db") as db:
         tables = [t for (t,) in db.execute("select name from sqlite_master where type = 'table'")]
-        found["wegwijzer.db rows"] = "\n".join(str(row) for t in tables if t != "contact_vault"
-                                               for row in db.execute(f'select * from "{t}"'))
+        found["wegwijzer.db rows"] = "\n".join(
+            str(row) for t in tables if t != "contact_vault" for row in db.execute(f'select * from "{t}"')
+        )
         found[VAULT_ROWS] = "\n".join(str(row) for row in db.execute("select * from contact_vault"))
     return found
 
@@ -80,8 +95,10 @@ def test_no_pii_variant_is_stored_anywhere(stack, stack_var: Path, socket_url: s
     rest = Chat(stack)
     rest.say("hallo", metadata=METADATA)
     for value in typed:
-        assert any("verwijderd" in m.get("text", "") or "weggehaald" in m.get("text", "")
-                   for m in rest.say(f"mijn gegevens: {value}")), value
+        assert any(
+            "verwijderd" in m.get("text", "") or "weggehaald" in m.get("text", "")
+            for m in rest.say(f"mijn gegevens: {value}")
+        ), value
     rest.say(PAYLOAD)
     rest.say({"bericht": "mijn bsn is 123456721", "email": "object-pii@example.com"})
     for sender in SENDERS:
@@ -102,7 +119,8 @@ def test_no_pii_variant_is_stored_anywhere(stack, stack_var: Path, socket_url: s
     never = needles(typed) + ["123456721", "123456782", "object-pii@", "meta-pii@", "0622222205", *SENDERS]
     contact = [PHONE, EMAIL]
     found = in_clear(stores, never, skip_app_files=True) + in_clear(
-        {name: text for name, text in stores.items() if name != VAULT_ROWS}, contact, skip_app_files=True)
+        {name: text for name, text in stores.items() if name != VAULT_ROWS}, contact, skip_app_files=True
+    )
     tried = len(typed) + len(SENDERS) + len(contact) + 4  # + the metadata values and the non-text message
     print(f"PII variants tried: {tried} (REST and socket.io); found afterwards in clear: {len(found)}")
     assert not found, found
@@ -163,7 +181,11 @@ def test_deep_metadata_gets_an_answer_and_no_traceback(stack, depth: int):
     before = log.read_text(errors="replace").count("Traceback")
     nested: Any = {"gemeente": "Utrecht"}
     body = '{"sender": "deep-%s", "message": "wat is jobcoaching?", "metadata": %s%s%s}' % (
-        uuid.uuid4().hex[:8], '{"a": ' * depth, json.dumps(nested), "}" * depth)
+        uuid.uuid4().hex[:8],
+        '{"a": ' * depth,
+        json.dumps(nested),
+        "}" * depth,
+    )
     response = requests.post(stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code in (200, 413)
     if response.status_code == 200:
@@ -194,8 +216,7 @@ def test_too_many_messages_from_one_conversation_get_429(stack):
 
 def test_too_many_requests_from_one_address_get_429(stack):
     limit = int(stack.environment()["WW_RATE_LIMIT_PER_CLIENT"])
-    connection = http.client.HTTPConnection("127.0.0.1", stack.rasa_port, timeout=30,
-                                            source_address=("127.0.0.7", 0))
+    connection = http.client.HTTPConnection("127.0.0.1", stack.rasa_port, timeout=30, source_address=("127.0.0.7", 0))
     refused = []
     for _ in range(2 * limit):
         connection.request("GET", "/webhooks/rest/")

@@ -1,6 +1,7 @@
 """Attack groups 6, 8 and 10 of issue #15 against the real web app over HTTP: a second factor for every role
 (required per gemeente), a TOTP form that takes full-width digits and refuses other text calmly, and a lockout
 that a stranger cannot use against someone else."""
+
 from __future__ import annotations
 
 import html
@@ -66,10 +67,14 @@ def test_every_role_sets_up_and_then_needs_a_second_factor_where_the_gemeente_re
     assert done.status_code == 302
     assert browser.get("/beheer/accounts" if role == "beheerder" else "/").status_code == 200
     with session_scope(stack_database(web)) as session:
-        assert session.execute(select(PortalUser.totp_secret).where(PortalUser.username == username)
-                               ).scalar() == secret
-        assert session.execute(select(AuditEntry.action).where(AuditEntry.username == username)
-                               ).scalars().all().count("tweede_stap_ingesteld") == 1
+        assert session.execute(select(PortalUser.totp_secret).where(PortalUser.username == username)).scalar() == secret
+        assert (
+            session.execute(select(AuditEntry.action).where(AuditEntry.username == username))
+            .scalars()
+            .all()
+            .count("tweede_stap_ingesteld")
+            == 1
+        )
     # From now on: password, then a code; the secret is never shown again.
     again = Browser(web)
     assert again.sign_in(username).headers["Location"] == "/inloggen/code"
@@ -95,9 +100,17 @@ def test_the_production_profile_requires_a_second_factor_for_every_gemeente_by_d
     def required(**env: str) -> str:
         environment = {k: v for k, v in os.environ.items() if k != "WW_WEB_TOTP_REQUIRED"}
         environment.update(env, PYTHONPATH=str(settings.ROOT))
-        return subprocess.run([sys.executable, "-c", "from bot.common import settings; "
-                               "print(','.join(sorted(settings.WEB_TOTP_REQUIRED)))"],
-                              env=environment, capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from bot.common import settings; print(','.join(sorted(settings.WEB_TOTP_REQUIRED)))",
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
     assert required(WW_PROFILE="production") == "ALL"
     assert required(WW_PROFILE="local") == ""
@@ -122,8 +135,11 @@ def test_full_width_digits_in_the_code_form_are_read_as_digits(web: Stack):
     assert response.status_code == 302 and browser.get("/").status_code == 200
 
 
-@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "１２３abc", "😀😀😀😀😀😀", "12345\u0000", "ＡＢＣＤＥＦ", "1" * 50],
-                         ids=["arabic-indic", "full-width-letters", "emoji", "nul", "full-width-latin", "long"])
+@pytest.mark.parametrize(
+    "code",
+    ["١٢٣٤٥٦", "１２３abc", "😀😀😀😀😀😀", "12345\u0000", "ＡＢＣＤＥＦ", "1" * 50],
+    ids=["arabic-indic", "full-width-letters", "emoji", "nul", "full-width-latin", "long"],
+)
 def test_other_text_in_the_code_form_gets_a_calm_400(web: Stack, code: str):
     username = f"vreemd-{abs(hash(code)) % 10**8}"
     _signed_in_with_second_factor(web, username)

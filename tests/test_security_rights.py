@@ -1,6 +1,7 @@
 """The person's own rights (issue #15, group 12), against the real running stack and its stores: "verwijder mijn
 gesprek" wipes the conversation at once, a handoff is withdrawn with its code (contact details erased, the
 consulent sees it), and "wat weten jullie van mij?" answers from what is stored."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -28,8 +29,9 @@ def make_handoff(chat: Chat) -> str:
     return "WW-" + done.split("Je code is WW-")[1][:7]
 
 
-@pytest.mark.parametrize("asked", ["verwijder mijn gesprek", "kun je alles wat ik hier schreef wissen?",
-                                   "/delete_conversation"])
+@pytest.mark.parametrize(
+    "asked", ["verwijder mijn gesprek", "kun je alles wat ik hier schreef wissen?", "/delete_conversation"]
+)
 def test_wiping_the_conversation_deletes_it_from_the_store_at_once(stack, stack_var: Path, asked: str):
     chat = Chat(stack)
     chat.say("Ik heet Sanne de Vries en ik heb reuma. Heb ik recht op hulp zonder uitkering?")
@@ -53,8 +55,9 @@ def test_a_handoff_is_withdrawn_with_its_code_and_its_contact_details_erased(sta
     answer = Chat(stack).say_text(f"ik wil mijn vraag {code.lower()} intrekken")
     assert f"Je vraag {code} is ingetrokken" in answer
     with sqlite3.connect(stack_database) as db:
-        status, phone, email = db.execute("select status, phone, email from handoff where reference_code = ?",
-                                          (code,)).fetchone()
+        status, phone, email = db.execute(
+            "select status, phone, email from handoff where reference_code = ?", (code,)
+        ).fetchone()
     assert status == "withdrawn" and phone is None and email is None
     assert status_label(status) == "ingetrokken door de persoon", "what the consulent sees in the portal"
     assert "ingetrokken" in Chat(stack).say_text(f"status van {code}")

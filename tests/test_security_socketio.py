@@ -1,6 +1,7 @@
 """Attack group 2 (issue #15): knowing a socket.io session id is not enough to listen to or speak in that
 conversation, and a REST sender id never reaches a socket.io conversation. Against the real running stack with
 real python-socketio clients (polling, as tests/widget/test_socketio.py) and the real SQLite conversation store."""
+
 from __future__ import annotations
 
 import contextlib
@@ -82,7 +83,9 @@ def all_senders(tracker: Path) -> Set[str]:
 def socket_senders(tracker: Path) -> Dict[str, int]:
     """Every socket.io conversation with its number of events."""
     with sqlite3.connect(tracker) as db:
-        return dict(db.execute("select sender_id, count(*) from events where sender_id like 'sio-%' group by sender_id"))
+        return dict(
+            db.execute("select sender_id, count(*) from events where sender_id like 'sio-%' group by sender_id")
+        )
 
 
 @pytest.fixture
@@ -136,7 +139,8 @@ def forgeries(token: str) -> Dict[str, Any]:
 
 @pytest.mark.parametrize("kind", list(forgeries(f"{'a' * 32}.{'b' * 64}")))
 def test_a_second_client_with_a_known_id_gets_a_new_conversation_and_hears_nothing(
-        victim: Client, socket_url: str, tracker: Path, kind: str) -> None:
+    victim: Client, socket_url: str, tracker: Path, kind: str
+) -> None:
     attacker = Client(socket_url, session_id=forgeries(victim.token)[kind])
     try:
         assert attacker.token != victim.token
@@ -154,7 +158,8 @@ def test_a_second_client_with_a_known_id_gets_a_new_conversation_and_hears_nothi
 
 @pytest.mark.parametrize("session_id", ["victim", None, "", 42], ids=["victims token", "none", "empty", "number"])
 def test_a_message_with_a_session_id_not_issued_to_this_connection_is_refused(
-        victim: Client, socket_url: str, tracker: Path, session_id: Any) -> None:
+    victim: Client, socket_url: str, tracker: Path, session_id: Any
+) -> None:
     attacker = Client(socket_url)  # a valid session of its own, bound to its own connection
     try:
         sent = victim.token if session_id == "victim" else session_id
@@ -181,8 +186,9 @@ def test_a_message_without_a_session_request_is_refused(victim: Client, socket_u
 
 
 @pytest.mark.parametrize("prefix", ["", SENDER_PREFIX], ids=["stored sender id", "doubled prefix"])
-def test_a_rest_sender_never_reaches_a_socketio_conversation(victim: Client, stack: Any, tracker: Path,
-                                                             prefix: str) -> None:
+def test_a_rest_sender_never_reaches_a_socketio_conversation(
+    victim: Client, stack: Any, tracker: Path, prefix: str
+) -> None:
     socketio_conversations = socket_senders(tracker)
     conversations = all_senders(tracker)
     sender = prefix + sender_of(victim.token)
@@ -196,6 +202,7 @@ def test_a_rest_sender_never_reaches_a_socketio_conversation(victim: Client, sta
 
 
 # Unit tests of the token itself (no stack needed, but kept with the attack they guard against).
+
 
 def test_tokens_verify_only_with_the_same_secret() -> None:
     tokens = SessionTokens("geheim")

@@ -2,6 +2,7 @@
 handoffs at this machine or the internal network (checked when saving, after DNS, and again when the notifier
 connects), a changed address is audited and shown to the team, the demo receiver takes any header calmly, and a
 captured delivery cannot be replayed under a new Idempotency-Key."""
+
 from __future__ import annotations
 
 import html
@@ -63,11 +64,16 @@ def attacker() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory, capture: Receiver) -> Iterator[Stack]:
-    stack = start_web_stack(tmp_path_factory.mktemp("webhook-security"), WW_HANDOFF_DEMO_URL=capture.url,
-                            WW_HANDOFF_SECRET_DEMO=SECRET)
-    for username, role, gemeente in (("houtenbeheer", "beheerder", HOUTEN), ("bunnikbeheer", "beheerder", BUNNIK),
-                                     ("bunniklead", "teamleider", BUNNIK), ("bunnikconsulent", "consulent", BUNNIK),
-                                     ("zeistlead", "teamleider", ZEIST)):
+    stack = start_web_stack(
+        tmp_path_factory.mktemp("webhook-security"), WW_HANDOFF_DEMO_URL=capture.url, WW_HANDOFF_SECRET_DEMO=SECRET
+    )
+    for username, role, gemeente in (
+        ("houtenbeheer", "beheerder", HOUTEN),
+        ("bunnikbeheer", "beheerder", BUNNIK),
+        ("bunniklead", "teamleider", BUNNIK),
+        ("bunnikconsulent", "consulent", BUNNIK),
+        ("zeistlead", "teamleider", ZEIST),
+    ):
         add_user(stack, username, role, gemeente)
     try:
         yield stack
@@ -77,16 +83,28 @@ def web(tmp_path_factory: pytest.TempPathFactory, capture: Receiver) -> Iterator
 
 def settings_form(code: str, **changes: str) -> Dict[str, str]:
     config = load_config().for_gemeente(code)
-    values = {"response_days": str(config.response_days), "contact_route": config.contact_route, **WEEK,
-              "holidays": "", "email": config.email or "", "endpoint": "", "new_secret": ""}
+    values = {
+        "response_days": str(config.response_days),
+        "contact_route": config.contact_route,
+        **WEEK,
+        "holidays": "",
+        "email": config.email or "",
+        "endpoint": "",
+        "new_secret": "",
+    }
     values.update(changes)
     return values
 
 
 def audit(stack: Stack, action: str, gemeente: str) -> List[str]:
     with session_scope(stack_database(stack)) as session:
-        return list(session.execute(select(AuditEntry.detail).where(
-            AuditEntry.action == action, AuditEntry.gemeente_code == gemeente).order_by(AuditEntry.id)).scalars())
+        return list(
+            session.execute(
+                select(AuditEntry.detail)
+                .where(AuditEntry.action == action, AuditEntry.gemeente_code == gemeente)
+                .order_by(AuditEntry.id)
+            ).scalars()
+        )
 
 
 def outbox_of(stack: Stack, code: str, timeout: float = 30) -> HandoffOutbox:
@@ -94,8 +112,11 @@ def outbox_of(stack: Stack, code: str, timeout: float = 30) -> HandoffOutbox:
     deadline = time.monotonic() + timeout
     while True:
         with session_scope(stack_database(stack)) as session:
-            message = session.execute(select(HandoffOutbox).join(Handoff, Handoff.id == HandoffOutbox.handoff_id)
-                                      .where(Handoff.reference_code == code)).scalar_one()
+            message = session.execute(
+                select(HandoffOutbox)
+                .join(Handoff, Handoff.id == HandoffOutbox.handoff_id)
+                .where(Handoff.reference_code == code)
+            ).scalar_one()
             session.expunge(message)
         if message.delivered_at or message.last_error or time.monotonic() > deadline:
             return message
@@ -123,8 +144,9 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("target", ATTACKS)
-def test_a_beheerder_cannot_point_the_webhook_at_this_machine_or_the_internal_network(web: Stack,
-                                                                                    attacker: Receiver, target):
+def test_a_beheerder_cannot_point_the_webhook_at_this_machine_or_the_internal_network(
+    web: Stack, attacker: Receiver, target
+):
     url = target.format(attacker=attacker.port, action_port=web.action_port, web_port=web.web_port)
     browser = Browser(web)
     assert browser.sign_in("houtenbeheer").status_code == 302
@@ -142,9 +164,15 @@ def test_the_notifier_refuses_an_internal_address_when_it_connects(web: Stack, a
     """An address that got in anyway (saved before this check, or DNS that changed since) is refused at send
     time: the handoff is flagged for the portal, and the listener receives nothing."""
     with session_scope(stack_database(web)) as session:
-        session.add(HandoffSettingsOverride(
-            gemeente_code=ZEIST, settings=json.dumps({"endpoint": f"http://127.0.0.1:{attacker.port}/steal"}),
-            webhook_secret="x" * 40, updated_at=to_db_time(utc_now()), updated_by="vroeger"))
+        session.add(
+            HandoffSettingsOverride(
+                gemeente_code=ZEIST,
+                settings=json.dumps({"endpoint": f"http://127.0.0.1:{attacker.port}/steal"}),
+                webhook_secret="x" * 40,
+                updated_at=to_db_time(utc_now()),
+                updated_by="vroeger",
+            )
+        )
     code = add_handoff(stack_database(web), ZEIST)
     message = outbox_of(web, code)
     assert message.delivered_at is None and message.flagged
@@ -161,13 +189,18 @@ def test_a_changed_webhook_is_audited_with_old_and_new_address_and_shown_to_the_
     assert browser.post(page, settings_form(BUNNIK, endpoint=new)).status_code == 302
     [detail] = audit(web, "webhook_wijzigen", BUNNIK)
     assert detail == f"{capture.url} → https://{PUBLIC}/overdracht", "old and new, without the query"
-    for username, sees in (("bunniklead", True), ("bunnikbeheer", True), ("bunnikconsulent", False),
-                           ("zeistlead", False)):
+    for username, sees in (
+        ("bunniklead", True),
+        ("bunnikbeheer", True),
+        ("bunnikconsulent", False),
+        ("zeistlead", False),
+    ):
         reader = Browser(web)
         reader.sign_in(username)
         home = html.unescape(reader.http.get(reader.base + "/", timeout=30).text)  # a beheerder lands on accounts
-        assert ("het webhook-adres van Bunnik (GM0312)" in home and f"https://{PUBLIC}/overdracht" in home) == sees, \
+        assert ("het webhook-adres van Bunnik (GM0312)" in home and f"https://{PUBLIC}/overdracht" in home) == sees, (
             username
+        )
         assert "geheim-in-de-query" not in home
     assert browser.post(f"{page}/standaard", {}, "/beheer/instellingen").status_code == 302
     assert audit(web, "webhook_wijzigen", BUNNIK)[-1] == f"https://{PUBLIC}/overdracht → {capture.url}"
@@ -179,8 +212,11 @@ def test_a_captured_delivery_replayed_under_a_new_idempotency_key_is_refused(web
     [delivery] = [r for r in capture.received if r.headers.get("Idempotency-Key") == code]
     assert delivery.signature_ok
     receiver = f"http://127.0.0.1:{web.web_port}/demo/handoff-receiver"
-    headers = {name: value for name, value in delivery.headers.items()
-               if name.lower().startswith("x-wegwijzer") or name.lower() in ("idempotency-key", "content-type")}
+    headers = {
+        name: value
+        for name, value in delivery.headers.items()
+        if name.lower().startswith("x-wegwijzer") or name.lower() in ("idempotency-key", "content-type")
+    }
     first = requests.post(receiver, data=delivery.body, headers=headers, timeout=10)
     assert first.status_code == 200 and first.json() == {"received": code, "duplicate": False}
     again = requests.post(receiver, data=delivery.body, headers=headers, timeout=10)
@@ -190,24 +226,34 @@ def test_a_captured_delivery_replayed_under_a_new_idempotency_key_is_refused(web
         assert replay.status_code == 401 or (key.strip() == code and replay.json()["duplicate"]), key
 
 
-@pytest.mark.parametrize("header, value", [
-    ("X-Wegwijzer-Signature", "sha256=ｆｆｆｆ".encode("utf-8")),
-    ("X-Wegwijzer-Signature", "sha256=\u00e9\u00e9".encode("latin-1")),
-    ("X-Wegwijzer-Timestamp", "１７９５６０００００".encode("utf-8")),
-    ("Idempotency-Key", "WW-ＡＢＣＤ-ＥＦ".encode("utf-8")),
-], ids=["full-width-signature", "latin-1-signature", "full-width-timestamp", "full-width-key"])
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("X-Wegwijzer-Signature", "sha256=ｆｆｆｆ".encode("utf-8")),
+        ("X-Wegwijzer-Signature", "sha256=\u00e9\u00e9".encode("latin-1")),
+        ("X-Wegwijzer-Timestamp", "１７９５６０００００".encode("utf-8")),
+        ("Idempotency-Key", "WW-ＡＢＣＤ-ＥＦ".encode("utf-8")),
+    ],
+    ids=["full-width-signature", "latin-1-signature", "full-width-timestamp", "full-width-key"],
+)
 def test_the_demo_receiver_answers_non_ascii_headers_calmly(web: Stack, header: str, value: bytes):
     stamp = str(int(time.time()))
-    headers: Dict[str, Any] = {"X-Wegwijzer-Timestamp": stamp, "X-Wegwijzer-Signature": "sha256=" + "0" * 64,
-                               "Idempotency-Key": "WW-7K3M-QN", "Content-Type": "application/json"}
+    headers: Dict[str, Any] = {
+        "X-Wegwijzer-Timestamp": stamp,
+        "X-Wegwijzer-Signature": "sha256=" + "0" * 64,
+        "Idempotency-Key": "WW-7K3M-QN",
+        "Content-Type": "application/json",
+    }
     headers[header] = value
-    response = requests.post(f"http://127.0.0.1:{web.web_port}/demo/handoff-receiver", data=b"{}",
-                             headers=headers, timeout=10)
+    response = requests.post(
+        f"http://127.0.0.1:{web.web_port}/demo/handoff-receiver", data=b"{}", headers=headers, timeout=10
+    )
     assert response.status_code == 401 and response.json() == {"error": "ongeldige handtekening"}
 
 
-def test_dns_that_changes_between_the_check_and_the_connection_is_caught(tmp_path: Path, sqlite_url: str,
-                                                                         monkeypatch: pytest.MonkeyPatch):
+def test_dns_that_changes_between_the_check_and_the_connection_is_caught(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
     """DNS rebinding: the name resolves to a public address for the check and to this machine a moment later.
     The notifier connects only to an address it has just checked, so it refuses instead of connecting."""
     monkeypatch.setenv(SECRET_ENV, SECRET)
@@ -223,8 +269,9 @@ def test_dns_that_changes_between_the_check_and_the_connection_is_caught(tmp_pat
     config = load_config(write_config(tmp_path, config_dict("https://gemeente.example/hook")))
     submit_handoff(make_request(), sqlite_url, config)
     policy = DeliveryPolicy(base_delay_s=10, max_delay_s=300, max_attempts=3, timeout_s=5, lease_s=60)
-    stats = deliver_pending(session_factory(sqlite_url), now=datetime(2026, 11, 26, 10, 1), policy=policy,
-                            config=config)
+    stats = deliver_pending(
+        session_factory(sqlite_url), now=datetime(2026, 11, 26, 10, 1), policy=policy, config=config
+    )
     assert stats.flagged == 1
     with session_scope(sqlite_url) as session:
         error = session.execute(select(HandoffOutbox.last_error)).scalar_one()

@@ -1,5 +1,6 @@
 """bot.rasa.tracker_store.SQLTrackerStore on a real SQLite file: every event stored once, in order, without Rasa's
 count query for a tracker it read itself (and with it for one it did not)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,8 +37,12 @@ def counts(store: SQLTrackerStore) -> List[str]:
 
 def stored(store: SQLTrackerStore, sender: str) -> List[str]:
     path = str(store.engine.url.database)
-    return [row[0] for row in sqlite3.connect(path).execute(
-        "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+    return [
+        row[0]
+        for row in sqlite3.connect(path).execute(
+            "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        )
+    ]
 
 
 def turn(tracker: DialogueStateTracker, text: str) -> None:
@@ -61,7 +66,10 @@ def test_a_conversation_read_and_saved_turn_by_turn_stores_each_event_once(store
     assert stored(store, "a") == ["session_started", "action"] + ["user", "action", "bot", "action"] * 3
     assert len(counts) == 1, "no count query for trackers the store read itself"
     assert [e.text for e in asyncio.run(store.retrieve("a")).events if isinstance(e, UserUttered)] == [
-        "hallo", "nog een vraag", "dank je"]
+        "hallo",
+        "nog een vraag",
+        "dank je",
+    ]
 
 
 def test_a_new_session_keeps_the_old_one_stored_and_adds_only_the_new_events(store: SQLTrackerStore):
@@ -72,8 +80,17 @@ def test_a_new_session_keeps_the_old_one_stored_and_adds_only_the_new_events(sto
     later.update(SessionStarted())
     turn(later, "later terug")
     asyncio.run(store.save(later))
-    assert stored(store, "b") == ["user", "action", "bot", "action", "session_started", "user", "action", "bot",
-                                  "action"]
+    assert stored(store, "b") == [
+        "user",
+        "action",
+        "bot",
+        "action",
+        "session_started",
+        "user",
+        "action",
+        "bot",
+        "action",
+    ]
     assert type(next(iter(asyncio.run(store.retrieve("b")).events))).__name__ == "SessionStarted"
 
 

@@ -1,5 +1,6 @@
 """The understanding parts without a Rasa server: sentences and questions, reference codes, the StoryReader, the
 follow-up facets and the section search of the last resort."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,9 @@ def test_a_second_question_in_one_sentence_is_its_own_clause():
     assert clauses("ik ben 34 en heb MS") == ["ik ben 34 en heb MS"]
 
 
-@pytest.mark.parametrize("form", [str.upper, str.lower, lambda c: c.replace("-", ""),
-                                  lambda c: c.replace("-", " ").lower(), lambda c: c[3:]])
+@pytest.mark.parametrize(
+    "form", [str.upper, str.lower, lambda c: c.replace("-", ""), lambda c: c.replace("-", " ").lower(), lambda c: c[3:]]
+)
 def test_a_reference_code_is_found_in_any_form(form):
     code = next(c for c in iter(new_code, None) if any(ch.isdigit() for ch in c[3:]))  # bare: needs a digit
     assert find_code(form(code)) == code
@@ -39,8 +41,15 @@ def test_a_reference_code_is_found_in_any_form(form):
 
 
 def test_ordinary_words_are_no_code_and_a_mistyped_code_is_reported_as_typed():
-    for text in ("mijn ww is afgelopen", "ww-uitkering gestopt", "ik ben 26-27", "covid-19 en ms", "dank je",
-                 "de WW is op en mijn vrouw verdient", "mijn WW over en uit"):
+    for text in (
+        "mijn ww is afgelopen",
+        "ww-uitkering gestopt",
+        "ik ben 26-27",
+        "covid-19 en ms",
+        "dank je",
+        "de WW is op en mijn vrouw verdient",
+        "mijn WW over en uit",
+    ):
         assert find_code(text) is None, text
     assert find_code("ik heb ww-7k0m-qn") == "WW-7K0M-QN"
 
@@ -56,20 +65,29 @@ def test_age_is_read_from_what_the_person_tells():
 @pytest.fixture(scope="module")
 def reader() -> StoryReader:
     examples = [
-        ("wat doet een jobcoach", "ask_jobcoaching"), ("ik wil een jobcoach op mijn werk", "ask_jobcoaching"),
-        ("begeleiding op de werkvloer", "ask_jobcoaching"), ("kan iemand mij op het werk begeleiden", "ask_jobcoaching"),
-        ("wat is loonkostensubsidie", "ask_loonkostensubsidie"), ("subsidie voor mijn werkgever", "ask_loonkostensubsidie"),
+        ("wat doet een jobcoach", "ask_jobcoaching"),
+        ("ik wil een jobcoach op mijn werk", "ask_jobcoaching"),
+        ("begeleiding op de werkvloer", "ask_jobcoaching"),
+        ("kan iemand mij op het werk begeleiden", "ask_jobcoaching"),
+        ("wat is loonkostensubsidie", "ask_loonkostensubsidie"),
+        ("subsidie voor mijn werkgever", "ask_loonkostensubsidie"),
         ("krijgt mijn baas geld als ik langzamer werk", "ask_loonkostensubsidie"),
         ("loonwaarde en loonkostensubsidie", "ask_loonkostensubsidie"),
-        ("ik heb autisme", "inform"), ("mijn partner werkt", "inform"), ("ik ben 26 jaar", "inform"),
+        ("ik heb autisme", "inform"),
+        ("mijn partner werkt", "inform"),
+        ("ik ben 26 jaar", "inform"),
         ("ik heb MS en geen uitkering", "inform"),
-        ("ik wil een medewerker spreken", "request_human"), ("bel mij maar", "request_human"),
-        ("kan iemand van de gemeente mij bellen", "request_human"), ("ik wil een mens", "request_human"),
+        ("ik wil een medewerker spreken", "request_human"),
+        ("bel mij maar", "request_human"),
+        ("kan iemand van de gemeente mij bellen", "request_human"),
+        ("ik wil een mens", "request_human"),
     ]
     topics = frozenset({"ask_jobcoaching", "ask_loonkostensubsidie"})
     # The sentence weighting is what is tested here; the whole message counts for less than in the tuned model,
     # which learns from thousands of examples rather than sixteen.
-    return StoryReader(ReaderSettings(full_weight=0.5, statement_weight=0.2), topics).fit([t for t, _ in examples], [i for _, i in examples])
+    return StoryReader(ReaderSettings(full_weight=0.5, statement_weight=0.2), topics).fit(
+        [t for t, _ in examples], [i for _, i in examples]
+    )
 
 
 def test_the_question_not_the_situation_decides_a_long_message(reader: StoryReader):
@@ -82,7 +100,9 @@ def test_the_question_not_the_situation_decides_a_long_message(reader: StoryRead
 def test_a_second_question_on_another_topic_is_passed_on(reader: StoryReader):
     reading = reader.read("Ik heb MS. Wat doet een jobcoach? En krijgt mijn werkgever dan subsidie?")
     assert {reading.ranking[0][0], reading.also_asked[0] if reading.also_asked else None} == {
-        "ask_jobcoaching", "ask_loonkostensubsidie"}
+        "ask_jobcoaching",
+        "ask_loonkostensubsidie",
+    }
 
 
 def test_a_clear_request_for_a_person_decides_a_long_message(reader: StoryReader):
@@ -100,8 +120,18 @@ def test_every_facet_has_a_follow_up_intent_a_heading_and_a_general_answer():
 
 
 def test_the_main_topics_answer_their_follow_ups_themselves():
-    for article_id in ("jobcoaching", "loonkostensubsidie", "doelgroepregister", "werkvoorzieningen", "scholing",
-                       "recht-op-ondersteuning", "instrumenten", "wajong", "rol-van-uwv", "banenafspraak"):
+    for article_id in (
+        "jobcoaching",
+        "loonkostensubsidie",
+        "doelgroepregister",
+        "werkvoorzieningen",
+        "scholing",
+        "recht-op-ondersteuning",
+        "instrumenten",
+        "wajong",
+        "rol-van-uwv",
+        "banenafspraak",
+    ):
         assert len(library().articles[article_id].facets) >= 5, article_id
 
 
@@ -130,13 +160,17 @@ def test_a_topic_is_named_by_the_abbreviation_its_title_starts_with_only():
     assert not names_topic("moet ik dat bij het uwv aanvragen?", library().for_intent("ask_uwv_role"))
 
 
-@pytest.mark.parametrize("text, first", [
-    ("waar vraag ik dat aan?", "followup_apply"),
-    ("waar moet ik dat aanvragen", "followup_apply"),
-    ("waar dan?", "ask_where_to_go"),
-    ("waar kan ik terecht met mijn vraag over werk", "ask_where_to_go"),
-])
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("waar vraag ik dat aan?", "followup_apply"),
+        ("waar moet ik dat aanvragen", "followup_apply"),
+        ("waar dan?", "ask_where_to_go"),
+        ("waar kan ik terecht met mijn vraag over werk", "ask_where_to_go"),
+    ],
+)
 def test_a_where_question_that_points_back_and_asks_how_to_apply_is_a_follow_up(text, first):
     ranking = [{"name": "ask_where_to_go", "confidence": 0.6}, {"name": "followup_apply", "confidence": 0.1}]
     assert [r["name"] for r in _follow_up_not_search(text, ranking)][:2] == (
-        [first, "ask_where_to_go"] if first != "ask_where_to_go" else ["ask_where_to_go", "followup_apply"])
+        [first, "ask_where_to_go"] if first != "ask_where_to_go" else ["ask_where_to_go", "followup_apply"]
+    )

@@ -5,6 +5,7 @@ The messages are the ones reported in the issue as failing, plus a story in each
 a training example. Answers are recognised by what the person sees: an article's title, "**Title: hoe lang?**"
 for a follow-up, the start of a handoff.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -31,8 +32,9 @@ def answered(messages: Messages, intent: str) -> bool:
     """Whether the turn answered with the article for `intent` (its title opens an answer); for "where can I go"
     also a search of the social map (it asks for the gemeente or shows what it found)."""
     texts = [m.get("text") or "" for m in messages]
-    if intent == "ask_where_to_go" and any(t.startswith((message("ask_gemeente")["text"], "Dit vond ik voor"))
-                                           for t in texts):
+    if intent == "ask_where_to_go" and any(
+        t.startswith((message("ask_gemeente")["text"], "Dit vond ik voor")) for t in texts
+    ):
         return True
     return any(f"**{title(intent)}" in t for t in texts)
 
@@ -50,15 +52,25 @@ def facet_heading(intent: str, facet: str) -> str:
     return f"**{title(intent)}: {facets()[facet].heading}**"
 
 
-@pytest.mark.parametrize("story, intent", [
-    ("Hoi, ik ben 26 en heb autisme. Ik krijg geen uitkering omdat mijn partner werkt. Kan ik ergens hulp krijgen "
-     "bij het vinden van werk?", ("ask_right_to_support", "ask_finding_work", "ask_what_is_nugger")),
-    ("Mijn zoon heeft NAH en valt steeds uit op zijn werk. Hij woont nog thuis. Heeft hij recht op iets?",
-     ("ask_right_to_support", "ask_keeping_work")),
-    ("ik was zzp'er, heb nu long covid en kan mijn werk niet meer doen. wie helpt mij?",
-     ("ask_zzp", "ask_where_to_go")),
-    ("is de gemeente verplicht mij te helpen", ("ask_right_to_support",)),
-])
+@pytest.mark.parametrize(
+    "story, intent",
+    [
+        (
+            "Hoi, ik ben 26 en heb autisme. Ik krijg geen uitkering omdat mijn partner werkt. Kan ik ergens hulp krijgen "
+            "bij het vinden van werk?",
+            ("ask_right_to_support", "ask_finding_work", "ask_what_is_nugger"),
+        ),
+        (
+            "Mijn zoon heeft NAH en valt steeds uit op zijn werk. Hij woont nog thuis. Heeft hij recht op iets?",
+            ("ask_right_to_support", "ask_keeping_work"),
+        ),
+        (
+            "ik was zzp'er, heb nu long covid en kan mijn werk niet meer doen. wie helpt mij?",
+            ("ask_zzp", "ask_where_to_go"),
+        ),
+        ("is de gemeente verplicht mij te helpen", ("ask_right_to_support",)),
+    ],
+)
 def test_a_story_first_is_understood(chat: Chat, story: str, intent: tuple):
     """Answered with a fitting article (which always offers a person) or a search of the social map."""
     messages = chat.say(story)
@@ -66,46 +78,74 @@ def test_a_story_first_is_understood(chat: Chat, story: str, intent: tuple):
     assert any(answered(messages, i) for i in intent), messages
 
 
-@pytest.mark.parametrize("persona, story, intents", [
-    ("Elian", "Ik ben Elian, 34, en heb een visuele beperking. Ik heb een hbo-diploma maar al jaren geen vaste baan. "
-              "Een uitkering krijg ik niet omdat mijn vriendin werkt. Ik zou graag weer in de ICT werken, maar "
-              "niemand neemt me aan. Wie kan mij helpen om passend werk te vinden?",
-     ("ask_finding_work", "ask_right_to_support")),
-    ("Naila", "Ik heb MS en werkte vroeger in de zorg. Toen ik bij de gemeente om hulp vroeg, zeiden ze dat ik "
-              "zonder uitkering niet bij hen hoorde en stuurden ze me weg. Ik voel me van het kastje naar de muur "
-              "gestuurd. Mag de gemeente dat zomaar doen?", ("ask_gemeente_refuses", "ask_right_to_support")),
-    ("Hannah", "Ik ben 22 en zat op het praktijkonderwijs. Mijn mentor zei dat ik misschien in het register voor de "
-               "banenafspraak kan komen, zodat werkgevers mij sneller aannemen. Ik woon bij mijn ouders. Hoe kom ik "
-               "in dat register en wat betekent dat voor mij?", ("ask_doelgroepregister", "ask_banenafspraak")),
-    ("Marco", "Ik was jarenlang zelfstandig schilder. Sinds ik long covid heb, lukt het werk niet meer en heb ik geen "
-              "arbeidsongeschiktheidsverzekering. Mijn vrouw verdient, dus bijstand krijg ik niet. Is er voor een "
-              "zzp'er zoals ik toch ergens ondersteuning?", ("ask_zzp", "ask_right_to_support")),
-    ("Milan", "Mijn zoon Milan heeft een licht verstandelijke beperking en werkt al twee jaar bij een groenbedrijf. "
-              "Zijn begeleiding op het werk stopt binnenkort en we zijn bang dat hij dan zijn baan verliest. Kan "
-              "hij opnieuw een jobcoach krijgen?", ("ask_jobcoaching", "ask_keeping_work")),
-])
+@pytest.mark.parametrize(
+    "persona, story, intents",
+    [
+        (
+            "Elian",
+            "Ik ben Elian, 34, en heb een visuele beperking. Ik heb een hbo-diploma maar al jaren geen vaste baan. "
+            "Een uitkering krijg ik niet omdat mijn vriendin werkt. Ik zou graag weer in de ICT werken, maar "
+            "niemand neemt me aan. Wie kan mij helpen om passend werk te vinden?",
+            ("ask_finding_work", "ask_right_to_support"),
+        ),
+        (
+            "Naila",
+            "Ik heb MS en werkte vroeger in de zorg. Toen ik bij de gemeente om hulp vroeg, zeiden ze dat ik "
+            "zonder uitkering niet bij hen hoorde en stuurden ze me weg. Ik voel me van het kastje naar de muur "
+            "gestuurd. Mag de gemeente dat zomaar doen?",
+            ("ask_gemeente_refuses", "ask_right_to_support"),
+        ),
+        (
+            "Hannah",
+            "Ik ben 22 en zat op het praktijkonderwijs. Mijn mentor zei dat ik misschien in het register voor de "
+            "banenafspraak kan komen, zodat werkgevers mij sneller aannemen. Ik woon bij mijn ouders. Hoe kom ik "
+            "in dat register en wat betekent dat voor mij?",
+            ("ask_doelgroepregister", "ask_banenafspraak"),
+        ),
+        (
+            "Marco",
+            "Ik was jarenlang zelfstandig schilder. Sinds ik long covid heb, lukt het werk niet meer en heb ik geen "
+            "arbeidsongeschiktheidsverzekering. Mijn vrouw verdient, dus bijstand krijg ik niet. Is er voor een "
+            "zzp'er zoals ik toch ergens ondersteuning?",
+            ("ask_zzp", "ask_right_to_support"),
+        ),
+        (
+            "Milan",
+            "Mijn zoon Milan heeft een licht verstandelijke beperking en werkt al twee jaar bij een groenbedrijf. "
+            "Zijn begeleiding op het werk stopt binnenkort en we zijn bang dat hij dan zijn baan verliest. Kan "
+            "hij opnieuw een jobcoach krijgen?",
+            ("ask_jobcoaching", "ask_keeping_work"),
+        ),
+    ],
+)
 def test_a_story_in_each_persona_voice_gets_an_answer(chat: Chat, persona: str, story: str, intents: tuple):
     messages = chat.say(story)
     assert no_failure(messages), (persona, messages)
     assert any(answered(messages, i) for i in intents), (persona, messages)
 
 
-@pytest.mark.parametrize("first, intent, followups", [
-    ("/ask_jobcoaching", "ask_jobcoaching", [("hoe lang mag dat?", "duration"), ("en wie betaalt dat dan", "cost")]),
-    ("/ask_loonkostensubsidie", "ask_loonkostensubsidie", [("en krijg ik dan wel gewoon mijn salaris?", "income")]),
-    ("/ask_doelgroepregister", "ask_doelgroepregister", [("hoe kom ik erin?", "apply")]),
-    ("/ask_werkvoorzieningen", "ask_werkvoorzieningen", [("wie betaalt dat?", "cost")]),
-    ("/ask_banenafspraak", "ask_banenafspraak", [("geldt dat ook voor mij?", "conditions")]),
-    ("/ask_scholing", "ask_scholing", [("hoe vraag ik dat aan?", "apply")]),
-    ("/ask_uwv_role", "ask_uwv_role", [("moet dat?", "obligation")]),
-    ("/ask_wajong", "ask_wajong", [("hoe vraag ik dat aan", "apply")]),
-    ("/ask_ips", "ask_ips", [("hoe lang duurt dat?", "duration")]),
-    ("/ask_clientondersteuning", "ask_clientondersteuning", [("kost dat iets?", "cost")]),
-    ("/ask_instruments", "ask_instruments", [("en als ik geen werkgever heb?", "if_not")]),
-    ("/ask_right_to_support", "ask_right_to_support", [("hoe vraag ik dat aan?", "apply")]),
-])
-def test_follow_ups_are_answered_about_the_topic_just_discussed(chat: Chat, first: str, intent: str,
-                                                                   followups: list):
+@pytest.mark.parametrize(
+    "first, intent, followups",
+    [
+        (
+            "/ask_jobcoaching",
+            "ask_jobcoaching",
+            [("hoe lang mag dat?", "duration"), ("en wie betaalt dat dan", "cost")],
+        ),
+        ("/ask_loonkostensubsidie", "ask_loonkostensubsidie", [("en krijg ik dan wel gewoon mijn salaris?", "income")]),
+        ("/ask_doelgroepregister", "ask_doelgroepregister", [("hoe kom ik erin?", "apply")]),
+        ("/ask_werkvoorzieningen", "ask_werkvoorzieningen", [("wie betaalt dat?", "cost")]),
+        ("/ask_banenafspraak", "ask_banenafspraak", [("geldt dat ook voor mij?", "conditions")]),
+        ("/ask_scholing", "ask_scholing", [("hoe vraag ik dat aan?", "apply")]),
+        ("/ask_uwv_role", "ask_uwv_role", [("moet dat?", "obligation")]),
+        ("/ask_wajong", "ask_wajong", [("hoe vraag ik dat aan", "apply")]),
+        ("/ask_ips", "ask_ips", [("hoe lang duurt dat?", "duration")]),
+        ("/ask_clientondersteuning", "ask_clientondersteuning", [("kost dat iets?", "cost")]),
+        ("/ask_instruments", "ask_instruments", [("en als ik geen werkgever heb?", "if_not")]),
+        ("/ask_right_to_support", "ask_right_to_support", [("hoe vraag ik dat aan?", "apply")]),
+    ],
+)
+def test_follow_ups_are_answered_about_the_topic_just_discussed(chat: Chat, first: str, intent: str, followups: list):
     assert answered(chat.say(first), intent)
     for question, facet in followups:
         messages = chat.say(question)
@@ -127,12 +167,15 @@ def test_two_questions_in_one_message_answer_the_first_and_offer_the_second(chat
     assert "/ask_doelgroepregister" in buttons or "/ask_loonkostensubsidie" in buttons, messages
 
 
-@pytest.mark.parametrize("words", [
-    "ik wil graag met een echt persoon praten van de gemeente",
-    "ik wil dat de gemeente me mailt",
-    "kan iemand van de gemeente mij bellen?",
-    "ik wil met een mens praten",
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "ik wil graag met een echt persoon praten van de gemeente",
+        "ik wil dat de gemeente me mailt",
+        "kan iemand van de gemeente mij bellen?",
+        "ik wil met een mens praten",
+    ],
+)
 def test_asking_for_a_person_in_any_words_starts_the_handoff_without_a_failure(chat: Chat, words: str):
     messages = chat.say(words)
     assert no_failure(messages), messages
@@ -157,8 +200,10 @@ def test_fallback_suggestions_fit_the_person_and_offer_a_person_once(chat: Chat)
 
 
 def test_the_gemeente_told_in_a_story_is_not_asked_again(chat: Chat):
-    chat.say("Ik woon in Houten, heb reuma en krijg geen uitkering omdat mijn man werkt. Heb ik recht op hulp bij "
-             "het vinden van werk?")
+    chat.say(
+        "Ik woon in Houten, heb reuma en krijg geen uitkering omdat mijn man werkt. Heb ik recht op hulp bij "
+        "het vinden van werk?"
+    )
     messages = chat.say("waar kan ik terecht?")
     assert not any(message("ask_gemeente")["text"] in (m.get("text") or "") for m in messages), messages
     assert any("Houten" in (m.get("text") or "") for m in messages), messages

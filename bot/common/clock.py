@@ -1,4 +1,5 @@
 """Time, the same way everywhere: moments in UTC, stored as naive UTC; calendar days in Europe/Amsterdam."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone

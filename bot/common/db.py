@@ -1,4 +1,5 @@
 """The one place that opens the application database (SQLAlchemy 1.4 API)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ def get_engine(url: Optional[str] = None) -> Engine:
 def _engine(url: str) -> Engine:
     """SQLite gets foreign keys, WAL, secure delete and a parent folder."""
     if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             from pathlib import Path
 

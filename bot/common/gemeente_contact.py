@@ -4,6 +4,7 @@ comes with the number.
 Read from knowledge/regions/gemeenten-2026.csv (Register van Overheidsorganisaties, April 2026; see
 knowledge/regions/SOURCES.md). The csv module, because names such as "Nuenen, Gerwen en Nederwetten" are quoted.
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,9 +56,12 @@ def phone_for_people(raw: str) -> str:
 @lru_cache(maxsize=None)
 def _contacts(path: str) -> Dict[str, GemeenteContact]:
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: GemeenteContact(row["code"], row["naam_roo"], phone_for_people(row["telefoon"]),
-                                             row["website"], row["telefoon"])
-                for row in csv.DictReader(handle)}
+        return {
+            row["code"]: GemeenteContact(
+                row["code"], row["naam_roo"], phone_for_people(row["telefoon"]), row["website"], row["telefoon"]
+            )
+            for row in csv.DictReader(handle)
+        }
 
 
 def contact(code: Optional[str]) -> Optional[GemeenteContact]:
@@ -70,8 +74,7 @@ def contact_sentence(code: Optional[str]) -> str:
     found = contact(code)
     if found is None:
         return "Het algemene nummer staat op de website van je gemeente."
-    return (f"Het algemene nummer van de gemeente {found.name} is {found.phone}. "
-            f"De website is {found.website_link}.")
+    return f"Het algemene nummer van de gemeente {found.name} is {found.phone}. De website is {found.website_link}."
 
 
 def with_number(route: str, code: Optional[str]) -> str:

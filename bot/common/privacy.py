@@ -5,6 +5,7 @@ The assistant never asks for these, but people type them anyway; everything that
 Names are not removed: no detector finds them reliably in short Dutch chat messages (docs/measures/pii.md), and
 the handoff asks for a first name on purpose; the privacy answer says so.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,14 +30,83 @@ _IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})")
 
 # IBAN length per country (SWIFT IBAN registry). A country that is missing here is tried with every length.
 IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
-    "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29,
-    "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28,
-    "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
-    "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29,
-    "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28,
-    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+    "AD": 24,
+    "AE": 23,
+    "AL": 28,
+    "AT": 20,
+    "AZ": 28,
+    "BA": 20,
+    "BE": 16,
+    "BG": 22,
+    "BH": 22,
+    "BR": 29,
+    "BY": 28,
+    "CH": 21,
+    "CR": 22,
+    "CY": 28,
+    "CZ": 24,
+    "DE": 22,
+    "DK": 18,
+    "DO": 28,
+    "EE": 20,
+    "EG": 29,
+    "ES": 24,
+    "FI": 18,
+    "FO": 18,
+    "FR": 27,
+    "GB": 22,
+    "GE": 22,
+    "GI": 23,
+    "GL": 18,
+    "GR": 27,
+    "GT": 28,
+    "HR": 21,
+    "HU": 28,
+    "IE": 22,
+    "IL": 23,
+    "IQ": 23,
+    "IS": 26,
+    "IT": 27,
+    "JO": 30,
+    "KW": 30,
+    "KZ": 20,
+    "LB": 28,
+    "LC": 32,
+    "LI": 21,
+    "LT": 20,
+    "LU": 20,
+    "LV": 21,
+    "MC": 27,
+    "MD": 24,
+    "ME": 22,
+    "MK": 19,
+    "MR": 27,
+    "MT": 31,
+    "MU": 30,
+    "NL": 18,
+    "NO": 15,
+    "PK": 24,
+    "PL": 28,
+    "PS": 29,
+    "PT": 25,
+    "QA": 29,
+    "RO": 24,
+    "RS": 22,
+    "SA": 24,
+    "SC": 31,
+    "SE": 24,
+    "SI": 19,
+    "SK": 24,
+    "SM": 27,
+    "ST": 25,
+    "SV": 28,
+    "TL": 23,
+    "TN": 24,
+    "TR": 26,
+    "UA": 29,
+    "VA": 22,
+    "VG": 24,
+    "XK": 20,
 }
 IBAN_MIN, IBAN_MAX = 15, 34
 
@@ -134,7 +204,7 @@ def find_iban(text: str) -> List[Finding]:
 
 
 def _iban_at(text: str, start: int) -> Optional[Finding]:
-    country = text[start:start + 2].upper()
+    country = text[start : start + 2].upper()
     lengths = [IBAN_LENGTHS[country]] if country in IBAN_LENGTHS else range(IBAN_MAX, IBAN_MIN - 1, -1)
     for length in lengths:
         end = _consume(text, start, length)
@@ -156,10 +226,14 @@ def _consume(text: str, start: int, length: int) -> Optional[int]:
         if i < len(text) and text[i].isalnum():
             count, i = count + 1, i + 1
             continue
-        gap = re.match(_SEPARATOR, text[i:i + 3]) if count >= 4 else None
+        gap = re.match(_SEPARATOR, text[i : i + 3]) if count >= 4 else None
         width = gap.end() if gap else 0
-        if gap and i + width < len(text) and text[i + width].isalnum() and ((width == 1 and text[i] == " ")
-                                                                                or count % 4 == 0):
+        if (
+            gap
+            and i + width < len(text)
+            and text[i + width].isalnum()
+            and ((width == 1 and text[i] == " ") or count % 4 == 0)
+        ):
             i += width
         else:
             return None
@@ -172,28 +246,89 @@ _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?P<space> ?)(?P<letters>[A-Za-z]{2
 # A reference code typed with spaces, "ww 6944 hn", holds a postcode's shape after its "WW" (bot/handoff/codes.py):
 # it is the person's code, which they need to be understood, not where they live.
 _CODE_PREFIX_BEFORE = re.compile(r"\bWW[\s._]?$", re.IGNORECASE)
-_SHORT_WORDS = frozenset(["af", "al", "an", "as", "at", "bv", "de", "dm", "en", "er", "et", "ex", "ga", "gr", "he", "hm", "ik", "in", "is", "ja", "je", "jl", "kg", "km", "me", "mg", "ml", "mm", "na", "nl", "nu", "of", "oh", "ok", "om", "on", "op", "pm", "te", "to", "tv", "uw", "we", "wo", "xl", "za", "ze", "zo"])
+_SHORT_WORDS = frozenset(
+    [
+        "af",
+        "al",
+        "an",
+        "as",
+        "at",
+        "bv",
+        "de",
+        "dm",
+        "en",
+        "er",
+        "et",
+        "ex",
+        "ga",
+        "gr",
+        "he",
+        "hm",
+        "ik",
+        "in",
+        "is",
+        "ja",
+        "je",
+        "jl",
+        "kg",
+        "km",
+        "me",
+        "mg",
+        "ml",
+        "mm",
+        "na",
+        "nl",
+        "nu",
+        "of",
+        "oh",
+        "ok",
+        "om",
+        "on",
+        "op",
+        "pm",
+        "te",
+        "to",
+        "tv",
+        "uw",
+        "we",
+        "wo",
+        "xl",
+        "za",
+        "ze",
+        "zo",
+    ]
+)
 
-_MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-           "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec")
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+)
 # A full date: day, month and year (a birth date, or any date precise enough to pick a person out).
 _DATE = re.compile(
     r"(?<![\d\-/.])(?:"
     r"(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)"
     r"|(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
     rf"|(?P<wd>[0-3]?\d)(?:e|ste|de)?\s+(?P<wm>{_MONTHS})\.?\s+(?P<wy>(?:19|20)\d\d)"
-    r")(?![\d\-/.]?\d)", re.IGNORECASE)
+    r")(?![\d\-/.]?\d)",
+    re.IGNORECASE,
+)
 
 # A street and house number: a street name ending in a word for a street ("Kerkstraat", "Van Speijkstraat",
 # "Jan Pieterszoon Coenstraat"), or one starting with such a word ("Laan van Nieuw Oost-Indië"), then a number.
-_STREET_WORDS = ("straat|laan|weg|plein|gracht|kade|singel|dijk|pad|hof|steeg|dreef|park|ring|baan|markt|"
-                 "plantsoen|wal|erf|haven|allee|boulevard|vaart|vliet|werf|promenade|passage|zijde|straatweg")
+_STREET_WORDS = (
+    "straat|laan|weg|plein|gracht|kade|singel|dijk|pad|hof|steeg|dreef|park|ring|baan|markt|"
+    "plantsoen|wal|erf|haven|allee|boulevard|vaart|vliet|werf|promenade|passage|zijde|straatweg"
+)
 _NAME_WORD = r"(?:[A-Z][\w'’.\-]*|van|der|den|de|het|'t|ten|ter|op|aan|in)"
-_STREET = (rf"(?:(?:[A-Z][\w'’.\-]*\s+)(?:{_NAME_WORD}\s+){{0,3}})?[\w'’\-]*(?i:{_STREET_WORDS})"
-           rf"|(?:Laan|Plein|Hof|Kade|Weg|Dijk|Singel|Park|Dreef|Ring|Markt)(?:\s+{_NAME_WORD}){{1,4}}")
+_STREET = (
+    rf"(?:(?:[A-Z][\w'’.\-]*\s+)(?:{_NAME_WORD}\s+){{0,3}})?[\w'’\-]*(?i:{_STREET_WORDS})"
+    rf"|(?:Laan|Plein|Hof|Kade|Weg|Dijk|Singel|Park|Dreef|Ring|Markt)(?:\s+{_NAME_WORD}){{1,4}}"
+)
 _HOUSE_NUMBER = r"[1-9]\d{0,4}(?:[-/ ]?(?:bis|hs|[A-Za-z](?![A-Za-z])|[IVX]{1,3}\b|\d{1,3}\b(?!\s?[A-Za-z]{2}\b)))?"
-_NOT_A_HOUSE = (r"(?!\s*(?:uur|jaar|keer|dag|dagen|week|weken|maand|maanden|minuten|min|euro|km|kilometer|meter|"
-                r"procent|%|x)\b)")
+_NOT_A_HOUSE = (
+    r"(?!\s*(?:uur|jaar|keer|dag|dagen|week|weken|maand|maanden|minuten|min|euro|km|kilometer|meter|"
+    r"procent|%|x)\b)"
+)
 _ADDRESS = re.compile(rf"(?<![\w-])(?:{_STREET})\s+{_HOUSE_NUMBER}\b{_NOT_A_HOUSE}")
 
 
@@ -206,7 +341,7 @@ def find_postcode(text: str) -> List[Finding]:
             continue
         if letters.upper() in ("SA", "SD", "SS"):  # never used in Dutch postcodes
             continue
-        if _CODE_PREFIX_BEFORE.search(text[:match.start()]):
+        if _CODE_PREFIX_BEFORE.search(text[: match.start()]):
             continue
         found.append(Finding("postcode", match.start(), match.end(), match.group().upper()))
     return found
@@ -228,8 +363,13 @@ def find_address(text: str) -> List[Finding]:
     return [Finding("address", m.start(), m.end(), m.group()) for m in _ADDRESS.finditer(text or "")]
 
 
-_FINDERS = ((find_iban, IBAN_REPLACEMENT), (find_bsn, BSN_REPLACEMENT), (find_date, DATE_REPLACEMENT),
-            (find_postcode, POSTCODE_REPLACEMENT), (find_address, ADDRESS_REPLACEMENT))
+_FINDERS = (
+    (find_iban, IBAN_REPLACEMENT),
+    (find_bsn, BSN_REPLACEMENT),
+    (find_date, DATE_REPLACEMENT),
+    (find_postcode, POSTCODE_REPLACEMENT),
+    (find_address, ADDRESS_REPLACEMENT),
+)
 
 
 def scrub_with_kinds(text: str) -> Tuple[str, FrozenSet[str]]:
@@ -254,12 +394,12 @@ def _replace(text: str, findings: List[Finding], marker: str) -> str:
     for finding in sorted(findings, key=lambda f: f.start, reverse=True):
         if finding.end > last:  # overlaps the one replaced after it
             continue
-        text, last = text[:finding.start] + marker + text[finding.end:], finding.start
+        text, last = text[: finding.start] + marker + text[finding.end :], finding.start
     return text
 
 
 def mask_phone(phone: str) -> str:
-    """"0612345678" → "06-****5678": enough for the person to recognise their number, too little to use it."""
+    """ "0612345678" → "06-****5678": enough for the person to recognise their number, too little to use it."""
     digits = re.sub(r"\D", "", phone or "")
     if digits.startswith("0031"):
         digits = "0" + digits[4:]
@@ -271,7 +411,7 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_email(email: str) -> str:
-    """"naam@voorbeeld.nl" → "n***@voorbeeld.nl"."""
+    """ "naam@voorbeeld.nl" → "n***@voorbeeld.nl"."""
     local, at, domain = (email or "").strip().partition("@")
     if not at or not local:
         return "***"
@@ -303,5 +443,6 @@ def mask_known_contact(text: str, phone: Optional[str] = None, email: Optional[s
     wanted = _national_digits(phone or "")
     if len(wanted) >= 7:
         text = _PHONE_RUN.sub(
-            lambda m: mask_phone(wanted) if _national_digits(m.group()) == wanted else m.group(), text)
+            lambda m: mask_phone(wanted) if _national_digits(m.group()) == wanted else m.group(), text
+        )
     return text

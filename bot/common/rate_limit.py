@@ -3,6 +3,7 @@
 A small one of our own: the well-kept `limits` library needs packaging>=21, which Rasa 3.6 forbids. Each Rasa server
 counts for itself; in production nginx also limits per address in front of all of them (bot/ops/production.py).
 """
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,7 @@ class RateLimiter:
     Keys are kept in least-recently-used order and the oldest are forgotten beyond `max_keys`, so a flood of new
     keys cannot fill the memory (a forgotten key starts again with a full bucket)."""
 
-    def __init__(self, per_minute: int, max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, per_minute: int, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self.max_keys = max_keys
         self._clock = clock

@@ -4,6 +4,7 @@ Data: knowledge/regions/ (see SOURCES.md): the 342 gemeenten of 2026, the 35 arb
 changes since 2020 (merges-2021-2026.csv) and older names (merges.csv, gemeenten-2020.csv), so that an old
 name or code still leads to today's gemeente, with a note for the person. `python -m bot.common.regions` checks it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -143,8 +144,9 @@ def _build_regions(folder: Path) -> Tuple[Dict[str, Gemeente], Dict[str, Arbeids
     return gemeenten, regios, problems
 
 
-def _build_former_codes(folder: Path, gemeenten: Dict[str, Gemeente],
-                        problems: List[RegionProblem]) -> Dict[str, Former]:
+def _build_former_codes(
+    folder: Path, gemeenten: Dict[str, Gemeente], problems: List[RegionProblem]
+) -> Dict[str, Former]:
     """Every CBS code that disappeared since 2020, with the gemeente(n) it went into."""
     parts: Dict[str, List[Dict[str, str]]] = {}
     for row in _read_csv(folder / CHANGES_FILE):
@@ -153,8 +155,10 @@ def _build_former_codes(folder: Path, gemeenten: Dict[str, Gemeente],
             problems.append(RegionProblem("datafout", row["old_name"], detail))
             continue
         parts.setdefault(row["old_code"], []).append(row)
-    return {old: Former(rows[0]["old_name"], int(rows[0]["date"][:4]), tuple(sorted(r["new_code"] for r in rows)))
-            for old, rows in parts.items()}
+    return {
+        old: Former(rows[0]["old_name"], int(rows[0]["date"][:4]), tuple(sorted(r["new_code"] for r in rows)))
+        for old, rows in parts.items()
+    }
 
 
 def current_codes(data: "RegionData", code: str) -> Tuple[str, ...]:
@@ -197,14 +201,20 @@ def _add(data: RegionData, name: str, codes: Iterable[str], how: str, former: Op
 
 def _older_names(data: RegionData, folder: Path) -> None:
     """Names of 2015–2019 (merges.csv) through the 2020 list to today's gemeente, also when it changed again."""
-    code_2020 = {r["municipalityName"]: r["municipalityCode"] for r in _read_csv(folder / "gemeenten-2020.csv", ";")
-                 if (r.get("municipalityCode") or "").startswith("GM")}
+    code_2020 = {
+        r["municipalityName"]: r["municipalityCode"]
+        for r in _read_csv(folder / "gemeenten-2020.csv", ";")
+        if (r.get("municipalityCode") or "").startswith("GM")
+    }
     merged: Dict[str, Tuple[int, Set[str]]] = {}
     for row in _read_csv(folder / "merges.csv", ";"):
         codes = current_codes(data, code_2020.get(row["new_name"], ""))
         if not codes:
-            data.problems.append(RegionProblem("datafout", row["old_name"],
-                                               f"merges.csv: {row['new_name']} staat niet in de lijst van 2020"))
+            data.problems.append(
+                RegionProblem(
+                    "datafout", row["old_name"], f"merges.csv: {row['new_name']} staat niet in de lijst van 2020"
+                )
+            )
         elif row["kind"] == "spelling":
             _add(data, row["old_name"], codes, "naam")
         else:
@@ -216,8 +226,10 @@ def _older_names(data: RegionData, folder: Path) -> None:
 
 def _build_index(data: RegionData, folder: Path) -> None:
     synonyms = yaml.safe_load((folder / "synonyms.yml").read_text(encoding="utf-8"))
-    data.config = {k: [normalise(str(w)) for w in synonyms.get(k, [])] for k in (
-        "ignore_before", "ignore_after", "needs_context", "location_words", "not_after")}
+    data.config = {
+        k: [normalise(str(w)) for w in synonyms.get(k, [])]
+        for k in ("ignore_before", "ignore_after", "needs_context", "location_words", "not_after")
+    }
     for g in data.gemeenten.values():
         _add(data, g.name, [g.code], "naam")
         _add(data, g.roo_name, [g.code], "naam")
@@ -287,8 +299,9 @@ def region_report() -> List[RegionProblem]:
     return list(load().problems)
 
 
-def _resolution(data: RegionData, codes: Iterable[str], matched: str, how: str,
-                former: Optional[Former] = None) -> Resolution:
+def _resolution(
+    data: RegionData, codes: Iterable[str], matched: str, how: str, former: Optional[Former] = None
+) -> Resolution:
     found = sorted((data.gemeenten[c] for c in set(codes) if c in data.gemeenten), key=lambda g: g.name)
     if len(found) == 1:
         return Resolution(gemeente=found[0], candidates=tuple(found), matched=matched, how=how, former=former)
@@ -299,8 +312,10 @@ def _fuzzy(data: RegionData, key: str) -> Resolution:
     if len(key) < MIN_FUZZY_LENGTH:
         return Resolution()
     scored = sorted(
-        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in
-         difflib.get_close_matches(key, data.index.keys(), n=8, cutoff=FUZZY_CUTOFF)),
+        (
+            (difflib.SequenceMatcher(None, key, k).ratio(), k)
+            for k in difflib.get_close_matches(key, data.index.keys(), n=8, cutoff=FUZZY_CUTOFF)
+        ),
         reverse=True,
     )
     if not scored:
@@ -354,15 +369,19 @@ def find_gemeente_in_text(text: str) -> Resolution:
     for size in range(min(data.longest_name, len(tokens)), 0, -1):
         for start in range(len(tokens) - size + 1):
             span = set(range(start, start + size))
-            key = " ".join(tokens[start:start + size])
+            key = " ".join(tokens[start : start + size])
             if span & taken or key not in data.index:
                 continue
             before = tokens[start - 1] if start else ""
             if before in not_after:
                 continue
             alone = size == len(tokens)
-            if key in needs_context and not alone and before not in location_words \
-                    and not _capitalised_in(original, key):
+            if (
+                key in needs_context
+                and not alone
+                and before not in location_words
+                and not _capitalised_in(original, key)
+            ):
                 continue
             taken |= span
             hits.append((key, frozenset(data.index[key])))
@@ -370,8 +389,9 @@ def find_gemeente_in_text(text: str) -> Resolution:
         codes = set().union(*(codes for _, codes in hits))
         single = len(hits) == 1
         how = data.how[hits[0][0]] if single else "naam"
-        return _resolution(data, codes, " / ".join(k for k, _ in hits), how,
-                           data.formers.get(hits[0][0]) if single else None)
+        return _resolution(
+            data, codes, " / ".join(k for k, _ in hits), how, data.formers.get(hits[0][0]) if single else None
+        )
     return _fuzzy_in_sentence(data, tokens, location_words)
 
 
@@ -381,7 +401,7 @@ def _fuzzy_in_sentence(data: RegionData, tokens: List[str], location_words: Set[
         if token not in location_words:
             continue
         for size in (3, 2, 1):
-            words = tokens[i + 1:i + 1 + size]
+            words = tokens[i + 1 : i + 1 + size]
             if len(words) == size:
                 result = _fuzzy(data, " ".join(words))
                 if result.candidates:
@@ -394,8 +414,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     data = load()
     with_region = sum(1 for g in data.gemeenten.values() if g.arbeidsmarktregio)
     split = sum(1 for f in data.former_codes.values() if f.split)
-    print(f"{len(data.gemeenten)} gemeenten, {with_region} met een arbeidsmarktregio, {len(data.regios)} regio's; "
-          f"{len(data.former_codes)} codes van voor 2026 wijzen naar een gemeente van nu ({split} verdeeld).")
+    print(
+        f"{len(data.gemeenten)} gemeenten, {with_region} met een arbeidsmarktregio, {len(data.regios)} regio's; "
+        f"{len(data.former_codes)} codes van voor 2026 wijzen naar een gemeente van nu ({split} verdeeld)."
+    )
     for problem in data.problems:
         print(f"- [{problem.severity}] {problem.subject}: {problem.detail}")
     return 1 if data.problems else 0

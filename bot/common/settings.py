@@ -2,6 +2,7 @@
 
 Every variable is listed with its default in the README's configuration table.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,8 @@ _LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/wegwijzer"
 
 # The database for the social map, handoffs and the portal (not Rasa's conversation store).
 DATABASE_URL = os.environ.get("DATABASE_URL") or (
-    _LOCAL_POSTGRES if PRODUCTION else f"sqlite:///{VAR_DIR / 'wegwijzer.db'}")
+    _LOCAL_POSTGRES if PRODUCTION else f"sqlite:///{VAR_DIR / 'wegwijzer.db'}"
+)
 # Rasa's conversation store: a SQLite file, or a database URL (production; Rasa's `events` table beside ours).
 TRACKER_DB = os.environ.get("TRACKER_DB") or (_LOCAL_POSTGRES if PRODUCTION else str(VAR_DIR / "tracker.db"))
 
@@ -54,7 +56,7 @@ def _origins(name: str, default: str) -> tuple[str, ...]:
         if not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", origin):
             raise ValueError(f"{name}: {value.strip()!r} is not an origin like https://www.gemeente.nl")
         default_port = ":443" if origin.startswith("https:") else ":80"
-        origins.append(origin[:-len(default_port)] if origin.endswith(default_port) else origin)  # browsers omit it
+        origins.append(origin[: -len(default_port)] if origin.endswith(default_port) else origin)  # browsers omit it
     return tuple(dict.fromkeys(origins))
 
 
@@ -132,8 +134,10 @@ WEB_FAILED_LOGIN_DELAY_MS = _int("WW_WEB_FAILED_LOGIN_DELAY_MS", 1000)
 # Which gemeenten require a second factor (TOTP) for every account, whatever the role: "all", a comma-separated
 # list of CBS codes (GM0344,GM0355), or empty for none. Production: "all" unless set; locally: none unless set.
 WEB_TOTP_REQUIRED = frozenset(
-    code.strip().upper() for code in os.environ.get("WW_WEB_TOTP_REQUIRED", "all" if PRODUCTION else "").split(",")
-    if code.strip())
+    code.strip().upper()
+    for code in os.environ.get("WW_WEB_TOTP_REQUIRED", "all" if PRODUCTION else "").split(",")
+    if code.strip()
+)
 # How many proxies in front of the web app add X-Forwarded-For (nginx in the production profile, the ingress in a
 # cluster): the sign-in lockout counts per source address, which is then the one the last proxy saw.
 WEB_TRUSTED_PROXIES = _int("WW_WEB_TRUSTED_PROXIES", 1 if PRODUCTION else 0)

@@ -1,4 +1,5 @@
 """Turns articles into chat messages: the short answer with buttons first, the long one with sources on request."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -28,8 +29,9 @@ def facet_answer(article: Article, facet: Facet, term: Optional[Term] = None) ->
     return {"text": text, "buttons": _standard(article)}
 
 
-def section_answer(article: Article, heading: str, body: str, intro: str,
-                   term: Optional[Term] = None) -> Dict[str, object]:
+def section_answer(
+    article: Article, heading: str, body: str, intro: str, term: Optional[Term] = None
+) -> Dict[str, object]:
     """The last resort: the part of an article that matches the question best, with its title."""
     title = f"{article.title}: {heading}" if heading else article.title
     text = use_term(f"{intro}\n\n**{title}**\n\n{body}", term)

@@ -1,5 +1,6 @@
 """Care in the conversation: acknowledge a hard story before informing, offer a person when only the gemeente
 can judge the question, and use the person's own word for their beperking (knowledge/conversation_care.yml)."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ class Term:
 
 @lru_cache(maxsize=None)
 def terms() -> List[Term]:
-    return [Term(t["term"], t["plural"], re.compile("|".join(t["patterns"])))
-            for t in content()["preferred_terms"]["terms"]]
+    return [
+        Term(t["term"], t["plural"], re.compile("|".join(t["patterns"]))) for t in content()["preferred_terms"]["terms"]
+    ]
 
 
 def term_text(key: str, **values: str) -> str:
@@ -115,7 +117,7 @@ def use_term(text: str, chosen: Optional[Term]) -> str:
 
     parts, last = [], 0
     for link in _LINKS.finditer(text):
-        parts += [_BEPERKING.sub(replace, text[last:link.start()]), link.group(0)]
+        parts += [_BEPERKING.sub(replace, text[last : link.start()]), link.group(0)]
         last = link.end()
     parts.append(_BEPERKING.sub(replace, text[last:]))
     return "".join(parts)

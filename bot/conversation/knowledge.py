@@ -3,6 +3,7 @@
 An article is found by the intent it answers; a gemeente's own version (knowledge/gemeenten/<code>/<id>.md)
 replaces the national one field by field.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,8 +99,10 @@ def _facet_texts(raw: Any, path: Path) -> Dict[str, str]:
 def setting_values() -> Dict[str, str]:
     """Settings an article may name as {placeholder}, filled in when it is read: a text about how long things are
     kept stays true when an operator changes the setting (knowledge/README.md)."""
-    return {"{gesprek_bewaardagen}": str(settings.CONVERSATION_RETENTION_DAYS),
-            "{overdracht_bewaardagen}": str(settings.HANDOFF_RETENTION_DAYS)}
+    return {
+        "{gesprek_bewaardagen}": str(settings.CONVERSATION_RETENTION_DAYS),
+        "{overdracht_bewaardagen}": str(settings.HANDOFF_RETENTION_DAYS),
+    }
 
 
 def _filled(text: str) -> str:
@@ -147,10 +150,17 @@ def load_article(path: Path, base: Optional[Article] = None) -> Article:
     data, body = split_front_matter(path.read_text(encoding="utf-8"), path)
     if base is not None:
         inherited = {
-            "id": base.id, "title": base.title, "intents": base.intents, "short": base.short,
-            "checked": base.checked, "next_steps": base.next_steps, "general_knowledge": base.general_knowledge,
-            "standard_buttons": base.standard_buttons, "socialmap_theme": base.socialmap_theme,
-            "offer_handoff": base.offer_handoff, "facets": {**base.facets, **(data.get("facets") or {})},
+            "id": base.id,
+            "title": base.title,
+            "intents": base.intents,
+            "short": base.short,
+            "checked": base.checked,
+            "next_steps": base.next_steps,
+            "general_knowledge": base.general_knowledge,
+            "standard_buttons": base.standard_buttons,
+            "socialmap_theme": base.socialmap_theme,
+            "offer_handoff": base.offer_handoff,
+            "facets": {**base.facets, **(data.get("facets") or {})},
             "key_facts": base.key_facts,
             "sources": [{"title": s.title, "url": s.url, "seed": s.seed, "lines": s.lines} for s in base.sources],
         }
@@ -218,10 +228,16 @@ class Facet:
 @lru_cache(maxsize=None)
 def facets() -> Dict[str, Facet]:
     raw = yaml.safe_load((settings.KNOWLEDGE_DIR / "facets.yml").read_text(encoding="utf-8"))
-    return {key: Facet(key=key, intent=str(f["intent"]), heading=str(f["heading"]),
-                       default=" ".join(str(f["default"]).split()),
-                       patterns=tuple(re.compile(p) for p in f.get("patterns") or []))
-            for key, f in raw.items()}
+    return {
+        key: Facet(
+            key=key,
+            intent=str(f["intent"]),
+            heading=str(f["heading"]),
+            default=" ".join(str(f["default"]).split()),
+            patterns=tuple(re.compile(p) for p in f.get("patterns") or []),
+        )
+        for key, f in raw.items()
+    }
 
 
 def facet_for_intent(intent: str) -> Optional[Facet]:

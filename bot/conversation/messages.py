@@ -1,4 +1,5 @@
 """The assistant's own messages (knowledge/system_messages.yml): text plus optional buttons."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -3,6 +3,7 @@ request, and whole conversations idle for longer than the set period deleted (ru
 
 Works on Rasa's SQL tracker store (table `events`), on the SQLite file by default.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,13 @@ def tracker_url(path_or_url: Optional[str] = None) -> str:
 
 def purge_conversations(url: str, days: int, now: Optional[float] = None) -> int:
     """Delete every conversation whose last event is older than `days`; return how many were deleted."""
+
     def purge(connection: Connection, events: Table) -> int:
         cutoff = (now or time.time()) - days * 86400
-        idle = (select(events.c.sender_id).group_by(events.c.sender_id)
-                .having(func.max(events.c.timestamp) < cutoff))
+        idle = select(events.c.sender_id).group_by(events.c.sender_id).having(func.max(events.c.timestamp) < cutoff)
         senders = [row[0] for row in connection.execute(idle)]
         for start in range(0, len(senders), 500):
-            connection.execute(delete(events).where(events.c.sender_id.in_(senders[start:start + 500])))
+            connection.execute(delete(events).where(events.c.sender_id.in_(senders[start : start + 500])))
         return len(senders)
 
     return _on_events(url, purge)
@@ -41,8 +42,10 @@ def purge_conversations(url: str, days: int, now: Optional[float] = None) -> int
 
 def delete_conversation(url: str, sender_id: str) -> int:
     """Delete one conversation at the person's request ("verwijder mijn gesprek"); returns the events deleted."""
-    return _on_events(url, lambda connection, events: connection.execute(
-        delete(events).where(events.c.sender_id == sender_id)).rowcount)
+    return _on_events(
+        url,
+        lambda connection, events: connection.execute(delete(events).where(events.c.sender_id == sender_id)).rowcount,
+    )
 
 
 def _on_events(url: str, work: Callable[[Connection, Table], int]) -> int:

@@ -4,6 +4,7 @@ The alphabet leaves out characters that look alike (0/O, 1/I/L, 5/S, 8/B, 2/Z, 6
 23 characters. 23 is prime, so the weighted check character catches every single typo and every swap of two
 neighbours.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,10 +45,10 @@ def unique_code(exists: Callable[[str], bool], attempts: int = 20) -> str:
 
 
 def normalise_code(text: str) -> Optional[str]:
-    """"ww 7k3m q9", "7K3MQ9" or "WW-7K3M-Q9" → "WW-7K3M-Q9"; None when it cannot be a code (check not tested)."""
+    """ "ww 7k3m q9", "7K3MQ9" or "WW-7K3M-Q9" → "WW-7K3M-Q9"; None when it cannot be a code (check not tested)."""
     compact = re.sub(r"[\s\-._/]", "", (text or "")[:40]).upper()
     if compact.startswith(PREFIX) and len(compact) == len(PREFIX) + RANDOM_LENGTH + 1:
-        compact = compact[len(PREFIX):]
+        compact = compact[len(PREFIX) :]
     if len(compact) != RANDOM_LENGTH + 1 or any(c not in _VALUE for c in compact):
         return None
     return _format(compact[:-1], compact[-1])
@@ -58,5 +59,5 @@ def is_valid_code(text: str) -> bool:
     code = normalise_code(text)
     if code is None:
         return False
-    compact = code.replace("-", "")[len(PREFIX):]
+    compact = code.replace("-", "")[len(PREFIX) :]
     return check_character(compact[:-1]) == compact[-1]

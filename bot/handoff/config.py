@@ -5,6 +5,7 @@ A gemeente's beheerder can change some fields in the portal; those are stored in
 (handoff_settings_override) and `effective_config` lays them over the file, so what the person is promised
 follows the portal.
 """
+
 from __future__ import annotations
 
 import json
@@ -130,7 +131,8 @@ def parse_config(raw: Any, path: Path = Path("<config>")) -> HandoffConfig:
     # Computed for every year (bot/handoff/holidays.py), plus any extra national closing days listed.
     this_year = clock.today().year
     national = closed_days(range(this_year - 1, this_year + HOLIDAY_YEARS_AHEAD + 1)) | _dates(
-        raw.get("national_holidays") or [], "national_holidays", problems)
+        raw.get("national_holidays") or [], "national_holidays", problems
+    )
     entries: Dict[str, GemeenteConfig] = {}
     for key, value in raw["gemeenten"].items():
         entry = _entry(str(key), value, national, problems)
@@ -171,9 +173,16 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
         return None
     name = str(value.get("name") or (gemeente.roo_name if gemeente else "je gemeente"))
     return GemeenteConfig(
-        code=code, name=name, contact_route=" ".join(str(value["contact_route"]).split()), response_days=days,
-        office_hours=hours, holidays=national | own, endpoint=endpoint, secret_env=secret_env,
-        email=email, example=bool(value.get("example", False)),
+        code=code,
+        name=name,
+        contact_route=" ".join(str(value["contact_route"]).split()),
+        response_days=days,
+        office_hours=hours,
+        holidays=national | own,
+        endpoint=endpoint,
+        secret_env=secret_env,
+        email=email,
+        example=bool(value.get("example", False)),
     )
 
 
@@ -249,6 +258,7 @@ def format_ranges(ranges: Iterable[Tuple[time, time]]) -> str:
 
 def expand_env(text: str) -> str:
     """`${NAME}` and `${NAME:-default}` replaced by the environment; KeyError for an unset name without default."""
+
     def value(match: "re.Match[str]") -> str:
         name, fallback = match.group(1), match.group(2)
         found = os.environ.get(name)
@@ -280,8 +290,10 @@ def _endpoint(value: Any, where: str, problems: List[str], expand: bool = True) 
         problems.append(f"{where}: endpoint '{url}' is geen http(s)-adres")
         return None
     if parsed.scheme == "http" and parsed.hostname not in LOCAL_HOSTS:
-        problems.append(f"{where}: endpoint '{url}' gebruikt http; persoonsgegevens gaan alleen via https "
-                        "(http mag alleen naar deze computer zelf, voor de demo)")
+        problems.append(
+            f"{where}: endpoint '{url}' gebruikt http; persoonsgegevens gaan alleen via https "
+            "(http mag alleen naar deze computer zelf, voor de demo)"
+        )
         return None
     return url
 
@@ -293,8 +305,10 @@ def _secret_env(value: Any, endpoint: Optional[str], where: str, problems: List[
         return None
     name = str(value)
     if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
-        problems.append(f"{where}: secret_env moet de NAAM van een omgevingsvariabele zijn, zoals "
-                        "WW_HANDOFF_SECRET_GM0344 (zet nooit het geheim zelf in dit bestand)")
+        problems.append(
+            f"{where}: secret_env moet de NAAM van een omgevingsvariabele zijn, zoals "
+            "WW_HANDOFF_SECRET_GM0344 (zet nooit het geheim zelf in dit bestand)"
+        )
         return None
     return name
 
@@ -322,12 +336,14 @@ def _check_secrets(entries: Iterable[GemeenteConfig], warnings: List[str]) -> No
         if entry.endpoint and entry.secret_env and not os.environ.get(entry.secret_env):
             unset.setdefault(entry.secret_env, []).append(entry.code)
     for name, codes in sorted(unset.items()):
-        warnings.append(f"omgevingsvariabele {name} is niet gezet; versturen naar {', '.join(codes)} "
-                        "lukt pas als die er is")
+        warnings.append(
+            f"omgevingsvariabele {name} is niet gezet; versturen naar {', '.join(codes)} lukt pas als die er is"
+        )
 
 
-def apply_override(base: GemeenteConfig, override: Mapping[str, Any], national: FrozenSet[date],
-                   webhook_secret: Optional[str] = None) -> GemeenteConfig:
+def apply_override(
+    base: GemeenteConfig, override: Mapping[str, Any], national: FrozenSet[date], webhook_secret: Optional[str] = None
+) -> GemeenteConfig:
     """`base` with the portal's changed fields (PORTAL_FIELDS, in the file's shapes); ConfigError lists problems.
 
     The same checks as the file, except that an endpoint is taken literally (no environment variables).
@@ -378,8 +394,9 @@ def effective_config(session: Session, path: Optional[Path] = None) -> HandoffCo
             override = json.loads(row.settings or "{}")
             if not isinstance(override, dict):
                 raise ValueError("geen lijst van velden")
-            entries[row.gemeente_code] = apply_override(config.for_gemeente(row.gemeente_code), override,
-                                                        config.national_holidays, row.webhook_secret)
+            entries[row.gemeente_code] = apply_override(
+                config.for_gemeente(row.gemeente_code), override, config.national_holidays, row.webhook_secret
+            )
         except ValueError as error:  # a ConfigError, or JSON that does not parse
             warning = f"{row.gemeente_code}: instellingen uit het portaal niet gebruikt: {error}"
             logging.getLogger(__name__).warning(warning)

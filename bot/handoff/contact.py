@@ -2,6 +2,7 @@
 
 A Rasa form validator calls one function per slot and, on `InvalidContact`, shows `error.message` and asks again.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,11 @@ OCHTEND, MIDDAG, AVOND, GEEN_VOORKEUR = "ochtend", "middag", "avond", "geen voor
 
 # Numbers a consulent cannot or should not call back: they cost the person money or are not personal.
 _NOT_PERSONAL = {
-    PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
-    PhoneNumberType.PAGER, PhoneNumberType.VOICEMAIL,
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST,
+    PhoneNumberType.PAGER,
+    PhoneNumberType.VOICEMAIL,
 }
 _EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -37,8 +41,18 @@ _TIME_WORDS = {
     OCHTEND: ("ochtend", "ochtends", "morgens", "voormiddag", "vroeg"),
     MIDDAG: ("middag", "middags", "namiddag"),
     AVOND: ("avond", "avonds", "na het eten", "na werktijd"),
-    GEEN_VOORKEUR: ("geen voorkeur", "maakt niet uit", "maakt me niet uit", "maakt mij niet uit", "maakt niks uit",
-                    "om het even", "altijd", "wanneer jullie willen", "wanneer het uitkomt", "hele dag"),
+    GEEN_VOORKEUR: (
+        "geen voorkeur",
+        "maakt niet uit",
+        "maakt me niet uit",
+        "maakt mij niet uit",
+        "maakt niks uit",
+        "om het even",
+        "altijd",
+        "wanneer jullie willen",
+        "wanneer het uitkomt",
+        "hele dag",
+    ),
 }
 
 
@@ -76,16 +90,23 @@ def validate_phone(text: str) -> Phone:
     try:
         number = phonenumbers.parse(raw, "NL")
     except phonenumbers.NumberParseException as error:
-        raise InvalidContact("Dat lijkt geen telefoonnummer. Typ alleen de cijfers, bijvoorbeeld 06 12345678.") from error
+        raise InvalidContact(
+            "Dat lijkt geen telefoonnummer. Typ alleen de cijfers, bijvoorbeeld 06 12345678."
+        ) from error
     if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) != "NL":
-        raise InvalidContact("Dit is een buitenlands nummer. De gemeente belt alleen naar Nederlandse nummers. "
-                             "Heb je een Nederlands nummer? Of wil je liever contact per e-mail?")
+        raise InvalidContact(
+            "Dit is een buitenlands nummer. De gemeente belt alleen naar Nederlandse nummers. "
+            "Heb je een Nederlands nummer? Of wil je liever contact per e-mail?"
+        )
     if phonenumbers.number_type(number) in _NOT_PERSONAL:
-        raise InvalidContact("Dit is een servicenummer (zoals 0800 of 0900). Typ het nummer waarop je zelf "
-                             "bereikbaar bent.")
+        raise InvalidContact(
+            "Dit is een servicenummer (zoals 0800 of 0900). Typ het nummer waarop je zelf bereikbaar bent."
+        )
     if not phonenumbers.is_valid_number(number) or len(str(number.national_number)) < 9:
-        raise InvalidContact("Dit telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers, "
-                             "bijvoorbeeld 06 12345678 of 030 1234567. Wil je het nog eens proberen?")
+        raise InvalidContact(
+            "Dit telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers, "
+            "bijvoorbeeld 06 12345678 of 030 1234567. Wil je het nog eens proberen?"
+        )
     return Phone(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         national=phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL),
@@ -99,19 +120,22 @@ def validate_email(text: str) -> str:
     if not address:
         raise InvalidContact("Ik zie geen e-mailadres. Typ je e-mailadres, bijvoorbeeld naam@voorbeeld.nl.")
     if "@" not in address:
-        raise InvalidContact("Een e-mailadres heeft een @ erin, bijvoorbeeld naam@voorbeeld.nl. "
-                             "Wil je het nog eens typen?")
+        raise InvalidContact(
+            "Een e-mailadres heeft een @ erin, bijvoorbeeld naam@voorbeeld.nl. Wil je het nog eens typen?"
+        )
     if " " in address:
-        raise InvalidContact("Er staat een spatie in het e-mailadres. Typ het zonder spaties, "
-                             "bijvoorbeeld naam@voorbeeld.nl.")
+        raise InvalidContact(
+            "Er staat een spatie in het e-mailadres. Typ het zonder spaties, bijvoorbeeld naam@voorbeeld.nl."
+        )
     local, _, domain = address.rpartition("@")
     if len(address) > MAX_EMAIL or len(local) > MAX_LOCAL_PART:
         raise InvalidContact("Dit e-mailadres is te lang. Klopt het wel? Typ het nog eens.")
     if not _EMAIL.fullmatch(address):
         if "." not in domain:
             raise InvalidContact("Na de @ mist iets, bijvoorbeeld .nl of .com. Wil je het nog eens typen?")
-        raise InvalidContact("Dit e-mailadres klopt niet. Typ het zoals je het gebruikt, bijvoorbeeld "
-                             "naam@voorbeeld.nl.")
+        raise InvalidContact(
+            "Dit e-mailadres klopt niet. Typ het zoals je het gebruikt, bijvoorbeeld naam@voorbeeld.nl."
+        )
     # The part before @ may be case-sensitive in theory; the domain never is.
     return f"{local}@{domain.lower()}"
 
@@ -145,8 +169,9 @@ def validate_preferred_time(text: str) -> str:
     return moment
 
 
-def validate_contact(channel: str, phone: Optional[str], email: Optional[str],
-                     preferred_time: Optional[str]) -> ContactDetails:
+def validate_contact(
+    channel: str, phone: Optional[str], email: Optional[str], preferred_time: Optional[str]
+) -> ContactDetails:
     """The whole set: the chosen channel needs its detail; chat or beeldbellen is arranged by phone or e-mail."""
     chosen = validate_channel(channel)
     checked_phone = validate_phone(phone) if phone else None
@@ -156,7 +181,9 @@ def validate_contact(channel: str, phone: Optional[str], email: Optional[str],
     if chosen == EMAIL and not checked_email:
         raise InvalidContact("Je wilt contact per e-mail. Op welk e-mailadres?")
     if chosen == CHAT and not (checked_phone or checked_email):
-        raise InvalidContact("Om een chat of beeldgesprek af te spreken, heeft de gemeente je telefoonnummer "
-                             "of e-mailadres nodig. Welke wil je geven?")
+        raise InvalidContact(
+            "Om een chat of beeldgesprek af te spreken, heeft de gemeente je telefoonnummer "
+            "of e-mailadres nodig. Welke wil je geven?"
+        )
     moment = validate_preferred_time(preferred_time) if preferred_time else GEEN_VOORKEUR
     return ContactDetails(channel=chosen, phone=checked_phone, email=checked_email, preferred_time=moment)

@@ -6,6 +6,7 @@ into the message's metadata (CONTACT_REF), so only the conversation's own events
 tracker made up with someone else's sender id cannot. The handoff form reads it back when the person has given
 consent; it is deleted when the handoff is stored, when the person cancels, and in any case after VAULT_MINUTES.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -81,24 +82,36 @@ def keep(session: Session, sender_id: str, found: List[Found], ref: str, now: Op
     now = now or _now()
     purge_expired(session, now)
     for item in found:
-        session.add(ContactVaultEntry(conversation_hash=conversation_hash(sender_id, ref), kind=item.kind,
-                                      value=item.value, expires_at=now + dt.timedelta(minutes=VAULT_MINUTES)))
+        session.add(
+            ContactVaultEntry(
+                conversation_hash=conversation_hash(sender_id, ref),
+                kind=item.kind,
+                value=item.value,
+                expires_at=now + dt.timedelta(minutes=VAULT_MINUTES),
+            )
+        )
 
 
-def latest(session: Session, sender_id: str, kind: str, refs: List[str],
-           now: Optional[dt.datetime] = None) -> Optional[str]:
+def latest(
+    session: Session, sender_id: str, kind: str, refs: List[str], now: Optional[dt.datetime] = None
+) -> Optional[str]:
     """The last phone number or e-mail address this conversation gave, if it has not expired; `refs` are the
     vault keys in the conversation's own events (refs_in)."""
-    query = (select(ContactVaultEntry.value)
-             .where(ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs)),
-                    ContactVaultEntry.kind == kind, ContactVaultEntry.expires_at > (now or _now()))
-             .order_by(ContactVaultEntry.id.desc()).limit(1))
+    query = (
+        select(ContactVaultEntry.value)
+        .where(
+            ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs)),
+            ContactVaultEntry.kind == kind,
+            ContactVaultEntry.expires_at > (now or _now()),
+        )
+        .order_by(ContactVaultEntry.id.desc())
+        .limit(1)
+    )
     return session.execute(query).scalar_one_or_none()
 
 
 def forget(session: Session, sender_id: str, refs: List[str]) -> None:
-    session.execute(delete(ContactVaultEntry).where(
-        ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs))))
+    session.execute(delete(ContactVaultEntry).where(ContactVaultEntry.conversation_hash.in_(_hashes(sender_id, refs))))
 
 
 def _hashes(sender_id: str, refs: List[str]) -> List[str]:

@@ -6,6 +6,7 @@ changes in between (DNS rebinding) cannot steer signed personal data to this mac
 Plain http to this computer is allowed only to the demo receiver (WW_HANDOFF_DEMO_URL, on the web app), and only
 with the example setting on (`make run`, the test stack); never in production.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -98,8 +99,10 @@ def safe_addresses(host: str, port: int, allow_loopback: bool = False) -> List[A
         reason = refusal(address, allow_loopback)
         if reason:
             name = host if host == str(address) else f"{host} ({address})"
-            raise UnsafeEndpoint(f"Naar {name} wordt niets gestuurd: {reason}. "
-                                 "Gebruik het https-adres van het systeem van de gemeente op internet.")
+            raise UnsafeEndpoint(
+                f"Naar {name} wordt niets gestuurd: {reason}. "
+                "Gebruik het https-adres van het systeem van de gemeente op internet."
+            )
     return addresses
 
 
@@ -115,8 +118,7 @@ def check_endpoint(url: str) -> List[Address]:
     if not parsed.hostname or parsed.scheme not in ("http", "https"):
         raise UnsafeEndpoint("Dit adres klopt niet. Het moet beginnen met https://.")
     addresses = safe_addresses(parsed.hostname, port, allow_loopback=allow_demo)
-    if parsed.scheme == "http" and not (allow_demo and all(a.is_loopback or _is_loopback_inside(a)
-                                                            for a in addresses)):
+    if parsed.scheme == "http" and not (allow_demo and all(a.is_loopback or _is_loopback_inside(a) for a in addresses)):
         raise UnsafeEndpoint("Persoonsgegevens gaan alleen via https. Het adres moet beginnen met https://.")
     return addresses
 
@@ -144,8 +146,10 @@ def _pools(allow_loopback: bool) -> dict:
     flag = {"allow_loopback": allow_loopback}
     http_conn = type("GuardedHTTPConnection", (_Guarded, HTTPConnection), flag)
     https_conn = type("GuardedHTTPSConnection", (_Guarded, HTTPSConnection), flag)
-    return {"http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
-            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn})}
+    return {
+        "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
+        "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
+    }
 
 
 class _GuardedAdapter(HTTPAdapter):
@@ -178,4 +182,3 @@ def describe(url: Optional[str]) -> str:
         return "geen"
     parsed = urlparse(url)
     return f"{parsed.scheme}://{parsed.netloc.rsplit('@', 1)[-1]}{parsed.path}"
-

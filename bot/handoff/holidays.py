@@ -6,6 +6,7 @@ Bevrijdingsdag in lustrum years (every fifth year, as in the cao Gemeenten), Hem
 and both Christmas days. Goede Vrijdag is not included: many gemeenten are open; a gemeente that closes adds it
 under `holidays` in knowledge/handoff/gemeenten.yml.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

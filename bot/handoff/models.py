@@ -3,6 +3,7 @@
 Times are stored as naive UTC: SQLite has no time zones, and this keeps SQLite and PostgreSQL identical.
 Contact details live in the handoff row only; the outbox holds no personal data (the body is built at sending).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -52,10 +53,12 @@ class Handoff(Base):
     closed_at = Column(DateTime)
     retention_until = Column(DateTime, nullable=False)
 
-    history = relationship("HandoffStatusChange", cascade="all, delete-orphan", passive_deletes=True,
-                           order_by="HandoffStatusChange.id")
-    outbox = relationship("HandoffOutbox", cascade="all, delete-orphan", passive_deletes=True,
-                          order_by="HandoffOutbox.id")
+    history = relationship(
+        "HandoffStatusChange", cascade="all, delete-orphan", passive_deletes=True, order_by="HandoffStatusChange.id"
+    )
+    outbox = relationship(
+        "HandoffOutbox", cascade="all, delete-orphan", passive_deletes=True, order_by="HandoffOutbox.id"
+    )
 
     __table_args__ = (
         # The portal's list: one gemeente's handoffs with a given status, newest first.

@@ -5,6 +5,7 @@ simply sends it again later; the receiver recognises the repeat by its Idempoten
 which the signature covers, so a captured delivery cannot be passed off as a new one under another key.
 It connects only to public addresses over https (bot/handoff/endpoints.py), checked at the moment it connects.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,9 +52,13 @@ class DeliveryPolicy:
 
     @classmethod
     def from_settings(cls) -> "DeliveryPolicy":
-        return cls(settings.HANDOFF_RETRY_BASE_SECONDS, settings.HANDOFF_RETRY_MAX_SECONDS,
-                   settings.HANDOFF_MAX_ATTEMPTS, settings.HANDOFF_HTTP_TIMEOUT_SECONDS,
-                   settings.HANDOFF_LEASE_SECONDS)
+        return cls(
+            settings.HANDOFF_RETRY_BASE_SECONDS,
+            settings.HANDOFF_RETRY_MAX_SECONDS,
+            settings.HANDOFF_MAX_ATTEMPTS,
+            settings.HANDOFF_HTTP_TIMEOUT_SECONDS,
+            settings.HANDOFF_LEASE_SECONDS,
+        )
 
     def delay(self, attempts: int, retry_after_s: Optional[float] = None) -> float:
         """Exponential backoff after `attempts` failures, never shorter than the receiver's Retry-After."""
@@ -86,13 +91,20 @@ def signed_bytes(timestamp: str, idempotency_key: str, body: bytes) -> bytes:
 
 
 def sign(secret: str, timestamp: str, idempotency_key: str, body: bytes) -> str:
-    """"sha256=<hex>" of HMAC-SHA256 over `signed_bytes`: the time, the Idempotency-Key and the body."""
+    """ "sha256=<hex>" of HMAC-SHA256 over `signed_bytes`: the time, the Idempotency-Key and the body."""
     digest = hmac.new(secret.encode("utf-8"), signed_bytes(timestamp, idempotency_key, body), hashlib.sha256)
     return "sha256=" + digest.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, idempotency_key: str, body: bytes, header: str,
-                     tolerance_s: Optional[int] = None, now: Optional[float] = None) -> bool:
+def verify_signature(
+    secret: str,
+    timestamp: str,
+    idempotency_key: str,
+    body: bytes,
+    header: str,
+    tolerance_s: Optional[int] = None,
+    now: Optional[float] = None,
+) -> bool:
     """For receivers: True when `header` signs `body` and `idempotency_key` at `timestamp` with `secret`, and the
     time is recent. Any text is taken, non-ASCII included (a wrong header is False, never an error)."""
     tolerance = settings.HANDOFF_SIGNATURE_TOLERANCE_SECONDS if tolerance_s is None else tolerance_s
@@ -108,9 +120,13 @@ def verify_signature(secret: str, timestamp: str, idempotency_key: str, body: by
     return hmac.compare_digest(expected, header.strip().encode("utf-8", "surrogateescape"))
 
 
-def deliver_pending(session_factory: SessionFactory, now: Optional[datetime] = None,
-                    policy: Optional[DeliveryPolicy] = None, config: Optional[HandoffConfig] = None,
-                    limit: int = 100) -> DeliveryStats:
+def deliver_pending(
+    session_factory: SessionFactory,
+    now: Optional[datetime] = None,
+    policy: Optional[DeliveryPolicy] = None,
+    config: Optional[HandoffConfig] = None,
+    limit: int = 100,
+) -> DeliveryStats:
     """Send every due message once. `now` is the scheduling clock (signatures always use the real time)."""
     now = to_db_time(now or utc_now())
     policy = policy or DeliveryPolicy.from_settings()
@@ -131,15 +147,22 @@ def _claim_due(session_factory: SessionFactory, now: datetime, policy: DeliveryP
     with session_factory() as session:
         due = session.execute(
             select(HandoffOutbox.id, HandoffOutbox.next_attempt_at)
-            .where(HandoffOutbox.delivered_at.is_(None), HandoffOutbox.flagged.is_(False),
-                   HandoffOutbox.next_attempt_at <= now)
-            .order_by(HandoffOutbox.next_attempt_at).limit(limit)
+            .where(
+                HandoffOutbox.delivered_at.is_(None),
+                HandoffOutbox.flagged.is_(False),
+                HandoffOutbox.next_attempt_at <= now,
+            )
+            .order_by(HandoffOutbox.next_attempt_at)
+            .limit(limit)
         ).all()
         for message_id, planned in due:
             result = session.execute(
                 update(HandoffOutbox)
-                .where(HandoffOutbox.id == message_id, HandoffOutbox.next_attempt_at == planned,
-                       HandoffOutbox.delivered_at.is_(None))
+                .where(
+                    HandoffOutbox.id == message_id,
+                    HandoffOutbox.next_attempt_at == planned,
+                    HandoffOutbox.delivered_at.is_(None),
+                )
                 .values(next_attempt_at=now + timedelta(seconds=policy.lease_s))
             )
             if result.rowcount == 1:
@@ -148,8 +171,9 @@ def _claim_due(session_factory: SessionFactory, now: datetime, policy: DeliveryP
     return claimed
 
 
-def _send(session_factory: SessionFactory, message_id: int, config: HandoffConfig,
-          policy: DeliveryPolicy) -> Optional[_Outcome]:
+def _send(
+    session_factory: SessionFactory, message_id: int, config: HandoffConfig, policy: DeliveryPolicy
+) -> Optional[_Outcome]:
     # Read and close the transaction first: no database lock is held while waiting for the receiver.
     with session_factory() as session:
         message = session.get(HandoffOutbox, message_id)
@@ -158,14 +182,19 @@ def _send(session_factory: SessionFactory, message_id: int, config: HandoffConfi
         handoff = session.get(Handoff, message.handoff_id)
         gemeente = config.for_gemeente(handoff.gemeente_code)
         code, event = handoff.reference_code, message.event
-        body = json.dumps({"event": event, "handoff": as_document(handoff, gemeente)},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            {"event": event, "handoff": as_document(handoff, gemeente)},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode("utf-8")
     if not gemeente.endpoint:
         return _Outcome(code, False, NO_ENDPOINT, give_up=True)
     secret = gemeente.secret()
     if not secret:
-        return _Outcome(code, False, f"omgevingsvariabele {gemeente.secret_env} is niet gezet: niet ondertekend, "
-                               "dus niet verstuurd")
+        return _Outcome(
+            code, False, f"omgevingsvariabele {gemeente.secret_env} is niet gezet: niet ondertekend, dus niet verstuurd"
+        )
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -178,8 +207,9 @@ def _send(session_factory: SessionFactory, message_id: int, config: HandoffConfi
         # No redirects: signed personal data goes to the configured address or nowhere. The guarded session
         # resolves the name and connects only to a public address it has just checked.
         with guarded_session(gemeente.endpoint) as http:
-            response = http.post(gemeente.endpoint, data=body, headers=headers, timeout=policy.timeout_s,
-                                 allow_redirects=False)
+            response = http.post(
+                gemeente.endpoint, data=body, headers=headers, timeout=policy.timeout_s, allow_redirects=False
+            )
     except UnsafeEndpoint as error:
         log.warning("overdracht %s niet verstuurd naar %s: %s", code, gemeente.endpoint, error)
         return _Outcome(code, False, f"niet verstuurd: {error}"[:MAX_ERROR], give_up=True)
@@ -187,8 +217,12 @@ def _send(session_factory: SessionFactory, message_id: int, config: HandoffConfi
         return _Outcome(code, False, f"{type(error).__name__}: {error}"[:MAX_ERROR])
     if 200 <= response.status_code < 300:
         return _Outcome(code, True)
-    return _Outcome(code, False, f"HTTP {response.status_code} {response.reason or ''}".strip(),
-                    retry_after_s=_retry_after(response.headers.get("Retry-After")))
+    return _Outcome(
+        code,
+        False,
+        f"HTTP {response.status_code} {response.reason or ''}".strip(),
+        retry_after_s=_retry_after(response.headers.get("Retry-After")),
+    )
 
 
 def _retry_after(value: Optional[str]) -> Optional[float]:
@@ -202,8 +236,14 @@ def _retry_after(value: Optional[str]) -> Optional[float]:
         return None
 
 
-def _record(session_factory: SessionFactory, message_id: int, outcome: _Outcome, now: datetime,
-            policy: DeliveryPolicy, stats: DeliveryStats) -> None:
+def _record(
+    session_factory: SessionFactory,
+    message_id: int,
+    outcome: _Outcome,
+    now: datetime,
+    policy: DeliveryPolicy,
+    stats: DeliveryStats,
+) -> None:
     with session_factory() as session:
         message = session.get(HandoffOutbox, message_id)
         if message is None:
@@ -219,19 +259,31 @@ def _record(session_factory: SessionFactory, message_id: int, outcome: _Outcome,
             if outcome.give_up or message.attempts >= policy.max_attempts:
                 message.flagged = True
                 stats.flagged += 1
-                log.warning("overdracht %s gemarkeerd voor het portaal na %d pogingen: %s",
-                            code, message.attempts, outcome.error)
+                log.warning(
+                    "overdracht %s gemarkeerd voor het portaal na %d pogingen: %s",
+                    code,
+                    message.attempts,
+                    outcome.error,
+                )
             else:
                 delay = policy.delay(message.attempts, outcome.retry_after_s)
                 message.next_attempt_at = now + timedelta(seconds=delay)
                 stats.failed += 1
-                log.info("overdracht %s mislukt (poging %d), opnieuw over %.0f s: %s",
-                         code, message.attempts, delay, outcome.error)
+                log.info(
+                    "overdracht %s mislukt (poging %d), opnieuw over %.0f s: %s",
+                    code,
+                    message.attempts,
+                    delay,
+                    outcome.error,
+                )
         session.commit()
 
 
-def run_forever(interval: Optional[float] = None, session_factory: Optional[SessionFactory] = None,
-                stop: Optional[threading.Event] = None) -> None:
+def run_forever(
+    interval: Optional[float] = None,
+    session_factory: Optional[SessionFactory] = None,
+    stop: Optional[threading.Event] = None,
+) -> None:
     """Deliver every `interval` seconds until `stop` is set; an error is logged and the next round tries again."""
     interval = settings.HANDOFF_NOTIFY_INTERVAL_SECONDS if interval is None else interval
     session_factory = session_factory or session_scope

@@ -1,4 +1,5 @@
 """Retention: closed handoffs are deleted once their retention date has passed; only counts remain."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,9 +19,11 @@ def purge(session: Session, now: Optional[datetime] = None) -> int:
     if session.get_bind().dialect.name == "sqlite":
         # Overwrite deleted rows with zeros, so the text does not linger in free pages of the file.
         session.execute(text("PRAGMA secure_delete = ON"))
-    expired = session.execute(
-        select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < now)
-    ).scalars().all()
+    expired = (
+        session.execute(select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < now))
+        .scalars()
+        .all()
+    )
     for handoff in expired:
         _count(session, handoff.gemeente_code, handoff.created_at.strftime("%Y-%m"))
         session.delete(handoff)
@@ -30,8 +33,9 @@ def purge(session: Session, now: Optional[datetime] = None) -> int:
 
 def _count(session: Session, gemeente_code: str, month: str) -> None:
     row = session.execute(
-        select(HandoffPurgeCount).where(HandoffPurgeCount.gemeente_code == gemeente_code,
-                                        HandoffPurgeCount.month == month)
+        select(HandoffPurgeCount).where(
+            HandoffPurgeCount.gemeente_code == gemeente_code, HandoffPurgeCount.month == month
+        )
     ).scalar_one_or_none()
     if row is None:
         row = HandoffPurgeCount(gemeente_code=gemeente_code, month=month, count=0)

@@ -1,4 +1,5 @@
 """Create a handoff and answer questions about it: the functions a thin Rasa action (and the portal) calls."""
+
 from __future__ import annotations
 
 import json
@@ -111,8 +112,7 @@ def _code_exists(session: Session, code: str) -> bool:
     return session.execute(select(Handoff.id).where(Handoff.reference_code == code)).first() is not None
 
 
-def create_handoff(session: Session, request: HandoffRequest,
-                   config: Optional[HandoffConfig] = None) -> HandoffReceipt:
+def create_handoff(session: Session, request: HandoffRequest, config: Optional[HandoffConfig] = None) -> HandoffReceipt:
     """Store the handoff, its first status and its outbox message in `session`'s transaction: all or nothing.
 
     The caller commits (use `submit_handoff` to have it done). Raises contact.InvalidContact for unusable
@@ -134,17 +134,22 @@ def create_handoff(session: Session, request: HandoffRequest,
 
     handoff = Handoff(
         reference_code=codes.unique_code(lambda code: _code_exists(session, code)),
-        gemeente_code=gemeente.code, status=NEW,
-        consent_text=_clean(request.consent_text), consent_at=to_db_time(request.consent_at),
-        contact_channel=contact.channel, phone=phone,
-        email=contact.email, preferred_time=contact.preferred_time,
+        gemeente_code=gemeente.code,
+        status=NEW,
+        consent_text=_clean(request.consent_text),
+        consent_at=to_db_time(request.consent_at),
+        contact_channel=contact.channel,
+        phone=phone,
+        email=contact.email,
+        preferred_time=contact.preferred_time,
         alias=_clean(request.alias, MAX_ALIAS) or None,
         reason=privacy.mask_known_contact(_clean(request.reason), phone, contact.email),
         topics=_json([_clean(t, 100) for t in request.topics]),
         intents=_json([_clean(i, 100) for i in request.intents]),
         summary=_json(_summary(request, contact, gemeente.code, turns)),
         transcript=_json(turns),
-        created_at=created, respond_by=respond_by,
+        created_at=created,
+        respond_by=respond_by,
         retention_until=created + timedelta(days=settings.HANDOFF_RETENTION_DAYS),
     )
     session.add(handoff)
@@ -156,23 +161,30 @@ def create_handoff(session: Session, request: HandoffRequest,
 
 def _receipt(handoff: Handoff, config: GemeenteConfig, submitted: datetime) -> HandoffReceipt:
     return HandoffReceipt(
-        reference_code=handoff.reference_code, gemeente_code=handoff.gemeente_code, gemeente_name=config.name,
-        respond_by=handoff.respond_by, deadline_sentence=timeframe.deadline_sentence(handoff.respond_by, submitted),
+        reference_code=handoff.reference_code,
+        gemeente_code=handoff.gemeente_code,
+        gemeente_name=config.name,
+        respond_by=handoff.respond_by,
+        deadline_sentence=timeframe.deadline_sentence(handoff.respond_by, submitted),
         office_notice=timeframe.office_notice(submitted, config),
         contact_route=with_number(config.contact_route, handoff.gemeente_code),
         delivery="webhook" if config.endpoint else "portaal",
     )
 
 
-def _summary(request: HandoffRequest, contact: ContactDetails, gemeente_code: str,
-             turns: List[Dict[str, Any]]) -> Dict[str, Any]:
+def _summary(
+    request: HandoffRequest, contact: ContactDetails, gemeente_code: str, turns: List[Dict[str, Any]]
+) -> Dict[str, Any]:
     answers = _clean_deep(request.answers or {})
     # The person may type their own number into a free-text answer; it belongs in the contact fields only.
     phone = contact.phone.e164 if contact.phone else None
     answers = {k: _mask_deep(v, phone, contact.email) for k, v in answers.items()}
     return build_summary(
-        privacy.mask_known_contact(_clean(request.question), phone, contact.email), answers,
-        _clean_deep(list(request.articles_shown)), _clean(request.reason), gemeente_code,
+        privacy.mask_known_contact(_clean(request.question), phone, contact.email),
+        answers,
+        _clean_deep(list(request.articles_shown)),
+        _clean(request.reason),
+        gemeente_code,
         unanswered=transcripts.unanswered(turns),
     )
 
@@ -189,16 +201,21 @@ def _mask_deep(value: Any, phone: Optional[str], email: Optional[str]) -> Any:
 
 def _outbox_message(handoff: Handoff, config: GemeenteConfig, now: datetime) -> HandoffOutbox:
     # No personal data here: the notifier builds the body from the handoff row when it sends.
-    payload = {"event": EVENT_CREATED, "reference_code": handoff.reference_code,
-               "gemeente_code": handoff.gemeente_code}
+    payload = {"event": EVENT_CREATED, "reference_code": handoff.reference_code, "gemeente_code": handoff.gemeente_code}
     return HandoffOutbox(
-        event=EVENT_CREATED, payload=_json(payload), attempts=0, next_attempt_at=now, created_at=now,
-        flagged=config.endpoint is None, last_error=None if config.endpoint else NO_ENDPOINT,
+        event=EVENT_CREATED,
+        payload=_json(payload),
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        flagged=config.endpoint is None,
+        last_error=None if config.endpoint else NO_ENDPOINT,
     )
 
 
-def submit_handoff(request: HandoffRequest, url: Optional[str] = None,
-                   config: Optional[HandoffConfig] = None) -> HandoffReceipt:
+def submit_handoff(
+    request: HandoffRequest, url: Optional[str] = None, config: Optional[HandoffConfig] = None
+) -> HandoffReceipt:
     """`create_handoff` in its own transaction, committed before the receipt is returned.
 
     A code taken at the same moment by another process makes the commit fail; then it tries once more.
@@ -265,8 +282,7 @@ def status_message(session: Session, code: str, today: Optional[date] = None) ->
     return texts.text(f"status_meaning.{handoff.status}", code=normalised, datum=day)
 
 
-def change_status(session: Session, code: str, new_status: str, by: str,
-                  now: Optional[datetime] = None) -> Handoff:
+def change_status(session: Session, code: str, new_status: str, by: str, now: Optional[datetime] = None) -> Handoff:
     """Move a handoff to `new_status` with a history row; closing it starts the retention period."""
     if new_status not in STATUSES:
         raise ValueError(f"onbekende status {new_status!r}; kies uit {', '.join(STATUSES)}")
@@ -283,8 +299,7 @@ def change_status(session: Session, code: str, new_status: str, by: str,
         handoff.retention_until = at + timedelta(days=settings.HANDOFF_RETENTION_DAYS)
     else:
         handoff.closed_at = None
-        handoff.retention_until = max(handoff.retention_until,
-                                      at + timedelta(days=settings.HANDOFF_RETENTION_DAYS))
+        handoff.retention_until = max(handoff.retention_until, at + timedelta(days=settings.HANDOFF_RETENTION_DAYS))
     session.flush()
     return handoff
 
@@ -300,8 +315,7 @@ def withdraw(session: Session, code: str, now: Optional[datetime] = None) -> Opt
     if handoff is None or handoff.status in FINISHED:
         return handoff
     at = to_db_time(now or utc_now())
-    handoff.history.append(HandoffStatusChange(from_status=handoff.status, to_status=WITHDRAWN, at=at,
-                                               by=WITHDRAWN_BY))
+    handoff.history.append(HandoffStatusChange(from_status=handoff.status, to_status=WITHDRAWN, at=at, by=WITHDRAWN_BY))
     handoff.status, handoff.closed_at = WITHDRAWN, at
     handoff.retention_until = at + timedelta(days=settings.HANDOFF_RETENTION_DAYS)
     handoff.phone = handoff.email = handoff.alias = None  # the summary has channel and moment only, no number

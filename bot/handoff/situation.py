@@ -2,6 +2,7 @@
 
 Picked from the person's own messages with the patterns in knowledge/handoff/situation.yml; nothing is asked.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,6 +57,10 @@ def situation(messages: Iterable[str]) -> Dict[str, str]:
     """`answers` entries for build_summary from what the person wrote; keys only for what was told."""
     text = " ".join(m.lower() for m in messages if m and not m.startswith("/"))
     age = told_age(text)
-    parts = {"why_no_benefit": _labels("why_no_benefit", text), "beperking": _labels("beperking", text),
-             "work_history": [scrub(w) for w in _work_history(text)], "age": [f"{age} jaar"] if age else []}
+    parts = {
+        "why_no_benefit": _labels("why_no_benefit", text),
+        "beperking": _labels("beperking", text),
+        "work_history": [scrub(w) for w in _work_history(text)],
+        "age": [f"{age} jaar"] if age else [],
+    }
     return {key: "; ".join(dict.fromkeys(values)) for key, values in parts.items() if values}

@@ -4,6 +4,7 @@ It follows the reflection cards of seed 003 (§4.4): the situation in the person
 what keeps it as it is, what would help, and the next step. The assistant only gathers the picture
 (beeldvorming); judging and deciding is for the consulent, together with the person.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,9 @@ def _text(value: Any) -> str:
     return privacy.scrub(" ".join(str(value).split()))
 
 
-def _labelled(keys: Sequence[str], labels: Mapping[str, str], answers: Mapping[str, Any],
-              always: Sequence[str] = ()) -> List[str]:
+def _labelled(
+    keys: Sequence[str], labels: Mapping[str, str], answers: Mapping[str, Any], always: Sequence[str] = ()
+) -> List[str]:
     not_told = texts.entry("summary.not_told")
     lines = []
     for key in keys:
@@ -80,9 +82,14 @@ def _article_title(item: Any, gemeente_code: Optional[str]) -> str:
     return article.title if article else str(item)
 
 
-def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, articles_shown: Sequence[Any] = (),
-                  reason: str = "", gemeente_code: Optional[str] = None,
-                  unanswered: Sequence[str] = ()) -> Dict[str, Any]:
+def build_summary(
+    question: str,
+    answers: Optional[Mapping[str, Any]] = None,
+    articles_shown: Sequence[Any] = (),
+    reason: str = "",
+    gemeente_code: Optional[str] = None,
+    unanswered: Sequence[str] = (),
+) -> Dict[str, Any]:
     """The summary as JSON-ready data: a headline, the age as told, the questions the assistant had no good answer
     to, and titled sections of short lines, in reading order. How to contact the person is not in it: that is in
     the handoff's contact fields, shown once.
@@ -102,8 +109,10 @@ def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, ar
         ("question", [question_text or texts.entry(f"{s}.not_told")]),
         ("not_answered", not_answered),
         ("situation", _labelled(SITUATION, texts.entry(f"{s}.situation_labels"), answers, ALWAYS_SHOWN)),
-        ("explained", [_article_title(a, gemeente_code) for a in articles_shown]
-         or [texts.entry(f"{s}.nothing_explained")]),
+        (
+            "explained",
+            [_article_title(a, gemeente_code) for a in articles_shown] or [texts.entry(f"{s}.nothing_explained")],
+        ),
         ("wants_next", _labelled(WANTS_NEXT, texts.entry(f"{s}.wants_next_labels"), answers, ALWAYS_SHOWN)),
         ("limits_and_wishes", _list(answers.get("limits_and_wishes"))),
         ("helps", _domains(answers.get("helps"))),
@@ -111,13 +120,21 @@ def build_summary(question: str, answers: Optional[Mapping[str, Any]] = None, ar
         ("working_together", _labelled(WORKING_TOGETHER, texts.entry(f"{s}.working_together_labels"), answers)),
         ("reason", [_text(reason)] if _text(reason) else []),
     ]
-    result = [{"key": key, "title": texts.text(f"{s}.{key}", count=len(lines)), "lines": lines}
-              for key, lines in sections if lines]
+    result = [
+        {"key": key, "title": texts.text(f"{s}.{key}", count=len(lines)), "lines": lines}
+        for key, lines in sections
+        if lines
+    ]
     other = [f"{key}: {_text(value)}" for key, value in answers.items() if key not in ANSWER_KEYS and _text(value)]
     if other:
         result.append({"key": "other", "title": texts.entry(f"{s}.other"), "lines": other})
-    return {"version": SUMMARY_VERSION, "headline": headline(question_text), "age": _text(answers.get("age")) or None,
-            "not_answered": {"count": len(not_answered), "questions": not_answered}, "sections": result}
+    return {
+        "version": SUMMARY_VERSION,
+        "headline": headline(question_text),
+        "age": _text(answers.get("age")) or None,
+        "not_answered": {"count": len(not_answered), "questions": not_answered},
+        "sections": result,
+    }
 
 
 def _list(value: Any) -> List[str]:
@@ -132,6 +149,6 @@ def headline(question: str, limit: int = HEADLINE_LENGTH) -> str:
         return question
     ends = [m.end() for m in _SENTENCE_END.finditer(question[:limit])]
     if ends and ends[-1] >= limit // 3:
-        return question[:ends[-1]] + " …"
-    cut = question[:limit - 1].rsplit(None, 1)[0] if " " in question[:limit - 1] else question[:limit - 1]
+        return question[: ends[-1]] + " …"
+    cut = question[: limit - 1].rsplit(None, 1)[0] if " " in question[: limit - 1] else question[: limit - 1]
     return cut.rstrip(" ,;:-") + "…"

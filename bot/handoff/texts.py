@@ -1,4 +1,5 @@
 """The handoff's person-facing texts and summary headings (knowledge/handoff/texts.yml): content, not code."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -2,6 +2,7 @@
 
 All calendar arithmetic happens in Europe/Amsterdam; a naive datetime is taken to be UTC (as stored).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -12,8 +13,20 @@ from bot.handoff import texts
 from bot.handoff.config import WEEKDAYS, GemeenteConfig
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 # Beyond this, a configuration has no open day at all; stop looking instead of looping forever.
 SEARCH_DAYS = 60
 
@@ -66,18 +79,18 @@ def next_opening(moment: datetime, config: GemeenteConfig) -> Optional[datetime]
 
 
 def format_day(day: date, today: date) -> str:
-    """"dinsdag 1 december"; with the year when it is not this year."""
+    """ "dinsdag 1 december"; with the year when it is not this year."""
     text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
     return text if day.year == today.year else f"{text} {day.year}"
 
 
 def format_time(moment: time) -> str:
-    """"9:00 uur", "13:30 uur"."""
+    """ "9:00 uur", "13:30 uur"."""
     return f"{moment.hour}:{moment.minute:02d} uur"
 
 
 def format_moment(moment: datetime, now: datetime) -> str:
-    """"vandaag 13:30 uur", "morgen 9:00 uur", "maandag 9:00 uur", or with a date when more than a week ahead."""
+    """ "vandaag 13:30 uur", "morgen 9:00 uur", "maandag 9:00 uur", or with a date when more than a week ahead."""
     at, today = local(moment), local(now).date()
     days = (at.date() - today).days
     if days == 0:
@@ -92,7 +105,7 @@ def format_moment(moment: datetime, now: datetime) -> str:
 
 
 def deadline_sentence(deadline: date, submitted: datetime) -> str:
-    """"Je hoort uiterlijk dinsdag 1 december van de gemeente." (wording in knowledge/handoff/texts.yml)"""
+    """ "Je hoort uiterlijk dinsdag 1 december van de gemeente." (wording in knowledge/handoff/texts.yml)"""
     return texts.text("deadline", datum=format_day(deadline, local(submitted).date()))
 
 

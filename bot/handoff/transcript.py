@@ -3,6 +3,7 @@ as the person saw it: a clicked button by its title (never a raw payload), the a
 portal to show safely (and given as plain words to a gemeente's own system), each message once. A question the
 assistant had no good answer to is marked `answered: false`, for the summary.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 # Buttons that are always there (the widget's own), and what the input guard makes of a message without words.
-FIXED_BUTTONS = {"/request_human": "Praat met een medewerker", "/restart": "Opnieuw beginnen",
-                 "/no_content": "(een bericht zonder woorden)"}
+FIXED_BUTTONS = {
+    "/request_human": "Praat met een medewerker",
+    "/restart": "Opnieuw beginnen",
+    "/no_content": "(een bericht zonder woorden)",
+}
 CLICKED = "Koos: {title}"
 A_BUTTON = "(koos een knop)"
 # Payloads the widget sends by itself (the person typed or clicked nothing): left out.
@@ -103,8 +107,14 @@ def from_rasa_events(events: Iterable[Mapping[str, Any]]) -> List[Dict[str, Any]
         who = _RASA_SPEAKERS.get(str(event.get("event")))
         text = str(event.get("text") or "")
         if who == BOT:
-            titles = {**titles, **{str(b.get("payload")): str(b.get("title")) for b in
-                                   (event.get("data") or {}).get("buttons") or [] if b.get("payload")}}
+            titles = {
+                **titles,
+                **{
+                    str(b.get("payload")): str(b.get("title"))
+                    for b in (event.get("data") or {}).get("buttons") or []
+                    if b.get("payload")
+                },
+            }
             if asked is not None and _not_understood(event):
                 asked[ANSWERED] = False
         elif who == PERSON and is_payload(text):
@@ -128,12 +138,13 @@ def _cut(text: str) -> str:
     """At most MAX_TEXT characters; a longer text ends at its last whole line (so no link is cut in half), with "…"."""
     if len(text) <= MAX_TEXT:
         return text
-    cut = text[:MAX_TEXT - 2]
-    return (cut[:cut.rindex("\n")] if "\n" in cut else cut) + " …"
+    cut = text[: MAX_TEXT - 2]
+    return (cut[: cut.rindex("\n")] if "\n" in cut else cut) + " …"
 
 
-def clean(turns: Iterable[Mapping[str, Any]], phone: Optional[str] = None,
-          email: Optional[str] = None) -> List[Dict[str, Any]]:
+def clean(
+    turns: Iterable[Mapping[str, Any]], phone: Optional[str] = None, email: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """Checked turns: known speakers only, no raw payloads, BSN/IBAN removed, own contact details masked, text cut
     to MAX_TEXT. The assistant's Markdown stays: the portal shows it as the person saw it (bot/web/portal/rendering.py),
     `as_plain_words` gives it without its signs."""
@@ -160,5 +171,7 @@ def unanswered(turns: Iterable[Mapping[str, Any]]) -> List[str]:
 def as_plain_words(turns: Iterable[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """The turns as a gemeente's own system receives them: {who, text, time}, the assistant's text without
     Markdown signs."""
-    return [{"who": t["who"], "text": plain_text(str(t["text"])) if t["who"] == BOT else t["text"],
-             "time": t.get("time")} for t in turns]
+    return [
+        {"who": t["who"], "text": plain_text(str(t["text"])) if t["who"] == BOT else t["text"], "time": t.get("time")}
+        for t in turns
+    ]

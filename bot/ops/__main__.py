@@ -1,5 +1,6 @@
 """`python -m bot.ops` (what `make run` calls): the stack on this machine (bot/ops/stack.py), or the production
 profile when WW_PROFILE=production (bot/ops/production.py); `--shell` talks to the assistant in this terminal."""
+
 from __future__ import annotations
 
 import sys

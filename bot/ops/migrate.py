@@ -1,4 +1,5 @@
 """Database migrations (Alembic, configured here instead of alembic.ini): `python -m bot db upgrade`."""
+
 from __future__ import annotations
 
 import argparse

@@ -8,6 +8,7 @@
 `make run` and `make run-production` run it in their own loop (bot/ops/stack.py: contacts every minute, all of it
 every hour); a cluster runs `python -m bot retention purge` from a CronJob (deploy/kubernetes/jobs.yaml).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,11 @@ class Purged:
     contacts: int = 0
 
     def report(self) -> str:
-        return (f"{self.conversations} gesprek(ken), {self.handoffs} afgesloten overdracht(en) met hun notities en "
-                f"{self.contacts} contactgegeven(s) verwijderd; van overdrachten blijven alleen de aantallen per "
-                "gemeente en maand.")
+        return (
+            f"{self.conversations} gesprek(ken), {self.handoffs} afgesloten overdracht(en) met hun notities en "
+            f"{self.contacts} contactgegeven(s) verwijderd; van overdrachten blijven alleen de aantallen per "
+            "gemeente en maand."
+        )
 
 
 def purge_handoffs(database_url: Optional[str] = None) -> int:
@@ -52,8 +55,9 @@ def purge_contacts(database_url: Optional[str] = None) -> int:
         return contact_vault.purge_expired(session)
 
 
-def purge(database_url: Optional[str] = None, tracker: Optional[str] = None,
-          days: Optional[int] = None, parts: tuple = PARTS) -> Purged:
+def purge(
+    database_url: Optional[str] = None, tracker: Optional[str] = None, days: Optional[int] = None, parts: tuple = PARTS
+) -> Purged:
     """Run the chosen parts of the retention job; what each deleted."""
     days = settings.CONVERSATION_RETENTION_DAYS if days is None else days
     return Purged(
@@ -67,10 +71,10 @@ def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot retention", description="De bewaartermijnen uitvoeren.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("purge", help="verwijderen wat langer dan de bewaartermijn bewaard is")
-    run.add_argument("--only", choices=PARTS, action="append",
-                     help="alleen dit deel (mag vaker); standaard alles")
-    run.add_argument("--days", type=int, default=settings.CONVERSATION_RETENTION_DAYS,
-                     help="bewaartermijn van gesprekken in dagen")
+    run.add_argument("--only", choices=PARTS, action="append", help="alleen dit deel (mag vaker); standaard alles")
+    run.add_argument(
+        "--days", type=int, default=settings.CONVERSATION_RETENTION_DAYS, help="bewaartermijn van gesprekken in dagen"
+    )
     run.add_argument("--tracker-db", help="SQLite-bestand of database-URL van de gespreksopslag")
     run.add_argument("--db", help="database-URL van overdrachten en contactgegevens (standaard DATABASE_URL)")
     args = parser.parse_args(argv)

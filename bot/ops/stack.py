@@ -3,6 +3,7 @@
 `python -m bot.ops` (bot/ops/__main__.py) is what `make run` calls; the end-to-end tests use `Stack` to start the same processes
 on free ports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,12 +58,25 @@ def actions_command(port: int, bin_dir: Path = BIN) -> List[str]:
     return [str(bin_dir / "python"), "-m", "bot.rasa.action_server", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_command(model: Path, port: int, endpoints: str = "endpoints.yml", host: str = "127.0.0.1",
-                 bin_dir: Path = BIN) -> List[str]:
+def rasa_command(
+    model: Path, port: int, endpoints: str = "endpoints.yml", host: str = "127.0.0.1", bin_dir: Path = BIN
+) -> List[str]:
     """The Rasa server with the guarded channels; `endpoints` picks the stores (endpoints.production.yml). No
     `--cors`: browsers are answered from WW_WIDGET_ORIGINS only (bot/rasa/patches.py)."""
-    return [str(bin_dir / "rasa"), "run", "--model", str(model), "--interface", host, "--port", str(port),
-            "--credentials", "credentials.yml", "--endpoints", endpoints]
+    return [
+        str(bin_dir / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        host,
+        "--port",
+        str(port),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        endpoints,
+    ]
 
 
 def web_command(port: int, host: str = "127.0.0.1", bin_dir: Path = BIN) -> List[str]:
@@ -129,14 +143,16 @@ class Stack:
 
     def environment(self) -> Dict[str, str]:
         env = {**os.environ, **self.env}
-        env.update({
-            "ACTION_PORT": str(self.action_port),
-            "RASA_PORT": str(self.rasa_port),
-            "SANIC_HOST": "127.0.0.1",
-            "PYTHONPATH": str(settings.ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-        })
+        env.update(
+            {
+                "ACTION_PORT": str(self.action_port),
+                "RASA_PORT": str(self.rasa_port),
+                "SANIC_HOST": "127.0.0.1",
+                "PYTHONPATH": str(settings.ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+            }
+        )
         env["WEB_PORT"] = str(self.web_port)
         env.setdefault("WW_HANDOFF_DEMO_URL", f"http://127.0.0.1:{self.web_port}/demo/handoff-receiver")
         # Plain http on this computer only: session cookies without the Secure flag (see README, portal).
@@ -165,8 +181,12 @@ class Stack:
         # The child writes to its own copy of the file; ours is closed at once (no handle left open per start).
         with (self.log_dir / f"{service.name}.log").open("ab") as log:
             service.process = subprocess.Popen(
-                service.command, cwd=settings.ROOT, env={**self.environment(), **service.env},
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                service.command,
+                cwd=settings.ROOT,
+                env={**self.environment(), **service.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def wait_ready(self, service: Service, timeout: float) -> None:
@@ -233,19 +253,43 @@ def main(argv: List[str]) -> int:
     stack = Stack()
     if args.shell:
         stack.services = [stack.service("actions")]
-        return serve(stack, "Wegwijzer Werk start op …", list, then=lambda: subprocess.call(
-            [str(BIN / "rasa"), "shell", "--model", str(stack.model), "--port", str(stack.rasa_port),
-             "--endpoints", "endpoints.yml"], cwd=settings.ROOT, env=stack.environment()))
-    return serve(stack, "Wegwijzer Werk start op …", lambda: [
-        ("Assistent (REST)", f"POST {stack.rest_url}"),
-        ("Actieserver", f"http://127.0.0.1:{stack.action_port}/health"),
-        ("Consulentenportaal", f"http://localhost:{stack.web_port}/"),
-        ("Demo-pagina (chat)", f"http://localhost:{stack.web_port}/demo/"),
-    ])
+        return serve(
+            stack,
+            "Wegwijzer Werk start op …",
+            list,
+            then=lambda: subprocess.call(
+                [
+                    str(BIN / "rasa"),
+                    "shell",
+                    "--model",
+                    str(stack.model),
+                    "--port",
+                    str(stack.rasa_port),
+                    "--endpoints",
+                    "endpoints.yml",
+                ],
+                cwd=settings.ROOT,
+                env=stack.environment(),
+            ),
+        )
+    return serve(
+        stack,
+        "Wegwijzer Werk start op …",
+        lambda: [
+            ("Assistent (REST)", f"POST {stack.rest_url}"),
+            ("Actieserver", f"http://127.0.0.1:{stack.action_port}/health"),
+            ("Consulentenportaal", f"http://localhost:{stack.web_port}/"),
+            ("Demo-pagina (chat)", f"http://localhost:{stack.web_port}/demo/"),
+        ],
+    )
 
 
-def serve(stack: Stack, starting: str, addresses: Callable[[], List[Tuple[str, str]]],
-          then: Optional[Callable[[], int]] = None) -> int:
+def serve(
+    stack: Stack,
+    starting: str,
+    addresses: Callable[[], List[Tuple[str, str]]],
+    then: Optional[Callable[[], int]] = None,
+) -> int:
     """Start `stack`, say where everything is, then run `then` (the terminal chat) or purge every hour until a
     process stops; Ctrl-C stops all of it."""
     # Set explicitly: a shell that starts us in the background ignores SIGINT, and Python would inherit that.
@@ -258,8 +302,9 @@ def serve(stack: Stack, starting: str, addresses: Callable[[], List[Tuple[str, s
             return then()
         lines = addresses()
         if stack.demo_password:
-            lines.append(("Demo-account", f"gebruikersnaam demo, wachtwoord {stack.demo_password} "
-                                          "(wordt maar één keer getoond)"))
+            lines.append(
+                ("Demo-account", f"gebruikersnaam demo, wachtwoord {stack.demo_password} (wordt maar één keer getoond)")
+            )
         lines.append(("Logbestanden", str(stack.log_dir)))
         width = max(len(label) for label, _ in lines) + 2
         for label, value in lines:

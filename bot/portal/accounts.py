@@ -1,5 +1,6 @@
 """Portal accounts: argon2 password hashes, sign-in with a lockout per user name and source, a second factor
 (TOTP, for every role; required per gemeente), API tokens."""
+
 from __future__ import annotations
 
 import csv
@@ -53,8 +54,11 @@ def _codes(gemeenten: Iterable[str]) -> str:
         code = code.strip().upper()
         if regions.get_gemeente(code) is None:
             now = regions.resolve_gemeente(code)  # a code of before 2026: say which gemeente it is today
-            hint = f"; sinds {now.former.year}: {', '.join(f'{g.code} ({g.roo_name})' for g in now.candidates)}" \
-                if now.former else ""
+            hint = (
+                f"; sinds {now.former.year}: {', '.join(f'{g.code} ({g.roo_name})' for g in now.candidates)}"
+                if now.former
+                else ""
+            )
             raise AccountError(f"onbekende gemeentecode: {code!r} (verwacht een CBS-code van 2026 zoals GM0344{hint})")
         codes.append(code)
     if not codes:
@@ -73,12 +77,19 @@ def reads_handoffs(session: Session, code: str) -> bool:
 
 
 def find_user(session: Session, username: str) -> Optional[PortalUser]:
-    return session.execute(select(PortalUser).where(PortalUser.username == username.strip().lower())
-                           ).scalar_one_or_none()
+    return session.execute(
+        select(PortalUser).where(PortalUser.username == username.strip().lower())
+    ).scalar_one_or_none()
 
 
-def create_user(session: Session, username: str, role: str, gemeenten: Iterable[str],
-                password: Optional[str] = None, with_totp: bool = False) -> str:
+def create_user(
+    session: Session,
+    username: str,
+    role: str,
+    gemeenten: Iterable[str],
+    password: Optional[str] = None,
+    with_totp: bool = False,
+) -> str:
     """Create an account; returns its password (the given one, or a generated one to show once)."""
     username = username.strip().lower()
     if not username or len(username) > 100 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
@@ -90,12 +101,19 @@ def create_user(session: Session, username: str, role: str, gemeenten: Iterable[
     password = password if password is not None else generate_password()
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens")
-    session.add(PortalUser(
-        username=username, password_hash=_hasher.hash(password), role=role, gemeenten=_codes(gemeenten),
-        failed_logins=0, session_nonce=secrets.token_hex(16), active=True,
-        totp_secret=pyotp.random_base32() if with_totp else None,
-        created_at=to_db_time(utc_now()),
-    ))
+    session.add(
+        PortalUser(
+            username=username,
+            password_hash=_hasher.hash(password),
+            role=role,
+            gemeenten=_codes(gemeenten),
+            failed_logins=0,
+            session_nonce=secrets.token_hex(16),
+            active=True,
+            totp_secret=pyotp.random_base32() if with_totp else None,
+            created_at=to_db_time(utc_now()),
+        )
+    )
     session.flush()
     return password
 
@@ -127,14 +145,15 @@ def is_locked_out(session: Session, username: str, source: str, now: Optional[da
 def lockout_end(session: Session, username: str, now: Optional[datetime] = None) -> Optional[datetime]:
     """Until when some source is locked out for `username` (the latest), or None: for the accounts page."""
     return session.execute(
-        select(func.max(SignInFailure.locked_until))
-        .where(SignInFailure.username == _name(username),
-               SignInFailure.locked_until > to_db_time(now or utc_now()))
+        select(func.max(SignInFailure.locked_until)).where(
+            SignInFailure.username == _name(username), SignInFailure.locked_until > to_db_time(now or utc_now())
+        )
     ).scalar()
 
 
-def check_password(session: Session, username: str, password: str, source: str = "onbekend",
-                   now: Optional[datetime] = None) -> SignIn:
+def check_password(
+    session: Session, username: str, password: str, source: str = "onbekend", now: Optional[datetime] = None
+) -> SignIn:
     """The account when `password` is right and `source` is not locked out for this name; counts failures.
 
     Failures are counted per user name *and* source: after too many, only that source is locked out for that
@@ -159,8 +178,9 @@ def check_password(session: Session, username: str, password: str, source: str =
     session.flush()
     # With a second factor the count goes on until the code is right too (see signed_in), so that signing in
     # again with the password does not give an attacker fresh guesses at the code.
-    return SignIn(user, needs_second_factor=bool(user.totp_secret),
-                  needs_enrolment=not user.totp_secret and totp_required(user))
+    return SignIn(
+        user, needs_second_factor=bool(user.totp_secret), needs_enrolment=not user.totp_secret and totp_required(user)
+    )
 
 
 def count_failure(session: Session, username: str, source: str, now: Optional[datetime] = None) -> bool:
@@ -188,9 +208,12 @@ def count_failure(session: Session, username: str, source: str, now: Optional[da
 
 def _forget_old_failures(session: Session, now: datetime) -> None:
     # Failures "in a row" end after a quiet day; expired lockouts go too. Keeps the table small.
-    session.execute(delete(SignInFailure).where(
-        SignInFailure.updated_at < now - timedelta(days=1),
-        or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now)))
+    session.execute(
+        delete(SignInFailure).where(
+            SignInFailure.updated_at < now - timedelta(days=1),
+            or_(SignInFailure.locked_until.is_(None), SignInFailure.locked_until < now),
+        )
+    )
 
 
 def totp_required(user: PortalUser) -> bool:
@@ -257,13 +280,15 @@ def provisioning_uri(user: PortalUser, secret: str) -> str:
 
 def _use_step(session: Session, user: PortalUser, step: int) -> bool:
     # One conditional UPDATE, so two requests with the same code at the same moment cannot both succeed.
-    used = session.execute(
-        update(PortalUser)
-        .where(PortalUser.id == user.id,
-               or_(PortalUser.totp_last_step.is_(None), PortalUser.totp_last_step < step))
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    used = (
+        session.execute(
+            update(PortalUser)
+            .where(PortalUser.id == user.id, or_(PortalUser.totp_last_step.is_(None), PortalUser.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     session.refresh(user)
     return used
 
@@ -271,8 +296,9 @@ def _use_step(session: Session, user: PortalUser, step: int) -> bool:
 def signed_in(session: Session, user: PortalUser, source: str) -> None:
     """A complete sign-in (password, and code when needed): that source's count for this name starts again."""
     user.last_login_at = to_db_time(utc_now())
-    session.execute(delete(SignInFailure).where(
-        and_(SignInFailure.username == user.username, SignInFailure.source == source)))
+    session.execute(
+        delete(SignInFailure).where(and_(SignInFailure.username == user.username, SignInFailure.source == source))
+    )
     session.flush()
 
 
@@ -320,8 +346,9 @@ def token_hash(token: str) -> str:
 def user_for_token(session: Session, token: str) -> Optional[PortalUser]:
     if not token:
         return None
-    user = session.execute(select(PortalUser).where(PortalUser.api_token_hash == token_hash(token))
-                           ).scalar_one_or_none()
+    user = session.execute(
+        select(PortalUser).where(PortalUser.api_token_hash == token_hash(token))
+    ).scalar_one_or_none()
     # Sign-in lockouts do not apply: they are about guessing passwords, and a token is not a password.
     return user if user is not None and user.active else None
 
@@ -346,8 +373,16 @@ def audit_as_csv(entries: Any) -> str:
     writer = csv.writer(out)
     writer.writerow(["tijd_utc", "gebruiker", "actie", "code", "gemeente", "details"])
     for e in entries:
-        writer.writerow([e.at.isoformat(timespec="seconds"), e.username, e.action, e.reference_code or "",
-                         e.gemeente_code or "", _no_formula(e.detail or "")])
+        writer.writerow(
+            [
+                e.at.isoformat(timespec="seconds"),
+                e.username,
+                e.action,
+                e.reference_code or "",
+                e.gemeente_code or "",
+                _no_formula(e.detail or ""),
+            ]
+        )
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ The webhook secret is write-only: it can be set or removed, never read back. A n
 to a public internet address (bot/handoff/endpoints.py, checked after DNS resolution); its old and new value go
 into the audit log as `webhook_wijzigen`, which every beheerder and teamleider of the gemeente sees as a notice.
 """
+
 from __future__ import annotations
 
 import json
@@ -77,20 +78,27 @@ class SettingsForm:
     @classmethod
     def from_config(cls, config: GemeenteConfig, national: frozenset) -> "SettingsForm":
         own_days = sorted(config.holidays - national)
-        return cls(response_days=str(config.response_days), contact_route=config.contact_route,
-                   office_hours={day: format_ranges(config.office_hours[i]) for i, day in enumerate(WEEKDAYS)},
-                   holidays="\n".join(f"{d:%d-%m-%Y}" for d in own_days), email=config.email or "",
-                   endpoint=config.endpoint or "")
+        return cls(
+            response_days=str(config.response_days),
+            contact_route=config.contact_route,
+            office_hours={day: format_ranges(config.office_hours[i]) for i, day in enumerate(WEEKDAYS)},
+            holidays="\n".join(f"{d:%d-%m-%Y}" for d in own_days),
+            email=config.email or "",
+            endpoint=config.endpoint or "",
+        )
 
     @classmethod
     def from_request(cls, form: Mapping[str, str]) -> "SettingsForm":
-        return cls(response_days=form.get("response_days", "")[:10].strip(),
-                   contact_route=form.get("contact_route", "")[:MAX_ROUTE * 2].strip(),
-                   office_hours={day: form.get(f"uren_{day}", "")[:100].strip() for day in WEEKDAYS},
-                   holidays=form.get("holidays", "")[:2000], email=form.get("email", "")[:254].strip(),
-                   endpoint=form.get("endpoint", "")[:MAX_URL * 2].strip(),
-                   new_secret=form.get("new_secret", "")[:MAX_SECRET * 2].strip(),
-                   remove_secret=form.get("remove_secret") == "1")
+        return cls(
+            response_days=form.get("response_days", "")[:10].strip(),
+            contact_route=form.get("contact_route", "")[: MAX_ROUTE * 2].strip(),
+            office_hours={day: form.get(f"uren_{day}", "")[:100].strip() for day in WEEKDAYS},
+            holidays=form.get("holidays", "")[:2000],
+            email=form.get("email", "")[:254].strip(),
+            endpoint=form.get("endpoint", "")[: MAX_URL * 2].strip(),
+            new_secret=form.get("new_secret", "")[: MAX_SECRET * 2].strip(),
+            remove_secret=form.get("remove_secret") == "1",
+        )
 
 
 @dataclass(frozen=True)
@@ -127,10 +135,12 @@ def opening_hours(config: GemeenteConfig) -> List[Tuple[str, str]]:
 
 def settings_of(session: Session, code: str) -> GemeenteSettings:
     file_config = load_config()
-    return GemeenteSettings(effective=effective_config(session).for_gemeente(code),
-                            from_file=file_config.for_gemeente(code),
-                            override=session.get(HandoffSettingsOverride, code),
-                            national=file_config.national_holidays)
+    return GemeenteSettings(
+        effective=effective_config(session).for_gemeente(code),
+        from_file=file_config.for_gemeente(code),
+        override=session.get(HandoffSettingsOverride, code),
+        national=file_config.national_holidays,
+    )
 
 
 def _parse_date(text: str) -> Optional[date]:
@@ -161,8 +171,10 @@ def _check_fields(form: SettingsForm, errors: Dict[str, str]) -> Dict[str, Any]:
         try:
             hours[day] = format_ranges(opening_ranges(text))
         except ValueError:
-            errors[f"uren_{day}"] = ("Schrijf de tijden zoals 09:00-17:00, of 09:00-12:30, 13:30-17:00. "
-                                     "Is het kantoor dicht? Schrijf dan: gesloten.")
+            errors[f"uren_{day}"] = (
+                "Schrijf de tijden zoals 09:00-17:00, of 09:00-12:30, 13:30-17:00. "
+                "Is het kantoor dicht? Schrijf dan: gesloten."
+            )
     if len(hours) == len(WEEKDAYS) and all(value == "gesloten" for value in hours.values()):
         errors["uren_maandag"] = "Het kantoor moet op minstens één dag open zijn."
     values["office_hours"] = hours
@@ -197,8 +209,10 @@ def _check_endpoint(text: str, errors: Dict[str, str]) -> Optional[str]:
     parsed = urlparse(text)
     local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
     if len(text) > MAX_URL or "${" in text or not parsed.hostname or not (parsed.scheme == "https" or local):
-        errors["endpoint"] = ("Dit adres klopt niet. Het moet beginnen met https:// "
-                              "(http:// mag alleen naar deze computer zelf, voor de demo).")
+        errors["endpoint"] = (
+            "Dit adres klopt niet. Het moet beginnen met https:// "
+            "(http:// mag alleen naar deze computer zelf, voor de demo)."
+        )
     elif parsed.username or parsed.password:
         errors["endpoint"] = "Zet geen gebruikersnaam of wachtwoord in het adres. Gebruik de sleutel hieronder."
     return text
@@ -216,8 +230,13 @@ def _check_target(endpoint: Optional[str], before: Optional[str], errors: Dict[s
         errors["endpoint"] = str(problem)
 
 
-def _secret(form: SettingsForm, row: Optional[HandoffSettingsOverride], endpoint: Optional[str],
-            from_file: GemeenteConfig, errors: Dict[str, str]) -> Optional[str]:
+def _secret(
+    form: SettingsForm,
+    row: Optional[HandoffSettingsOverride],
+    endpoint: Optional[str],
+    from_file: GemeenteConfig,
+    errors: Dict[str, str],
+) -> Optional[str]:
     """The secret to store: the new one, none (removed), or the one stored before."""
     if form.new_secret:
         if not MIN_SECRET <= len(form.new_secret) <= MAX_SECRET:
@@ -225,8 +244,10 @@ def _secret(form: SettingsForm, row: Optional[HandoffSettingsOverride], endpoint
         return form.new_secret
     secret = None if form.remove_secret else (row.webhook_secret if row else None)
     if endpoint and not secret and not from_file.secret_env:
-        errors["new_secret"] = (f"Een webhook heeft een geheime sleutel nodig om de berichten te ondertekenen. "
-                                f"Vul een sleutel in van minstens {MIN_SECRET} tekens.")
+        errors["new_secret"] = (
+            f"Een webhook heeft een geheime sleutel nodig om de berichten te ondertekenen. "
+            f"Vul een sleutel in van minstens {MIN_SECRET} tekens."
+        )
     return secret
 
 
@@ -248,8 +269,7 @@ def save(session: Session, user: PortalUser, code: str, form: SettingsForm) -> L
     except ConfigError as error:  # the parser is stricter than the checks above: say so, change nothing
         raise Problems({GENERAL: "De instellingen kloppen niet: " + "; ".join(error.problems)}) from error
     kept = {name: values[name] for name in PORTAL_FIELDS if getattr(candidate, name) != getattr(base, name)}
-    changed = [LABELS[name] for name in PORTAL_FIELDS
-               if getattr(candidate, name) != getattr(current.effective, name)]
+    changed = [LABELS[name] for name in PORTAL_FIELDS if getattr(candidate, name) != getattr(current.effective, name)]
     if secret != (current.override.webhook_secret if current.override else None):
         changed.append(LABELS["webhook_secret"])
     if not changed:
@@ -260,8 +280,13 @@ def save(session: Session, user: PortalUser, code: str, form: SettingsForm) -> L
     if candidate.endpoint != current.effective.endpoint:
         # Where personal data goes: old and new address (without a query, which might hold a key), for the log
         # and for the notice every beheerder and teamleider of this gemeente sees (bot/portal/service.py).
-        audit(session, user, WEBHOOK_CHANGED, gemeente_code=code,
-              detail=f"{describe(current.effective.endpoint)} → {describe(candidate.endpoint)}")
+        audit(
+            session,
+            user,
+            WEBHOOK_CHANGED,
+            gemeente_code=code,
+            detail=f"{describe(current.effective.endpoint)} → {describe(candidate.endpoint)}",
+        )
     session.flush()
     return changed
 
@@ -297,4 +322,3 @@ def reset(session: Session, user: PortalUser, code: str) -> bool:
 
 def overview(session: Session, codes: Tuple[str, ...]) -> List[GemeenteSettings]:
     return [settings_of(session, code) for code in codes]
-

@@ -3,6 +3,7 @@
 Notes and state hang off the handoff with ON DELETE CASCADE, so the handoff's retention purge removes them too.
 The audit log keeps only the reference code, never personal data, so it can outlive the handoff.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text

@@ -6,6 +6,7 @@ Used by the pages (bot/web/portal/views.py) and the JSON API (bot/web/portal/api
   or their own; a teamleider changes all of them and reassigns;
 - beheerders manage accounts and read the audit log, but do not read handoffs (they need no personal data).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,13 @@ OUTCOMES = {
     "geen_contact": "geen contact mogelijk",
     "teruggetrokken": "persoon trok zich terug",
 }
-CONTACT_METHODS = {"telefoon": "telefoon", "e-mail": "e-mail", "chat": "chat of beeldbellen",
-                   "persoonlijk": "persoonlijk gesprek", "anders": "anders"}
+CONTACT_METHODS = {
+    "telefoon": "telefoon",
+    "e-mail": "e-mail",
+    "chat": "chat of beeldbellen",
+    "persoonlijk": "persoonlijk gesprek",
+    "anders": "anders",
+}
 MAX_NOTE = 4000
 MAX_DETAIL = 300
 AGE_FILTERS = {"1": 1, "3": 3, "7": 7, "30": 30}  # "older than N days"
@@ -54,13 +60,24 @@ class Invalid(ValueError):
     """The request cannot be done as asked; the message is plain Dutch."""
 
 
-def audit(session: Session, user: PortalUser, action: str, handoff: Optional[Handoff] = None,
-          detail: Optional[str] = None, gemeente_code: Optional[str] = None) -> None:
-    session.add(AuditEntry(
-        at=to_db_time(utc_now()), username=user.username, action=action,
-        reference_code=handoff.reference_code if handoff else None,
-        gemeente_code=handoff.gemeente_code if handoff else gemeente_code, detail=detail,
-    ))
+def audit(
+    session: Session,
+    user: PortalUser,
+    action: str,
+    handoff: Optional[Handoff] = None,
+    detail: Optional[str] = None,
+    gemeente_code: Optional[str] = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=to_db_time(utc_now()),
+            username=user.username,
+            action=action,
+            reference_code=handoff.reference_code if handoff else None,
+            gemeente_code=handoff.gemeente_code if handoff else gemeente_code,
+            detail=detail,
+        )
+    )
 
 
 def reads_handoffs(user: PortalUser) -> bool:
@@ -78,8 +95,9 @@ def get_handoff(session: Session, user: PortalUser, code: str) -> Handoff:
     if not codes.is_valid_code(code or ""):
         raise NotFound(code)
     handoff = session.execute(
-        select(Handoff).where(Handoff.reference_code == codes.normalise_code(code),
-                              Handoff.gemeente_code.in_(user.gemeente_codes))
+        select(Handoff).where(
+            Handoff.reference_code == codes.normalise_code(code), Handoff.gemeente_code.in_(user.gemeente_codes)
+        )
     ).scalar_one_or_none()
     if handoff is None:
         raise NotFound(code)
@@ -127,8 +145,11 @@ def list_handoffs(session: Session, user: PortalUser, filters: Filters) -> List[
     if filters.topic:
         handoffs = [h for h in handoffs if filters.topic in topics_of(h)]
     if filters.mine:
-        handoffs = [h for h in handoffs if (session.get(HandoffWork, h.id) or HandoffWork()).assigned_to
-                    in (None, user.username)]
+        handoffs = [
+            h
+            for h in handoffs
+            if (session.get(HandoffWork, h.id) or HandoffWork()).assigned_to in (None, user.username)
+        ]
     return handoffs
 
 
@@ -144,7 +165,7 @@ def today() -> date:
 
 
 def deadline_state(handoff: Handoff, on: Optional[date] = None) -> str:
-    """"passed", "near" or "" for an open handoff's promised date; closed handoffs have none."""
+    """ "passed", "near" or "" for an open handoff's promised date; closed handoffs have none."""
     if handoff.status in (CLOSED, CONTACT_MADE, WITHDRAWN):
         return ""
     on = on or today()
@@ -237,10 +258,14 @@ def add_note(session: Session, user: PortalUser, handoff: Handoff, text: str) ->
 def reassign(session: Session, user: PortalUser, handoff: Handoff, username: str) -> None:
     if user.role != TEAMLEIDER:
         raise Forbidden("alleen een teamleider wijst overdrachten toe")
-    colleague = session.execute(select(PortalUser).where(PortalUser.username == (username or "").strip().lower())
-                                ).scalar_one_or_none()
-    if colleague is None or colleague.role not in (CONSULENT, TEAMLEIDER) \
-            or handoff.gemeente_code not in colleague.gemeente_codes:
+    colleague = session.execute(
+        select(PortalUser).where(PortalUser.username == (username or "").strip().lower())
+    ).scalar_one_or_none()
+    if (
+        colleague is None
+        or colleague.role not in (CONSULENT, TEAMLEIDER)
+        or handoff.gemeente_code not in colleague.gemeente_codes
+    ):
         raise Invalid("kies een collega van deze gemeente")
     work = work_of(session, handoff)
     work.assigned_to, work.assigned_at = colleague.username, to_db_time(utc_now())
@@ -250,19 +275,37 @@ def reassign(session: Session, user: PortalUser, handoff: Handoff, username: str
 
 
 def colleagues(session: Session, handoff: Handoff) -> List[str]:
-    users = session.execute(select(PortalUser).where(PortalUser.role.in_((CONSULENT, TEAMLEIDER)),
-                                                     PortalUser.active.is_(True))
-                            .order_by(PortalUser.username)).scalars().all()
+    users = (
+        session.execute(
+            select(PortalUser)
+            .where(PortalUser.role.in_((CONSULENT, TEAMLEIDER)), PortalUser.active.is_(True))
+            .order_by(PortalUser.username)
+        )
+        .scalars()
+        .all()
+    )
     return [u.username for u in users if handoff.gemeente_code in u.gemeente_codes]
 
 
 def notes_of(session: Session, handoff: Handoff) -> List[HandoffNote]:
-    return session.execute(select(HandoffNote).where(HandoffNote.handoff_id == handoff.id)
-                           .order_by(HandoffNote.at, HandoffNote.id)).scalars().all()
+    return (
+        session.execute(
+            select(HandoffNote).where(HandoffNote.handoff_id == handoff.id).order_by(HandoffNote.at, HandoffNote.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
-def set_status(session: Session, user: PortalUser, handoff: Handoff, status: str, outcome: str = "",
-               detail: str = "", contact_method: str = "") -> None:
+def set_status(
+    session: Session,
+    user: PortalUser,
+    handoff: Handoff,
+    status: str,
+    outcome: str = "",
+    detail: str = "",
+    contact_method: str = "",
+) -> None:
     """One entry point for the API: the same actions as the buttons on the page."""
     if status == PICKED_UP:
         pick_up(session, user, handoff)
@@ -285,17 +328,21 @@ def document(session: Session, handoff: Handoff) -> Dict[str, Any]:
         "outcome_detail": work.outcome_detail,
         "retention_until": _iso(handoff.retention_until),
         "notes": [{"at": _iso(n.at), "by": n.by, "text": n.text} for n in notes_of(session, handoff)],
-        "history": [{"from": c.from_status, "to": c.to_status, "at": _iso(c.at), "by": c.by}
-                    for c in handoff.history],
+        "history": [{"from": c.from_status, "to": c.to_status, "at": _iso(c.at), "by": c.by} for c in handoff.history],
     }
     return doc
 
 
 def list_item(handoff: Handoff) -> Dict[str, Any]:
-    return {"reference_code": handoff.reference_code, "gemeente_code": handoff.gemeente_code,
-            "status": handoff.status, "created_at": _iso(handoff.created_at),
-            "respond_by": handoff.respond_by.isoformat(), "topics": topics_of(handoff),
-            "deadline": deadline_state(handoff) or None}
+    return {
+        "reference_code": handoff.reference_code,
+        "gemeente_code": handoff.gemeente_code,
+        "status": handoff.status,
+        "created_at": _iso(handoff.created_at),
+        "respond_by": handoff.respond_by.isoformat(),
+        "topics": topics_of(handoff),
+        "deadline": deadline_state(handoff) or None,
+    }
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:
@@ -306,8 +353,11 @@ def audit_entries(session: Session, user: PortalUser, limit: Optional[int] = 500
     """The audit log of the beheerder's gemeenten, and account actions by them, newest first."""
     if user.role != BEHEERDER:
         raise Forbidden("alleen beheerders lezen het auditlog")
-    query = select(AuditEntry).where(AuditEntry.gemeente_code.in_(user.gemeente_codes)) \
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.gemeente_code.in_(user.gemeente_codes))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
     if limit:
         query = query.limit(limit)
     return session.execute(query).scalars().all()
@@ -320,8 +370,17 @@ def webhook_notices(session: Session, user: PortalUser) -> Sequence[AuditEntry]:
     if user.role not in (BEHEERDER, TEAMLEIDER):
         return []
     since = to_db_time(utc_now()) - timedelta(days=WEBHOOK_NOTICE_DAYS)
-    return session.execute(
-        select(AuditEntry).where(AuditEntry.action == WEBHOOK_CHANGED, AuditEntry.at >= since,
-                                 AuditEntry.gemeente_code.in_(user.gemeente_codes))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(10)
-    ).scalars().all()
+    return (
+        session.execute(
+            select(AuditEntry)
+            .where(
+                AuditEntry.action == WEBHOOK_CHANGED,
+                AuditEntry.at >= since,
+                AuditEntry.gemeente_code.in_(user.gemeente_codes),
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )

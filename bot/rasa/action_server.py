@@ -7,6 +7,7 @@ start. No CORS (only servers call it), and an error never echoes the request bac
 
     python -m bot.rasa.action_server --port 5055
 """
+
 from __future__ import annotations
 
 import argparse

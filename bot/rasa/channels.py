@@ -2,6 +2,7 @@
 
 Same URLs as Rasa's own channels (`/webhooks/rest/webhook`, `/socket.io`); configured in credentials.yml.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,8 +47,9 @@ SENDERS = RateLimiter(settings.RATE_LIMIT_PER_SENDER)
 CLIENTS = RateLimiter(settings.RATE_LIMIT_PER_CLIENT)
 # Keys the hash of a REST sender id that holds personal details: the socket.io signing secret, the same on every
 # Rasa server (a random one per process when it is not set, as in unit tests).
-_SENDER_KEY = hmac.new((settings.SESSION_SECRET or secrets.token_hex(32)).encode(), b"rest sender id",
-                       hashlib.sha256).digest()
+_SENDER_KEY = hmac.new(
+    (settings.SESSION_SECRET or secrets.token_hex(32)).encode(), b"rest sender id", hashlib.sha256
+).digest()
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@
 - "Waar vraag ik dat aan?" points back at the last answer and asks how to apply: a follow-up, not a new search
   for a place to go (which "waar dan?" still is).
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,18 +52,29 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         defaults = ReaderSettings()
         return {name: getattr(defaults, name) for name in ReaderSettings.__dataclass_fields__} | {
-            "topic_prefix": "ask_"}
+            "topic_prefix": "ask_"
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 reader: Optional[StoryReader] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        reader: Optional[StoryReader] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.reader = reader
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "StoryAwareIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "StoryAwareIntentClassifier":
         return cls(config, model_storage, resource)
 
     def _settings(self) -> ReaderSettings:
@@ -78,8 +90,14 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "StoryAwareIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "StoryAwareIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 reader = joblib.load(directory / _FILE)  # our own file, written by train() into the model
@@ -108,15 +126,17 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
                 withdrawing = bool(ranking) and ranking[0][INTENT_NAME_KEY] == WITHDRAW_INTENT
                 wanted = WITHDRAW_INTENT if withdrawing else STATUS_INTENT
                 ranking = [{INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: 1.0}] + [
-                    r for r in ranking if r[INTENT_NAME_KEY] != wanted]
+                    r for r in ranking if r[INTENT_NAME_KEY] != wanted
+                ]
             ranking = _follow_up_not_search(text, ranking)[:RANKING_LENGTH]
             top = {**ranking[0], PREDICTED_CONFIDENCE_KEY: 0.0} if not_understood else ranking[0]
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if reading.also_asked and ranking[0][INTENT_NAME_KEY] not in (STATUS_INTENT, WITHDRAW_INTENT):
                 name, confidence = reading.also_asked
-                message.set(ALSO_ASKED, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence},
-                            add_to_output=True)
+                message.set(
+                    ALSO_ASKED, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True
+                )
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

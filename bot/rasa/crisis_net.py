@@ -5,6 +5,7 @@ may read "ik wil er een punt achter zetten" as a goodbye, or fall to "Bedoel je 
 knowledge/conversation_care.yml (`crisis_signals`); this component sits last in the pipeline (config.yml) and
 only ever adds certainty, never takes it away: other messages pass untouched.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,13 @@ class CrisisSafetyNet(GraphComponent, IntentClassifier):
         return [IntentClassifier]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisSafetyNet":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisSafetyNet":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

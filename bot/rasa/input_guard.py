@@ -8,6 +8,7 @@ as a Rasa payload (`/intent{...}`) is only passed on as a payload when the inten
 entities are ones buttons send, with plain button values (no contact details, no numbers); anything else is
 treated as plain words.
 """
+
 from __future__ import annotations
 
 import hashlib

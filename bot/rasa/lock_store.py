@@ -14,6 +14,7 @@ served can expire: that is the one a dead server leaves behind.
 
 Configured in endpoints.production.yml as `lock_store: type: bot.rasa.lock_store.AtomicRedisLockStore`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -95,6 +96,7 @@ class AtomicRedisLockStore(RedisLockStore):
 def _waiting(conversation_id: Text, ticket_number: int) -> Change:
     """Drop expired tickets; while others are ahead, give the waiting ticket a new lifetime (and put it back in
     its place if it had expired meanwhile)."""
+
     def change(lock: Optional[TicketLock]) -> Tuple[TicketLock, Optional[TicketLock]]:
         lock = lock or TicketLock(conversation_id)
         lock.remove_expired_tickets()

@@ -24,6 +24,7 @@ Loaded by bot/rasa/channels.py, which Rasa imports from credentials.yml, so they
    in the same order (the first class with a name wins, as before); a name not in it takes Rasa's own way
    (its "topic", default and error).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -65,7 +66,8 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     except ValidationError as e:  # same message as Rasa's own
         e.message += (
             ". Failed to validate Action server response from API, make sure your response from the Action "
-            f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+            f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise e
 
 
@@ -107,8 +109,7 @@ def _configure_cors(app: Sanic, cors_origins: Any = None) -> None:
     app.config.CORS_AUTOMATIC_OPTIONS = True
     app.config.CORS_SUPPORTS_CREDENTIALS = False
     everything_but_socketio = r"^(?!/socket\.io/).*"
-    CORS(app, resources={everything_but_socketio: {"origins": list(settings.WIDGET_ORIGINS)}},
-         automatic_options=True)
+    CORS(app, resources={everything_but_socketio: {"origins": list(settings.WIDGET_ORIGINS)}}, automatic_options=True)
 
 
 _rasa_user_message_init = UserMessage.__init__

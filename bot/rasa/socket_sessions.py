@@ -6,6 +6,7 @@ who knew an id could read and write in someone else's chat. Here the server make
 (HMAC-SHA256 with WW_SESSION_SECRET) and binds the socket to it; the sender id Rasa stores is "sio-" + the id,
 a namespace the REST channel refuses (bot/rasa/channels.py), so REST and socket.io conversations never meet.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,7 +62,7 @@ class SessionTokens:
 def without_socket_prefix(sender: str) -> str:
     """A sender id from another channel, moved out of the socket.io namespace ("sio-sio-x" → "x")."""
     while sender.startswith(SENDER_PREFIX):
-        sender = sender[len(SENDER_PREFIX):]
+        sender = sender[len(SENDER_PREFIX) :]
     return sender
 
 
@@ -70,15 +71,20 @@ def same_token(sent: Any, bound: str) -> bool:
     return isinstance(sent, str) and hmac.compare_digest(sent.encode("utf-8"), bound.encode("utf-8"))
 
 
-def socket_blueprint(channel: SocketIOInput,
-                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
+def socket_blueprint(
+    channel: SocketIOInput, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> SocketBlueprint:
     """Rasa's socket.io endpoints (same path and events as its SocketIOInput) with issued, bound sessions."""
     tokens = SessionTokens(settings.SESSION_SECRET)
     # engineio checks the Origin of every request, the websocket handshake included (browsers apply CORS to
     # HTTP only); a client without an Origin header is no browser page and is let through.
     # The body cap of the Rasa server (WW_MAX_REQUEST_BYTES) also for a websocket message, which Sanic does not see.
-    sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.WIDGET_ORIGINS),
-                      cors_credentials=False, max_http_buffer_size=settings.MAX_REQUEST_BYTES)
+    sio = AsyncServer(
+        async_mode="sanic",
+        cors_allowed_origins=list(settings.WIDGET_ORIGINS),
+        cors_credentials=False,
+        max_http_buffer_size=settings.MAX_REQUEST_BYTES,
+    )
     blueprint = SocketBlueprint(sio, channel.socketio_path, "socketio_webhook", __name__)
     channel.sio = sio  # Rasa's get_output_channel uses it
     namespace = channel.namespace
@@ -107,12 +113,17 @@ def socket_blueprint(channel: SocketIOInput,
         sent = data.get("session_id") if isinstance(data, dict) else None
         if "sender" not in session or not same_token(sent, session["token"]):
             logger.info("socket.io message refused: its session id was not issued to this connection")
-            await sio.emit(channel.bot_message_evt, {"text": system_text("session_unknown")}, room=sid,
-                           namespace=namespace)
+            await sio.emit(
+                channel.bot_message_evt, {"text": system_text("session_unknown")}, room=sid, namespace=namespace
+            )
             return
-        message = UserMessage(data.get("message", ""), SocketIOOutput(sio, channel.bot_message_evt),
-                              session["sender"], input_channel=channel.name(),
-                              metadata=data.get(channel.metadata_key))
+        message = UserMessage(
+            data.get("message", ""),
+            SocketIOOutput(sio, channel.bot_message_evt),
+            session["sender"],
+            input_channel=channel.name(),
+            metadata=data.get(channel.metadata_key),
+        )
         await on_new_message(message)
 
     return blueprint

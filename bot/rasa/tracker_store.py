@@ -15,6 +15,7 @@ it is taken from the pool and replaces a dead one, so the first message after a 
 Configured in endpoints.yml as `tracker_store: type: bot.rasa.tracker_store.SQLTrackerStore` and in
 endpoints.production.yml as `bot.rasa.tracker_store.ResilientSQLTrackerStore`, with the same keys as Rasa's `type: SQL`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -28,8 +29,7 @@ STORED = "_wegwijzer_stored_events"  # on a tracker read from the store: how man
 
 
 class SQLTrackerStore(rasa_tracker_store.SQLTrackerStore):
-    async def _retrieve(self, sender_id: Text,
-                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         if tracker is not None and not fetch_events_from_all_sessions:
             setattr(tracker, STORED, len(tracker.events))  # the latest session's events, as the count would say

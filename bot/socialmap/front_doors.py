@@ -5,6 +5,7 @@ The shipped package knowledge/socialmap/gemeenten/ is written by `records()` (`p
 front-doors PATH`); a test checks that the two agree, so the CSV files have one source. These are real records
 (demo false), one service per gemeente at gemeente level, so a search in any gemeente finds the gemeente itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,30 +45,62 @@ def records() -> Records:
         if reach is None:
             raise ValueError(f"{gemeente.code}: geen website en telefoonnummer in gemeenten-2026.csv")
         org, sid = organization_id(gemeente.code), front_door_id(gemeente.code)
-        found["organization"].append({
-            "id": org, "name": f"Gemeente {reach.name}", "website": reach.website, **provenance,
-            "description": f"De gemeente {reach.name}. Website en telefoonnummer uit het Register van "
-                           "Overheidsorganisaties (april 2026)."})
-        found["service"].append({
-            "id": sid, "organization_id": org, "name": f"Werk en inkomen bij de gemeente {reach.name}",
-            "status": "active", "url": reach.website, **provenance,
-            "description": "De gemeente helpt mensen met een beperking op weg naar werk, ook als je geen uitkering "
-                           "hebt. Bel het algemene nummer en vraag naar werk en inkomen, of kijk op de website."})
-        found["phone"].append({
-            "id": f"{sid}-telefoon", "service_id": sid, "number": reach.phone, "type": "voice",
-            "description": f"Algemeen nummer (in het register: {reach.phone_as_registered})", **provenance})
-        found["service_area"].append({
-            "id": f"{sid}-gebied", "service_id": sid, "name": f"Gemeente {gemeente.name}", "scope": "gemeente",
-            "code": gemeente.code, **provenance})
+        found["organization"].append(
+            {
+                "id": org,
+                "name": f"Gemeente {reach.name}",
+                "website": reach.website,
+                **provenance,
+                "description": f"De gemeente {reach.name}. Website en telefoonnummer uit het Register van "
+                "Overheidsorganisaties (april 2026).",
+            }
+        )
+        found["service"].append(
+            {
+                "id": sid,
+                "organization_id": org,
+                "name": f"Werk en inkomen bij de gemeente {reach.name}",
+                "status": "active",
+                "url": reach.website,
+                **provenance,
+                "description": "De gemeente helpt mensen met een beperking op weg naar werk, ook als je geen uitkering "
+                "hebt. Bel het algemene nummer en vraag naar werk en inkomen, of kijk op de website.",
+            }
+        )
+        found["phone"].append(
+            {
+                "id": f"{sid}-telefoon",
+                "service_id": sid,
+                "number": reach.phone,
+                "type": "voice",
+                "description": f"Algemeen nummer (in het register: {reach.phone_as_registered})",
+                **provenance,
+            }
+        )
+        found["service_area"].append(
+            {
+                "id": f"{sid}-gebied",
+                "service_id": sid,
+                "name": f"Gemeente {gemeente.name}",
+                "scope": "gemeente",
+                "code": gemeente.code,
+                **provenance,
+            }
+        )
         for theme in themes:
-            found["service_taxonomy"].append({"id": f"{sid}-thema-{theme.code}", "service_id": sid,
-                                              "taxonomy_term_id": theme.id, **provenance})
+            found["service_taxonomy"].append(
+                {"id": f"{sid}-thema-{theme.code}", "service_id": sid, "taxonomy_term_id": theme.id, **provenance}
+            )
     return found
 
 
 def write(path: Path) -> int:
     """Write the front doors as an HSDS package at `path`; returns the number of gemeenten."""
     found = records()
-    write_package(path, records_to_files(found), title=TITLE,
-                  defaults={"source": SOURCE, "assured_date": ASSURED.isoformat(), "demo": "false"})
+    write_package(
+        path,
+        records_to_files(found),
+        title=TITLE,
+        defaults={"source": SOURCE, "assured_date": ASSURED.isoformat(), "demo": "false"},
+    )
     return len(found["service"])

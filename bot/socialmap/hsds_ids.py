@@ -4,6 +4,7 @@ as the record keeps its id; an id that already is a UUID (the official examples)
 
 Going back (a UUID in a path or a filter) needs the table's ids: read once and kept until the table changes.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -19,10 +20,17 @@ from bot.socialmap.models import Base, HsdsRecord
 NAMESPACE = uuid.UUID("3f0d7c2e-5b1a-5c8e-9a4d-7e6b2f1c0a93")  # this project's; never change it
 # A field that holds another record's id → that record's table.
 REFERENCES = {
-    "organization_id": "organization", "parent_organization_id": "organization", "service_id": "service",
-    "location_id": "location", "service_at_location_id": "service_at_location", "contact_id": "contact",
-    "phone_id": "phone", "parent_id": "taxonomy_term", "taxonomy_id": "taxonomy",
-    "taxonomy_term_id": "taxonomy_term", "program_id": "program",
+    "organization_id": "organization",
+    "parent_organization_id": "organization",
+    "service_id": "service",
+    "location_id": "location",
+    "service_at_location_id": "service_at_location",
+    "contact_id": "contact",
+    "phone_id": "phone",
+    "parent_id": "taxonomy_term",
+    "taxonomy_id": "taxonomy",
+    "taxonomy_term_id": "taxonomy_term",
+    "program_id": "program",
 }
 # Nesting the read API adds beyond the table schemas (the compiled schemas have these).
 EXTRA_NESTING = {("organization", "services"): "service", ("service_at_location", "service"): "service"}

@@ -3,6 +3,7 @@
 An import is checked completely first (validate.py); only a package without problems is written, in the
 caller's transaction. `replace_source` swaps one source's records for the package's in that same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,8 +63,11 @@ def _tables() -> List[Any]:
 
 def existing_ids(session: Session) -> Existing:
     """Every record id in the database with its source, per table (hsds_record per HSDS table: "hsds:funding")."""
-    found: Existing = {t.name: dict(session.execute(select(t.c.id, t.c.source)).all()) for t in _tables()
-                       if t.name != models.HsdsRecord.__tablename__}
+    found: Existing = {
+        t.name: dict(session.execute(select(t.c.id, t.c.source)).all())
+        for t in _tables()
+        if t.name != models.HsdsRecord.__tablename__
+    }
     kept = models.HsdsRecord.__table__
     for table_name, record_id, source in session.execute(select(kept.c.table_name, kept.c.id, kept.c.source)):
         found.setdefault(f"hsds:{table_name}", {})[record_id] = source
@@ -75,11 +79,23 @@ def sync_taxonomy(session: Session) -> None:
     taxonomy = load_taxonomy()
     provenance = {"source": TAXONOMY_SOURCE, "assured_date": taxonomy.assured_date, "demo": False}
     for key, item in taxonomy.taxonomies.items():
-        session.merge(models.Taxonomy(id=key, name=item["name"], description=item.get("description"),
-                                      version=taxonomy.version, **provenance))
+        session.merge(
+            models.Taxonomy(
+                id=key, name=item["name"], description=item.get("description"), version=taxonomy.version, **provenance
+            )
+        )
     for term in taxonomy.terms.values():
-        session.merge(models.TaxonomyTerm(id=term.id, code=term.code, name=term.label, description=term.description,
-                                          taxonomy_id=term.taxonomy, language="nl", **provenance))
+        session.merge(
+            models.TaxonomyTerm(
+                id=term.id,
+                code=term.code,
+                name=term.label,
+                description=term.description,
+                taxonomy_id=term.taxonomy,
+                language="nl",
+                **provenance,
+            )
+        )
     session.flush()
 
 
@@ -89,7 +105,7 @@ def insert_records(session: Session, records: Dict[str, List[Dict[str, Any]]]) -
     for table in _tables():
         rows = records.get(table.name, [])
         for start in range(0, len(rows), INSERT_CHUNK):
-            session.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+            session.execute(table.insert(), rows[start : start + INSERT_CHUNK])
         counts[table.name] = len(rows)
     return counts
 
@@ -161,8 +177,9 @@ def _export_records(session: Session, source: Optional[str]) -> Dict[str, List[D
     return records
 
 
-def export_package(session: Session, path: Path, source: Optional[str] = None,
-                   public_ids: bool = False) -> Dict[str, int]:
+def export_package(
+    session: Session, path: Path, source: Optional[str] = None, public_ids: bool = False
+) -> Dict[str, int]:
     """Write the social map (or one source of it) as an HSDS package at `path`; returns rows per file.
 
     With `public_ids`, every id is the UUID the read API publishes (HSDS's `format: uuid`), for other systems;

@@ -3,6 +3,7 @@
 The JSON is flattened into the same rows the CSV files hold, with the links the nesting implies filled in, so
 the one validator (validate.py) checks both, and an import of JSON and of CSV is the same import.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,10 @@ class _Flattener:
             file = FILE_OF_TABLE[table]
             header = [f for f in hsds_schema.field_names(table) if any(f in r for r in records.values())]
             package.headers[file] = header
-            package.rows[file] = [Row(f"{self.source_name} ({file})", number, {h: _text(r.get(h)) for h in header})
-                                  for number, r in enumerate(records.values(), start=1)]
+            package.rows[file] = [
+                Row(f"{self.source_name} ({file})", number, {h: _text(r.get(h)) for h in header})
+                for number, r in enumerate(records.values(), start=1)
+            ]
         return package
 
 

@@ -4,6 +4,7 @@ No Flask here (the web app's bot/web/hsds_api.py turns requests into these calls
 official schemas (hsds_schema.to_json); this project's own fields stay inside. Example records (demo) are left
 out unless the caller asks for them, as for a resident.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -93,11 +94,21 @@ def _page(session: Session, query: Select, id_column: Any, paging: Paging) -> Tu
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
     offset = (paging.page - 1) * paging.per_page
     # Past the last page there is nothing to fetch (and a huge offset is more than a database's integer).
-    ids = [] if offset >= total else [r[0] for r in session.execute(
-        query.order_by(id_column).limit(paging.per_page).offset(offset))]
+    ids = (
+        []
+        if offset >= total
+        else [r[0] for r in session.execute(query.order_by(id_column).limit(paging.per_page).offset(offset))]
+    )
     pages = max(1, math.ceil(total / paging.per_page))
-    meta = {"total_items": total, "total_pages": pages, "page_number": paging.page, "size": len(ids),
-            "first_page": paging.page == 1, "last_page": paging.page >= pages, "empty": total == 0}
+    meta = {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": paging.page,
+        "size": len(ids),
+        "first_page": paging.page == 1,
+        "last_page": paging.page >= pages,
+        "empty": total == 0,
+    }
     return ids, meta
 
 
@@ -136,9 +147,15 @@ class Reader:
 
     # Services --------------------------------------------------------------------------------------------------
 
-    def _service_query(self, search: Optional[str], taxonomy_term_id: Optional[str], taxonomy_id: Optional[str],
-                       organization_id: Optional[str], modified_after: Optional[dt.datetime],
-                       area: Optional[Area]) -> Select:
+    def _service_query(
+        self,
+        search: Optional[str],
+        taxonomy_term_id: Optional[str],
+        taxonomy_id: Optional[str],
+        organization_id: Optional[str],
+        modified_after: Optional[dt.datetime],
+        area: Optional[Area],
+    ) -> Select:
         where = self._visible(Service)
         if not self.include_demo:
             where.append(~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())))
@@ -149,32 +166,70 @@ class Reader:
         if modified_after:
             where.append(Service.last_modified >= modified_after)
         if taxonomy_term_id:
-            where.append(or_(
-                exists().where(ServiceTaxonomy.service_id == Service.id,
-                               ServiceTaxonomy.taxonomy_term_id == taxonomy_term_id),
-                exists().where(Attribute.link_entity == "service", Attribute.link_id == Service.id,
-                               Attribute.taxonomy_term_id == taxonomy_term_id)))
+            where.append(
+                or_(
+                    exists().where(
+                        ServiceTaxonomy.service_id == Service.id, ServiceTaxonomy.taxonomy_term_id == taxonomy_term_id
+                    ),
+                    exists().where(
+                        Attribute.link_entity == "service",
+                        Attribute.link_id == Service.id,
+                        Attribute.taxonomy_term_id == taxonomy_term_id,
+                    ),
+                )
+            )
         if taxonomy_id:
             terms = select(TaxonomyTerm.id).where(TaxonomyTerm.taxonomy_id == taxonomy_id)
-            where.append(or_(
-                exists().where(ServiceTaxonomy.service_id == Service.id, ServiceTaxonomy.taxonomy_term_id.in_(terms)),
-                exists().where(Attribute.link_entity == "service", Attribute.link_id == Service.id,
-                               Attribute.taxonomy_term_id.in_(terms))))
+            where.append(
+                or_(
+                    exists().where(
+                        ServiceTaxonomy.service_id == Service.id, ServiceTaxonomy.taxonomy_term_id.in_(terms)
+                    ),
+                    exists().where(
+                        Attribute.link_entity == "service",
+                        Attribute.link_id == Service.id,
+                        Attribute.taxonomy_term_id.in_(terms),
+                    ),
+                )
+            )
         if area:  # from the (scope, code, service_id) index, as the assistant's own search starts
-            where.append(Service.id.in_(select(ServiceArea.service_id).where(or_(
-                *(and_(ServiceArea.scope == scope, ServiceArea.code == code) for scope, code in area.codes)))))
+            where.append(
+                Service.id.in_(
+                    select(ServiceArea.service_id).where(
+                        or_(*(and_(ServiceArea.scope == scope, ServiceArea.code == code) for scope, code in area.codes))
+                    )
+                )
+            )
         return select(Service.id).where(*where)
 
-    def services(self, paging: Paging, full: bool = False, minimal: bool = False, search: Optional[str] = None,
-                 taxonomy_term_id: Optional[str] = None, taxonomy_id: Optional[str] = None,
-                 organization_id: Optional[str] = None, modified_after: Optional[dt.datetime] = None,
-                 area: Optional[Area] = None) -> Dict[str, Any]:
+    def services(
+        self,
+        paging: Paging,
+        full: bool = False,
+        minimal: bool = False,
+        search: Optional[str] = None,
+        taxonomy_term_id: Optional[str] = None,
+        taxonomy_id: Optional[str] = None,
+        organization_id: Optional[str] = None,
+        modified_after: Optional[dt.datetime] = None,
+        area: Optional[Area] = None,
+    ) -> Dict[str, Any]:
         query = self._service_query(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, area)
         ids, meta = _page(self.session, query, Service.id, paging)
         services = _by_ids(self.session, Service, ids)
         if minimal:  # id and last change; name and status too, as the list schema requires them
-            contents = [hsds_schema.to_json("service", {"id": i, "name": services[i].name, "status": services[i].status,
-                                                        "last_modified": services[i].last_modified}) for i in ids]
+            contents = [
+                hsds_schema.to_json(
+                    "service",
+                    {
+                        "id": i,
+                        "name": services[i].name,
+                        "status": services[i].status,
+                        "last_modified": services[i].last_modified,
+                    },
+                )
+                for i in ids
+            ]
         elif full:
             contents = [self._service_full(services[i]) for i in ids]
         else:
@@ -239,12 +294,22 @@ class Reader:
         rows: List[Dict[str, Any]] = []
         if entity == "service":
             themes = select(ServiceTaxonomy).where(ServiceTaxonomy.service_id == record_id)
-            rows += [{"id": t.id, "link_id": record_id, "link_type": THEME, "link_entity": "service",
-                      "taxonomy_term_id": t.taxonomy_term_id, "value": t.value}
-                     for t in self.session.execute(themes.order_by(ServiceTaxonomy.id)).scalars()]
+            rows += [
+                {
+                    "id": t.id,
+                    "link_id": record_id,
+                    "link_type": THEME,
+                    "link_entity": "service",
+                    "taxonomy_term_id": t.taxonomy_term_id,
+                    "value": t.value,
+                }
+                for t in self.session.execute(themes.order_by(ServiceTaxonomy.id)).scalars()
+            ]
         others = select(Attribute).where(Attribute.link_entity == entity, Attribute.link_id == record_id)
-        rows += [{c: getattr(a, c) for c in hsds_schema.field_names("attribute")}
-                 for a in self.session.execute(others.order_by(Attribute.id)).scalars()]
+        rows += [
+            {c: getattr(a, c) for c in hsds_schema.field_names("attribute")}
+            for a in self.session.execute(others.order_by(Attribute.id)).scalars()
+        ]
         terms = _by_ids(self.session, TaxonomyTerm, (r["taxonomy_term_id"] for r in rows))
         out = []
         for row in rows:
@@ -269,10 +334,13 @@ class Reader:
         item["phones"] = self._phones(service_id=service.id)
         item["schedules"] = self._children(Schedule, "schedule", service_id=service.id)
         item["service_areas"] = self._children(ServiceArea, "service_area", service_id=service.id)
-        links = select(ServiceAtLocation).where(ServiceAtLocation.service_id == service.id,
-                                                *self._visible(ServiceAtLocation))
-        item["service_at_locations"] = [self._service_at_location(link) for link in
-                                        self.session.execute(links.order_by(ServiceAtLocation.id)).scalars()]
+        links = select(ServiceAtLocation).where(
+            ServiceAtLocation.service_id == service.id, *self._visible(ServiceAtLocation)
+        )
+        item["service_at_locations"] = [
+            self._service_at_location(link)
+            for link in self.session.execute(links.order_by(ServiceAtLocation.id)).scalars()
+        ]
         item["languages"] = _kept(self.session, "language", service_id=service.id)
         organization = self.session.get(Organization, service.organization_id)
         if organization is not None:
@@ -289,15 +357,18 @@ class Reader:
 
     # Organizations ---------------------------------------------------------------------------------------------
 
-    def organizations(self, paging: Paging, search: Optional[str] = None, full: bool = False,
-                      full_service: bool = False) -> Dict[str, Any]:
+    def organizations(
+        self, paging: Paging, search: Optional[str] = None, full: bool = False, full_service: bool = False
+    ) -> Dict[str, Any]:
         query = select(Organization.id).where(*self._visible(Organization))
         if search:
             query = query.where(or_(_like(Organization.name, search), _like(Organization.description, search)))
         ids, meta = _page(self.session, query, Organization.id, paging)
         organizations = _by_ids(self.session, Organization, ids)
-        contents = [self._organization_full(organizations[i], full_service) if full else
-                    _flat("organization", organizations[i]) for i in ids]
+        contents = [
+            self._organization_full(organizations[i], full_service) if full else _flat("organization", organizations[i])
+            for i in ids
+        ]
         return {**meta, "contents": contents}
 
     def organization(self, organization_id: str, full_service: bool = False) -> Optional[Dict[str, Any]]:
@@ -312,16 +383,21 @@ class Reader:
         item["contacts"] = self._contacts(organization_id=organization.id)
         item["phones"] = self._phones(organization_id=organization.id)
         locations = select(Location).where(Location.organization_id == organization.id, *self._visible(Location))
-        item["locations"] = [self._location(loc) for loc in
-                             self.session.execute(locations.order_by(Location.id)).scalars()]
+        item["locations"] = [
+            self._location(loc) for loc in self.session.execute(locations.order_by(Location.id)).scalars()
+        ]
         item["programs"] = _kept(self.session, "program", organization_id=organization.id)
-        item["organization_identifiers"] = _kept(self.session, "organization_identifier",
-                                                 organization_id=organization.id)
+        item["organization_identifiers"] = _kept(
+            self.session, "organization_identifier", organization_id=organization.id
+        )
         item["attributes"] = self._attributes("organization", organization.id)
         services = select(Service).where(Service.organization_id == organization.id, *self._visible(Service))
         found = list(self.session.execute(services.order_by(Service.id)).scalars())
-        item["services"] = [self._service_full(s) for s in found] if full_service else \
-            [{"id": s.id, "name": s.name, "status": s.status} for s in found]
+        item["services"] = (
+            [self._service_full(s) for s in found]
+            if full_service
+            else [{"id": s.id, "name": s.name, "status": s.status} for s in found]
+        )
         return item
 
     # Taxonomies ------------------------------------------------------------------------------------------------
@@ -346,8 +422,14 @@ class Reader:
         found = self.session.get(Taxonomy, taxonomy_id)
         return _flat("taxonomy", found) if found is not None and (self.include_demo or not found.demo) else None
 
-    def taxonomy_terms(self, paging: Paging, search: Optional[str] = None, taxonomy_id: Optional[str] = None,
-                       top_only: bool = False, parent_id: Optional[str] = None) -> Dict[str, Any]:
+    def taxonomy_terms(
+        self,
+        paging: Paging,
+        search: Optional[str] = None,
+        taxonomy_id: Optional[str] = None,
+        top_only: bool = False,
+        parent_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
         query = select(TaxonomyTerm.id).where(*self._visible(TaxonomyTerm))
         if search:
             query = query.where(or_(_like(TaxonomyTerm.name, search), _like(TaxonomyTerm.description, search)))
@@ -367,13 +449,21 @@ class Reader:
 
     # Services at locations -------------------------------------------------------------------------------------
 
-    def service_at_locations(self, paging: Paging, full: bool = False, search: Optional[str] = None,
-                             taxonomy_term_id: Optional[str] = None, taxonomy_id: Optional[str] = None,
-                             organization_id: Optional[str] = None, modified_after: Optional[dt.datetime] = None,
-                             area: Optional[Area] = None) -> Dict[str, Any]:
+    def service_at_locations(
+        self,
+        paging: Paging,
+        full: bool = False,
+        search: Optional[str] = None,
+        taxonomy_term_id: Optional[str] = None,
+        taxonomy_id: Optional[str] = None,
+        organization_id: Optional[str] = None,
+        modified_after: Optional[dt.datetime] = None,
+        area: Optional[Area] = None,
+    ) -> Dict[str, Any]:
         services = self._service_query(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after, area)
-        query = select(ServiceAtLocation.id).where(ServiceAtLocation.service_id.in_(services),
-                                                   *self._visible(ServiceAtLocation))
+        query = select(ServiceAtLocation.id).where(
+            ServiceAtLocation.service_id.in_(services), *self._visible(ServiceAtLocation)
+        )
         ids, meta = _page(self.session, query, ServiceAtLocation.id, paging)
         links = _by_ids(self.session, ServiceAtLocation, ids)
         contents = []

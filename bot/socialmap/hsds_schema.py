@@ -3,6 +3,7 @@
 One place reads them, so the package files, the JSON answers of the read API and the tests share one idea of what
 HSDS says. The files keep their upstream addresses, so `openapi.json`'s references resolve without the network.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,11 @@ def table_schema(table: str) -> Dict[str, Any]:
 
 def tables() -> List[str]:
     """The HSDS tables in the specification's own order (datapackage_metadata.order)."""
-    found = [(s.get("datapackage_metadata", {}).get("order", 99), s["name"]) for url, s in _store().items()
-             if url.count("/") == BASE_URL.count("/") and "path" in s and url.endswith(f"/{s['name']}.json")]
+    found = [
+        (s.get("datapackage_metadata", {}).get("order", 99), s["name"])
+        for url, s in _store().items()
+        if url.count("/") == BASE_URL.count("/") and "path" in s and url.endswith(f"/{s['name']}.json")
+    ]
     return [name for _, name in sorted(found)]
 
 
@@ -64,8 +68,11 @@ def file_of(table: str) -> str:
 
 def fields(table: str) -> List[Tuple[str, Dict[str, Any]]]:
     """The flat (tabular) fields of `table` in HSDS order: no nested arrays or objects."""
-    return [(name, spec) for name, spec in table_schema(table)["properties"].items()
-            if spec.get("type") not in ("array", "object") and "$ref" not in spec]
+    return [
+        (name, spec)
+        for name, spec in table_schema(table)["properties"].items()
+        if spec.get("type") not in ("array", "object") and "$ref" not in spec
+    ]
 
 
 def nested(table: str) -> Iterator[Tuple[str, str, bool]]:

@@ -10,6 +10,7 @@ hsds_record, so an import loses nothing and an export gives it back.
 Themes link to a service through service_taxonomy; audiences and other properties through attribute; in the
 HSDS files both are rows of attributes.csv.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -315,6 +316,18 @@ class UnmetNeed(Base):
 
 # Parents before children: the order to insert in (reverse it to delete).
 HSDS_MODELS = (
-    Taxonomy, TaxonomyTerm, Organization, Service, Location, ServiceAtLocation, ServiceArea,
-    Contact, Phone, Address, Schedule, ServiceTaxonomy, Attribute, HsdsRecord,
+    Taxonomy,
+    TaxonomyTerm,
+    Organization,
+    Service,
+    Location,
+    ServiceAtLocation,
+    ServiceArea,
+    Contact,
+    Phone,
+    Address,
+    Schedule,
+    ServiceTaxonomy,
+    Attribute,
+    HsdsRecord,
 )

@@ -1,4 +1,5 @@
 """Weekly opening hours (HSDS schedules) as a short Dutch line: "Vandaag open tot 17:00", "Morgen open om 09:00"."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,11 @@ class Opening:
     valid_to: Optional[dt.date] = None
 
     def valid_on(self, date: dt.date) -> bool:
-        return (date.weekday() == self.day and (self.valid_from is None or date >= self.valid_from)
-                and (self.valid_to is None or date <= self.valid_to))
+        return (
+            date.weekday() == self.day
+            and (self.valid_from is None or date >= self.valid_from)
+            and (self.valid_to is None or date <= self.valid_to)
+        )
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,15 @@ def openings(schedules: Iterable[object]) -> List[Opening]:
             continue
         for code in (getattr(s, "byday", "") or "").split(","):
             if code.strip() in DAY_CODES:
-                found.append(Opening(DAY_CODES.index(code.strip()), opens, closes,
-                                     getattr(s, "valid_from", None), getattr(s, "valid_to", None)))
+                found.append(
+                    Opening(
+                        DAY_CODES.index(code.strip()),
+                        opens,
+                        closes,
+                        getattr(s, "valid_from", None),
+                        getattr(s, "valid_to", None),
+                    )
+                )
     return sorted(found, key=lambda o: (o.day, o.opens))
 
 

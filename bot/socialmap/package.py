@@ -5,6 +5,7 @@ project's additions (see models.py) follow the HSDS columns and are optional. Va
 turns them into typed records. Defaults for `source`, `assured_date` and `demo` may be set once for the whole
 package in datapackage.json under "wegwijzer".
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,13 +39,24 @@ FILES: Dict[str, Sequence[Table]] = {
 }
 # File → HSDS table, for the tables the assistant does not use itself: kept as given in hsds_record.
 EXTRA_FILES: Dict[str, str] = {
-    hsds_schema.file_of(t): t for t in ("program", "funding", "required_document", "language", "accessibility",
-                                        "metadata", "meta_table_description", "cost_option",
-                                        "organization_identifier")
+    hsds_schema.file_of(t): t
+    for t in (
+        "program",
+        "funding",
+        "required_document",
+        "language",
+        "accessibility",
+        "metadata",
+        "meta_table_description",
+        "cost_option",
+        "organization_identifier",
+    )
 }
 # Names this project used before it followed HSDS 3.0 exactly; still read, never written.
 OLD_NAMES = {"service_at_locations.csv": "service_at_location.csv"}
 ALL_FILES = (*FILES, *EXTRA_FILES)
+
+
 @dataclass(frozen=True)
 class Row:
     file: str
@@ -125,8 +137,9 @@ def _read_datapackage(folder: Path, package: Package) -> None:
         return
     if text.strip().endswith(".json") and "{" not in text:
         # A symbolic link checked out as text (so it is in the official HSDS example package).
-        package.notes.append((DATAPACKAGE, f"is een verwijzing naar {text.strip()}; de CSV-bestanden zijn zonder "
-                                           f"gelezen"))
+        package.notes.append(
+            (DATAPACKAGE, f"is een verwijzing naar {text.strip()}; de CSV-bestanden zijn zonder gelezen")
+        )
         return
     try:
         meta = json.loads(text)
@@ -201,15 +214,22 @@ def field_type(file: str, column: str) -> str:
     if spec is not None:
         return str(spec.get("datapackage_type") or spec.get("type") or "string")
     kind = models.Base.metadata.tables[FILES[file][0].name].c[column].type if file in FILES else None
-    for sql_type, name in ((Boolean, "boolean"), (Integer, "integer"), (Float, "number"), (DateTime, "datetime"),
-                           (Date, "date"), (Time, "time")):
+    for sql_type, name in (
+        (Boolean, "boolean"),
+        (Integer, "integer"),
+        (Float, "number"),
+        (DateTime, "datetime"),
+        (Date, "date"),
+        (Time, "time"),
+    ):
         if isinstance(kind, sql_type):
             return name
     return "string"
 
 
-def write_package(path: Path, rows: Dict[str, List[Dict[str, Any]]], title: str,
-                  defaults: Optional[Dict[str, str]] = None) -> None:
+def write_package(
+    path: Path, rows: Dict[str, List[Dict[str, Any]]], title: str, defaults: Optional[Dict[str, str]] = None
+) -> None:
     """Write `rows` (file → typed records) as CSV files sorted by id, with a datapackage.json describing them."""
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -221,13 +241,23 @@ def write_package(path: Path, rows: Dict[str, List[Dict[str, Any]]], title: str,
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(names)
             writer.writerows([to_text(r.get(n)) for n in names] for r in records)
-        resources.append({
-            "name": hsds_table(file), "path": file, "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [{"name": n, "type": field_type(file, n)} for n in names], "primaryKey": "id"},
-        })
-    meta: Dict[str, Any] = {"profile": "tabular-data-package", "name": "wegwijzer-sociale-kaart", "title": title,
-                            "hsds_version": "3.0"}
+        resources.append(
+            {
+                "name": hsds_table(file),
+                "path": file,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": [{"name": n, "type": field_type(file, n)} for n in names], "primaryKey": "id"},
+            }
+        )
+    meta: Dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": "wegwijzer-sociale-kaart",
+        "title": title,
+        "hsds_version": "3.0",
+    }
     if defaults:
         meta["wegwijzer"] = defaults
     meta["resources"] = resources

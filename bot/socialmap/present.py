@@ -1,4 +1,5 @@
 """Turns social-map search results into chat messages: at most a page of services, each with how to reach it."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -37,7 +38,9 @@ def level_label(hit: ServiceHit, gemeente: Optional[Gemeente]) -> str:
 def service_message(hit: ServiceHit, gemeente: Optional[Gemeente]) -> Message:
     """One service: name, level, what it does and how to reach it. Only the Markdown the widget renders (**bold**,
     links, "- " lists); an example record (the demo only) says so in words."""
-    lines = [f"**{hit.name}**" + (f" ({hit.organization})" if hit.organization and hit.organization != hit.name else "")]
+    lines = [
+        f"**{hit.name}**" + (f" ({hit.organization})" if hit.organization and hit.organization != hit.name else "")
+    ]
     lines.append(level_label(hit, gemeente))
     if hit.demo:
         lines.append(text("demo_marker"))

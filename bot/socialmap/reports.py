@@ -1,4 +1,5 @@
 """Upkeep reports: records nobody has checked for a long time, and needs the map could not meet."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,9 @@ def stale_records(session: Session, days: Optional[int] = None, today: Optional[
     for model in models.HSDS_MODELS:
         table = model.__table__
         label = next(table.c[c] for c in LABEL_COLUMNS if c in table.c)
-        query = select(table.c.id, label, table.c.source, table.c.assured_date, table.c.demo) \
-            .where(table.c.assured_date < cutoff)
+        query = select(table.c.id, label, table.c.source, table.c.assured_date, table.c.demo).where(
+            table.c.assured_date < cutoff
+        )
         found += [StaleRecord(table.name, *row) for row in session.execute(query)]
     return sorted(found, key=lambda r: (r.assured_date, r.table, r.id))
 

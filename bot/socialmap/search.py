@@ -8,6 +8,7 @@ The hot path starts from the service_area index (scope, code) and joins the them
 service_taxonomy index, so its cost follows the number of services in one area, not in the whole map.
 All input is normalised and cut to length, and reaches SQL only as bound parameters.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -128,12 +129,16 @@ def _areas(gemeente: Optional[Gemeente]) -> List[Tuple[str, str]]:
 
 
 # Built once: a service's audience attributes, and whether one of them is "young people".
-_FOR_SOMEONE = and_(Attribute.link_entity == "service", Attribute.link_id == Service.id,
-                    Attribute.link_type == AUDIENCE)
+_FOR_SOMEONE = and_(
+    Attribute.link_entity == "service", Attribute.link_id == Service.id, Attribute.link_type == AUDIENCE
+)
 _YOUNG = exists().where(_FOR_SOMEONE, Attribute.taxonomy_term_id == YOUNG)
 _SPECIFIC = exists().where(_FOR_SOMEONE)
-_AGE_OPEN = {"young": [_YOUNG.desc(), _SPECIFIC.asc()], "adult": [_SPECIFIC.asc()],
-             "unknown": [_YOUNG.asc(), _SPECIFIC.asc()]}
+_AGE_OPEN = {
+    "young": [_YOUNG.desc(), _SPECIFIC.asc()],
+    "adult": [_SPECIFIC.asc()],
+    "unknown": [_YOUNG.asc(), _SPECIFIC.asc()],
+}
 
 
 def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -> Tuple[List[Any], List[Any]]:
@@ -143,8 +148,10 @@ def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -
     A told age also drops services whose minimum_age or maximum_age rule the person out."""
     where: List[Any] = []
     if age is not None:
-        where += [or_(Service.minimum_age.is_(None), Service.minimum_age <= age),
-                  or_(Service.maximum_age.is_(None), Service.maximum_age >= age)]
+        where += [
+            or_(Service.minimum_age.is_(None), Service.minimum_age <= age),
+            or_(Service.maximum_age.is_(None), Service.maximum_age >= age),
+        ]
     if audience_term:
         for_this = exists().where(_FOR_SOMEONE, Attribute.taxonomy_term_id == audience_term)
         return where + [for_this | ~_SPECIFIC], [for_this.desc()]
@@ -155,8 +162,14 @@ def _audience_clauses(audience_term: Optional[str], age: Optional[int] = None) -
     return where, _AGE_OPEN["young"]
 
 
-def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: Optional[str] = None,
-              include_demo: bool = True, age: Optional[int] = None, gemeente_code: Optional[str] = None) -> Select:
+def ids_query(
+    theme_term: str,
+    areas: Sequence[Tuple[str, str]],
+    audience_term: Optional[str] = None,
+    include_demo: bool = True,
+    age: Optional[int] = None,
+    gemeente_code: Optional[str] = None,
+) -> Select:
     """(service id, level rank) of active services for one theme in the given areas, in display order.
 
     Each level is its own branch that starts from the (scope, code) index: one OR over all areas made SQLite
@@ -168,8 +181,10 @@ def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: 
     """
     branches = [
         select(ServiceArea.service_id.label("service_id"), literal(LEVELS.index(level)).label("rank"))
-        .join(ServiceTaxonomy, and_(ServiceTaxonomy.service_id == ServiceArea.service_id,
-                                    ServiceTaxonomy.taxonomy_term_id == theme_term))
+        .join(
+            ServiceTaxonomy,
+            and_(ServiceTaxonomy.service_id == ServiceArea.service_id, ServiceTaxonomy.taxonomy_term_id == theme_term),
+        )
         .where(ServiceArea.scope == SCOPE_OF_LEVEL[level], ServiceArea.code == code)
         for level, code in areas
     ]
@@ -180,8 +195,11 @@ def ids_query(theme_term: str, areas: Sequence[Tuple[str, str]], audience_term: 
         order = [(Service.id == front_door_id(gemeente_code)).desc(), *order]
         where = [*where, Service.organization_id != STAND_IN_ORGANIZATION]
     if not include_demo:
-        where = [*where, Service.demo.is_(false()),
-                 ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true()))]
+        where = [
+            *where,
+            Service.demo.is_(false()),
+            ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())),
+        ]
     return (
         select(Service.id, level)
         .join(found, found.c.service_id == Service.id)
@@ -209,8 +227,11 @@ def _by(rows: Iterable[Any], key: str) -> Dict[Any, List[Any]]:
 
 def _phone(phones: Sequence[Phone], service_id: str, locations: Sequence[str], org_id: str) -> Optional[str]:
     """The service's own number first, then that of the place, then that of the organisation."""
-    for belongs in (lambda p: p.service_id == service_id, lambda p: p.location_id in locations,
-                    lambda p: p.organization_id == org_id):
+    for belongs in (
+        lambda p: p.service_id == service_id,
+        lambda p: p.location_id in locations,
+        lambda p: p.organization_id == org_id,
+    ):
         for phone in phones:
             if belongs(phone):
                 return phone.number
@@ -220,22 +241,48 @@ def _phone(phones: Sequence[Phone], service_id: str, locations: Sequence[str], o
 def _details(session: Session, page: Sequence[Tuple[str, str]], now: dt.datetime) -> List[ServiceHit]:
     """What the assistant shows for each service on the page, in a fixed handful of queries."""
     ids = [service_id for service_id, _ in page]
-    pairs = {s.id: (s, o) for s, o in session.execute(
-        select(Service, Organization).join(Organization, Organization.id == Service.organization_id)
-        .where(Service.id.in_(ids)))}
+    pairs = {
+        s.id: (s, o)
+        for s, o in session.execute(
+            select(Service, Organization)
+            .join(Organization, Organization.id == Service.organization_id)
+            .where(Service.id.in_(ids))
+        )
+    }
     org_ids = [o.id for _, o in pairs.values()]
-    at_locations = _by(session.execute(select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(ids)))
-                       .scalars(), "service_id")
+    at_locations = _by(
+        session.execute(select(ServiceAtLocation).where(ServiceAtLocation.service_id.in_(ids))).scalars(), "service_id"
+    )
     sal_ids = [sal.id for sals in at_locations.values() for sal in sals]
     location_ids = [sal.location_id for sals in at_locations.values() for sal in sals]
-    phones = session.execute(select(Phone).where(or_(
-        Phone.service_id.in_(ids), Phone.organization_id.in_(org_ids), Phone.location_id.in_(location_ids)))
-        .order_by(Phone.id)).scalars().all()
-    schedules = session.execute(select(Schedule).where(or_(
-        Schedule.service_id.in_(ids), Schedule.service_at_location_id.in_(sal_ids),
-        Schedule.location_id.in_(location_ids)))).scalars().all()
-    addresses = _by(session.execute(select(Address).where(Address.location_id.in_(location_ids))
-                                    .order_by(Address.id)).scalars(), "location_id")
+    phones = (
+        session.execute(
+            select(Phone)
+            .where(
+                or_(Phone.service_id.in_(ids), Phone.organization_id.in_(org_ids), Phone.location_id.in_(location_ids))
+            )
+            .order_by(Phone.id)
+        )
+        .scalars()
+        .all()
+    )
+    schedules = (
+        session.execute(
+            select(Schedule).where(
+                or_(
+                    Schedule.service_id.in_(ids),
+                    Schedule.service_at_location_id.in_(sal_ids),
+                    Schedule.location_id.in_(location_ids),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    addresses = _by(
+        session.execute(select(Address).where(Address.location_id.in_(location_ids)).order_by(Address.id)).scalars(),
+        "location_id",
+    )
     hits = []
     for service_id, level in page:
         service, org = pairs[service_id]
@@ -243,23 +290,42 @@ def _details(session: Session, page: Sequence[Tuple[str, str]], now: dt.datetime
         locations = [sal.location_id for sal in sals]
         phone = _phone(phones, service_id, locations, org.id)
         # A service's own hours win over those of the place where it is given.
-        own = [s for s in schedules if s.service_id == service_id] \
-            or [s for s in schedules if s.service_at_location_id in {sal.id for sal in sals}] \
+        own = (
+            [s for s in schedules if s.service_id == service_id]
+            or [s for s in schedules if s.service_at_location_id in {sal.id for sal in sals}]
             or [s for s in schedules if s.location_id in locations]
+        )
         address = next((a for loc in locations for a in addresses.get(loc, [])), None)
-        hits.append(ServiceHit(
-            service_id=service.id, level=level, name=service.name, organization=org.name,
-            description=_short(service.description or org.description), website=service.url or org.website,
-            phone=phone, email=service.email or org.email,
-            address=f"{address.address_1}, {address.postal_code} {address.city}" if address else None,
-            demo=bool(service.demo or org.demo), opening=opening_status(own, now), organization_id=org.id,
-        ))
+        hits.append(
+            ServiceHit(
+                service_id=service.id,
+                level=level,
+                name=service.name,
+                organization=org.name,
+                description=_short(service.description or org.description),
+                website=service.url or org.website,
+                phone=phone,
+                email=service.email or org.email,
+                address=f"{address.address_1}, {address.postal_code} {address.city}" if address else None,
+                demo=bool(service.demo or org.demo),
+                opening=opening_status(own, now),
+                organization_id=org.id,
+            )
+        )
     return hits
 
 
-def search(session: Session, theme: str, gemeente_code: Optional[str], audience: Optional[str] = None,
-           limit: int = 3, offset: int = 0, now: Optional[dt.datetime] = None,
-           include_demo: bool = True, age: Optional[int] = None) -> SearchResult:
+def search(
+    session: Session,
+    theme: str,
+    gemeente_code: Optional[str],
+    audience: Optional[str] = None,
+    limit: int = 3,
+    offset: int = 0,
+    now: Optional[dt.datetime] = None,
+    include_demo: bool = True,
+    age: Optional[int] = None,
+) -> SearchResult:
     """Services for `theme` near `gemeente_code`: the gemeente first, then its region, then national.
 
     `theme` is a code, label or free text; `gemeente_code` a CBS code (or a name); `audience` an audience code
@@ -285,24 +351,34 @@ def search(session: Session, theme: str, gemeente_code: Optional[str], audience:
     ordered = _ranked(session, ids_query(theme_term, local, audience_term, include_demo, age, own)) if local else []
     if len(ordered) < wanted:
         seen = {service_id for service_id, _ in ordered}
-        national = ids_query(theme_term, [a for a in areas if a[0] == "landelijk"], audience_term, include_demo, age,
-                             own)
+        national = ids_query(
+            theme_term, [a for a in areas if a[0] == "landelijk"], audience_term, include_demo, age, own
+        )
         more = _ranked(session, national.limit(wanted + len(seen)))
         ordered += [(i, level) for i, level in more if i not in seen][: wanted - len(ordered)]
     counts = {level: sum(1 for _, found in ordered if found == level) for level, _ in areas}
     front_door = bool(own) and any(service_id == front_door_id(own) for service_id, _ in ordered)
-    page = _details(session, ordered[offset:offset + limit], now or dt.datetime.now(TIMEZONE))
-    return SearchResult(theme=theme_code, gemeente=gemeente, audience=audience_term.split(":", 1)[1] if audience_term
-                        else None, hits=page, offset=offset, limit=limit, has_more=len(ordered) > offset + limit,
-                        counts=counts, front_door=front_door)
+    page = _details(session, ordered[offset : offset + limit], now or dt.datetime.now(TIMEZONE))
+    return SearchResult(
+        theme=theme_code,
+        gemeente=gemeente,
+        audience=audience_term.split(":", 1)[1] if audience_term else None,
+        hits=page,
+        offset=offset,
+        limit=limit,
+        has_more=len(ordered) > offset + limit,
+        counts=counts,
+        front_door=front_door,
+    )
 
 
 def _ranked(session: Session, query: Select) -> List[Tuple[str, str]]:
     return [(service_id, LEVELS[rank]) for service_id, rank in session.execute(query)]
 
 
-def record_unmet_need(session: Session, theme: str, gemeente_code: Optional[str],
-                      today: Optional[dt.date] = None) -> None:
+def record_unmet_need(
+    session: Session, theme: str, gemeente_code: Optional[str], today: Optional[dt.date] = None
+) -> None:
     """Count one search that found nothing nearby. Only theme, gemeente and day: nothing about the person."""
     theme_code = resolve_theme(theme) or "onbekend"
     gemeente = _gemeente(gemeente_code)

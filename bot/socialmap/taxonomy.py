@@ -1,4 +1,5 @@
 """The social map's themes and audiences (knowledge/socialmap/taxonomy.yml), and finding them in free text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,7 +47,7 @@ class Pattern:
         if end > len(tokens):
             return False
         head, last = self.words[:-1], self.words[-1]
-        if tuple(tokens[start:end - 1]) != head:
+        if tuple(tokens[start : end - 1]) != head:
             return False
         word = tokens[end - 1]
         return word.startswith(last) if self.prefix else word == last
@@ -87,13 +88,23 @@ def load_taxonomy(path: Optional[Path] = None) -> Taxonomy:
     patterns: Dict[str, Tuple[Pattern, ...]] = {}
     for taxonomy, key in ((THEME, "themes"), (AUDIENCE, "audiences")):
         for item in raw[key]:
-            term = Term(str(item["id"]), taxonomy, item["label"], item.get("description", ""),
-                        tuple(str(s) for s in item.get("synonyms", [])))
+            term = Term(
+                str(item["id"]),
+                taxonomy,
+                item["label"],
+                item.get("description", ""),
+                tuple(str(s) for s in item.get("synonyms", [])),
+            )
             terms[term.id] = term
             found = [_pattern(s) for s in (*term.synonyms, term.code, term.label)]
             patterns[term.id] = tuple(p for p in found if p)
-    return Taxonomy(version=str(raw["version"]), assured_date=raw["assured_date"], taxonomies=raw["taxonomies"],
-                    terms=terms, patterns=patterns)
+    return Taxonomy(
+        version=str(raw["version"]),
+        assured_date=raw["assured_date"],
+        taxonomies=raw["taxonomies"],
+        terms=terms,
+        patterns=patterns,
+    )
 
 
 def term_id(value: str, taxonomy: str = THEME) -> Optional[str]:
@@ -127,7 +138,7 @@ def _matches(tokens: List[str], taxonomy: str, fuzzy: bool) -> Dict[str, TermMat
         for pattern in load_taxonomy().patterns[term.id]:
             for start in range(len(tokens)):
                 if not fuzzy and pattern.matches_at(tokens, start):
-                    matched = " ".join(tokens[start:start + len(pattern.words)])
+                    matched = " ".join(tokens[start : start + len(pattern.words)])
                     score = float(len(matched))
                 elif fuzzy and _fuzzy_word(tokens[start], pattern):
                     matched, score = tokens[start], len(tokens[start]) / 2

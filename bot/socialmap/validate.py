@@ -3,6 +3,7 @@
 Every problem names the file, the line and the reason in plain Dutch, so that the person who made the file
 can fix all of them in one go.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -151,7 +152,7 @@ GEMEENTE_CODE = re.compile(r"\bGM\d{4}\b", re.IGNORECASE)
 def _regio_by_name(text: str) -> Optional[str]:
     key = regions.normalise(text)
     for prefix in ("arbeidsmarktregio ", "regio "):
-        key = key[len(prefix):] if key.startswith(prefix) else key
+        key = key[len(prefix) :] if key.startswith(prefix) else key
     found = [r.code for r in regions.load().regios.values() if regions.normalise(r.name) in (key, f"regio {key}")]
     return found[0] if len(found) == 1 else None
 
@@ -199,8 +200,10 @@ def _check_service_area(r: Dict[str, Any]) -> List[str]:
             return []
         r["scope"] = r["code"] = None
         named = r.get("name") or r.get("extent") or r.get("description") or ""
-        return [f"werkgebied '{named[:60]}' niet herkend als gemeente, arbeidsmarktregio of Nederland: bewaard zoals "
-                f"gegeven; de assistent vindt deze dienst niet bij een gemeente (vul scope en code in)"]
+        return [
+            f"werkgebied '{named[:60]}' niet herkend als gemeente, arbeidsmarktregio of Nederland: bewaard zoals "
+            f"gegeven; de assistent vindt deze dienst niet bij een gemeente (vul scope en code in)"
+        ]
     _one_of(r, "scope", models.SCOPES)
     if r["scope"] == "landelijk":
         if code not in ("", regions.LANDELIJK):
@@ -210,16 +213,19 @@ def _check_service_area(r: Dict[str, Any]) -> List[str]:
         if not regions.get_gemeente(code):
             hint = regions.resolve_gemeente(r.get("code") or "")
             tip = f" (bedoelt u {hint.gemeente.code}, {hint.gemeente.name}?)" if hint.gemeente else ""
-            raise RowError(f"onbekende gemeente '{r.get('code')}': gebruik de CBS-code (GMxxxx) van een bestaande "
-                           f"gemeente{tip}")
+            raise RowError(
+                f"onbekende gemeente '{r.get('code')}': gebruik de CBS-code (GMxxxx) van een bestaande gemeente{tip}"
+            )
         r["code"] = code
     else:
         if not regions.get_arbeidsmarktregio(code):
             known = sorted(regions.load().regios)
             now = regions.current_regio_code(code)
             tip = f"; {code} is de code van voor 2026, nu {now}" if now else ""
-            raise RowError(f"onbekende arbeidsmarktregio '{r.get('code')}': gebruik een code van "
-                           f"{known[0]} tot en met {known[-1]}{tip}")
+            raise RowError(
+                f"onbekende arbeidsmarktregio '{r.get('code')}': gebruik een code van "
+                f"{known[0]} tot en met {known[-1]}{tip}"
+            )
         r["code"] = code
     return []
 
@@ -282,15 +288,23 @@ def _check_taxonomy_row(table: str) -> Callable[[Dict[str, Any]], None]:
         own = r["id"] in load_taxonomy().taxonomies or str(r["id"]).split(":")[0] in load_taxonomy().taxonomies
         if own and r["id"] not in known:
             raise RowError(f"onbekende {table.replace('_', ' ')} '{r['id']}' (zie knowledge/socialmap/taxonomy.yml)")
+
     return check
 
 
 # Each check raises RowError for a problem and may return remarks (what was left out or kept as given).
 CHECKS: Dict[str, Callable[[Dict[str, Any]], Optional[List[str]]]] = {
-    "organization": _check_organization, "service": _check_service, "location": _check_location,
-    "service_area": _check_service_area, "contact": _check_contact, "phone": _check_phone,
-    "address": _check_address, "schedule": _check_schedule, "attribute": _check_attribute,
-    "taxonomy": _check_taxonomy_row("taxonomy"), "taxonomy_term": _check_taxonomy_row("taxonomy_term"),
+    "organization": _check_organization,
+    "service": _check_service,
+    "location": _check_location,
+    "service_area": _check_service_area,
+    "contact": _check_contact,
+    "phone": _check_phone,
+    "address": _check_address,
+    "schedule": _check_schedule,
+    "attribute": _check_attribute,
+    "taxonomy": _check_taxonomy_row("taxonomy"),
+    "taxonomy_term": _check_taxonomy_row("taxonomy_term"),
 }
 
 
@@ -374,8 +388,11 @@ class _Validator:
             except RowError as exc:
                 errors.append(str(exc))
         errors += self._provenance(file, table, record, row)
-        errors += [f"verplicht veld {c} is leeg" for c in _required(table) if record.get(c) is None
-                   and not any(e.startswith(f"{c}:") for e in errors)]
+        errors += [
+            f"verplicht veld {c} is leeg"
+            for c in _required(table)
+            if record.get(c) is None and not any(e.startswith(f"{c}:") for e in errors)
+        ]
         if not errors:
             try:
                 notes += CHECKS.get(table.name, lambda r: None)(record) or []
@@ -409,8 +426,11 @@ class _Validator:
         errors += self._provenance(file, models_table, record, row)
         schema = hsds_schema.table_schema(table)
         required = [*schema.get("required", []), *schema.get("tabular_required", [])]
-        errors += [f"verplicht veld {c} is leeg" for c in required if not data.get(c)
-                   and not any(e.startswith(f"{c}:") for e in errors)]
+        errors += [
+            f"verplicht veld {c} is leeg"
+            for c in required
+            if not data.get(c) and not any(e.startswith(f"{c}:") for e in errors)
+        ]
         if not errors:
             errors += [e for e in hsds_schema.errors(f"{table}.json", data) if not e.startswith("id:")]
             errors += self._identity(f"hsds:{table}", record, row)

@@ -1,4 +1,5 @@
 """`python -m bot content report`: what a content editor must review (general-knowledge facts, check dates)."""
+
 from __future__ import annotations
 
 import sys

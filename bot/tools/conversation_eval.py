@@ -5,6 +5,7 @@ Every answer is read back to the topic (and facet) it gave, by the titles and te
 "**Title**", a follow-up's "**Title: hoe lang?**", the explanation of "Meer uitleg", the social map's questions and
 results, the start of a handoff, a status answer, or one of the fallback messages.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,28 @@ from bot.conversation.messages import template
 from bot.handoff import texts as handoff_texts
 
 FALLBACK = ("did_you_mean", "ask_rephrase", "give_up")
-WHERE = ("ask_gemeente", "ask_theme", "results_intro", "results_intro_national", "nothing_nearby", "only_front_door",
-         "nothing_found", "gemeente_unknown", "gemeente_which", "gemeente_split", "theme_unknown")
-STATUS = ("status_unknown", "status_malformed", "status_ask_code", "status_meaning.new", "status_meaning.picked_up",
-          "status_meaning.contact_made", "status_meaning.closed")
+WHERE = (
+    "ask_gemeente",
+    "ask_theme",
+    "results_intro",
+    "results_intro_national",
+    "nothing_nearby",
+    "only_front_door",
+    "nothing_found",
+    "gemeente_unknown",
+    "gemeente_which",
+    "gemeente_split",
+    "theme_unknown",
+)
+STATUS = (
+    "status_unknown",
+    "status_malformed",
+    "status_ask_code",
+    "status_meaning.new",
+    "status_meaning.picked_up",
+    "status_meaning.contact_made",
+    "status_meaning.closed",
+)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -123,14 +142,25 @@ def evaluate_stories(rest_url: str, reader: AnswerReader, stories: List[Dict[str
         if outcome != "correct":
             misses.append({"text": story["text"], "expected": story["topics"], "got": answered.topic or answered.kind})
     total = len(stories)
-    return {"total": total, **{k: outcomes[k] for k in ("correct", "fallback", "wrong", "section")},
-            "correct_share": outcomes["correct"] / total if total else 0.0,
-            "fallback_share": outcomes["fallback"] / total if total else 0.0, "misses": misses}
+    return {
+        "total": total,
+        **{k: outcomes[k] for k in ("correct", "fallback", "wrong", "section")},
+        "correct_share": outcomes["correct"] / total if total else 0.0,
+        "fallback_share": outcomes["fallback"] / total if total else 0.0,
+        "misses": misses,
+    }
 
 
 def _followup_right(answered: Answered, topic: str, facet: Optional[str]) -> bool:
     if facet in (None, "none"):
-        return answered.topic == topic and answered.kind in ("article", "facet", "section", "where", "handoff", "status")
+        return answered.topic == topic and answered.kind in (
+            "article",
+            "facet",
+            "section",
+            "where",
+            "handoff",
+            "status",
+        )
     if facet == "where":
         return answered.kind == "where"
     return answered.topic == topic and answered.facet == facet
@@ -157,27 +187,45 @@ def evaluate_followups(rest_url: str, reader: AnswerReader, exchanges: List[Dict
             outcomes["right_topic"] += answered.topic == turn["topic"]
             outcomes["fallback"] += answered.kind == "fallback"
             if not right:
-                misses.append({"turns": list(history), "expected": f"{turn['topic']} / {turn.get('facet')}",
-                               "got": f"{answered.topic or answered.kind} / {answered.facet}"})
+                misses.append(
+                    {
+                        "turns": list(history),
+                        "expected": f"{turn['topic']} / {turn.get('facet')}",
+                        "got": f"{answered.topic or answered.kind} / {answered.facet}",
+                    }
+                )
     turns = outcomes["turns"]
-    return {"exchanges": len(exchanges), "turns": turns, "right": outcomes["right"],
-            "right_share": outcomes["right"] / turns if turns else 0.0,
-            "right_topic_share": outcomes["right_topic"] / turns if turns else 0.0,
-            "fallback_share": outcomes["fallback"] / turns if turns else 0.0,
-            "first_turn_correct": outcomes["first_correct"] / outcomes["first_total"] if outcomes["first_total"] else 0.0,
-            "misses": misses}
+    return {
+        "exchanges": len(exchanges),
+        "turns": turns,
+        "right": outcomes["right"],
+        "right_share": outcomes["right"] / turns if turns else 0.0,
+        "right_topic_share": outcomes["right_topic"] / turns if turns else 0.0,
+        "fallback_share": outcomes["fallback"] / turns if turns else 0.0,
+        "first_turn_correct": outcomes["first_correct"] / outcomes["first_total"] if outcomes["first_total"] else 0.0,
+        "misses": misses,
+    }
 
 
 def markdown(stories: Dict[str, Any], followups: Dict[str, Any]) -> List[str]:
-    return ["", "# Understanding: stories and follow-ups (real assistant over REST)", "",
-              "Public sets written by hand from the seeds, never used for training (tests/eval/).", "",
-              "| set | n | correct | fallback | wrong topic |", "|---|---|---|---|---|",
-              f"| stories (long first messages) | {stories['total']} | {stories['correct_share']:.1%} | "
-              f"{stories['fallback_share']:.1%} | {stories['wrong'] / max(stories['total'], 1):.1%} |", "",
-              f"Of the stories, {stories['section']} were answered by the last resort (a matching article section).", "",
-              "| follow-ups | figure |", "|---|---|",
-              f"| exchanges; follow-up turns | {followups['exchanges']}; {followups['turns']} |",
-              f"| answered about the right topic and facet | {followups['right_share']:.1%} |",
-              f"| answered about the right topic | {followups['right_topic_share']:.1%} |",
-              f"| answered by a fallback | {followups['fallback_share']:.1%} |",
-              f"| first turns answered on the right topic | {followups['first_turn_correct']:.1%} |"]
+    return [
+        "",
+        "# Understanding: stories and follow-ups (real assistant over REST)",
+        "",
+        "Public sets written by hand from the seeds, never used for training (tests/eval/).",
+        "",
+        "| set | n | correct | fallback | wrong topic |",
+        "|---|---|---|---|---|",
+        f"| stories (long first messages) | {stories['total']} | {stories['correct_share']:.1%} | "
+        f"{stories['fallback_share']:.1%} | {stories['wrong'] / max(stories['total'], 1):.1%} |",
+        "",
+        f"Of the stories, {stories['section']} were answered by the last resort (a matching article section).",
+        "",
+        "| follow-ups | figure |",
+        "|---|---|",
+        f"| exchanges; follow-up turns | {followups['exchanges']}; {followups['turns']} |",
+        f"| answered about the right topic and facet | {followups['right_share']:.1%} |",
+        f"| answered about the right topic | {followups['right_topic_share']:.1%} |",
+        f"| answered by a fallback | {followups['fallback_share']:.1%} |",
+        f"| first turns answered on the right topic | {followups['first_turn_correct']:.1%} |",
+    ]

@@ -7,6 +7,7 @@
 - Understanding: the public sets of long first messages and follow-ups (tests/eval), replayed against the real
   assistant over REST (bot/tools/conversation_eval.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,18 +52,36 @@ def baseline_scores(train: List[Example], test: List[Example]) -> Dict[str, floa
     model.fit([t for t, _ in train], [i for _, i in train])
     predicted = model.predict([t for t, _ in test])
     truth = [i for _, i in test]
-    return {"accuracy": accuracy_score(truth, predicted),
-            "macro_f1": f1_score(truth, predicted, average="macro"),
-            "weighted_f1": f1_score(truth, predicted, average="weighted")}
+    return {
+        "accuracy": accuracy_score(truth, predicted),
+        "macro_f1": f1_score(truth, predicted, average="macro"),
+        "weighted_f1": f1_score(truth, predicted, average="weighted"),
+    }
 
 
 def rasa_scores(model: Path, heldout: Path, out: Path) -> Dict[str, Any]:
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu", str(heldout),
-                    "--model", str(model), "--out", str(out), "--successes"], check=True, cwd=settings.ROOT,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "nlu",
+            "--nlu",
+            str(heldout),
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+            "--successes",
+        ],
+        check=True,
+        cwd=settings.ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     report = json.loads((out / "intent_report.json").read_text())
-    errors, successes = (json.loads((out / name).read_text()) if (out / name).exists() else []
-                         for name in ("intent_errors.json", "intent_successes.json"))
+    errors, successes = (
+        json.loads((out / name).read_text()) if (out / name).exists() else []
+        for name in ("intent_errors.json", "intent_successes.json")
+    )
     pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
     total = len(errors) + len(successes)
     # rasa test nlu reports the classifier's best intent; the FallbackClassifier would have answered
@@ -75,10 +94,11 @@ def rasa_scores(model: Path, heldout: Path, out: Path) -> Dict[str, Any]:
         "weighted_f1": report["weighted avg"]["f1-score"],
         "fallback_rate": fallback / total if total else 0.0,
         "examples": total,
-        "per_intent": {k: {"precision": v["precision"], "recall": v["recall"], "f1": v["f1-score"],
-                           "support": v["support"]}
-                       for k, v in sorted(report.items()) if isinstance(v, dict) and "support" in v
-                       and k not in ("macro avg", "weighted avg", "micro avg")},
+        "per_intent": {
+            k: {"precision": v["precision"], "recall": v["recall"], "f1": v["f1-score"], "support": v["support"]}
+            for k, v in sorted(report.items())
+            if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg", "micro avg")
+        },
         "confused": [{"intent": a, "predicted": b, "count": n} for (a, b), n in pairs.most_common(10)],
     }
 
@@ -91,15 +111,33 @@ def fallback_threshold() -> float:
 def dialogue_scores(model: Path, stories: Path, out: Path) -> Dict[str, Any]:
     """Every test story replayed against the model; a story fails on its first wrong prediction."""
     # No --fail-on-prediction-errors: that stops with an error, and here the count of failures is the result.
-    subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "core", "--stories", str(stories),
-                    "--model", str(model), "--out", str(out)], check=True, cwd=settings.ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "core",
+            "--stories",
+            str(stories),
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        cwd=settings.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     accuracy = json.loads((out / "story_report.json").read_text())["conversation_accuracy"]
     failed_file = out / "failed_test_stories.yml"
     failed = (yaml.safe_load(failed_file.read_text(encoding="utf-8")) or {}) if failed_file.exists() else {}
-    return {"stories": accuracy["total"], "passed": accuracy["correct"],
-            "failed": accuracy["total"] - accuracy["correct"], "with_warnings": accuracy.get("with_warnings", 0),
-            "failed_stories": [s.get("story", "?") for s in failed.get("stories") or []]}
+    return {
+        "stories": accuracy["total"],
+        "passed": accuracy["correct"],
+        "failed": accuracy["total"] - accuracy["correct"],
+        "with_warnings": accuracy.get("with_warnings", 0),
+        "failed_stories": [s.get("story", "?") for s in failed.get("stories") or []],
+    }
 
 
 def _spread(scores: Dict[str, float]) -> Dict[str, Any]:
@@ -126,59 +164,84 @@ def content_scores(lib: Library) -> Dict[str, Any]:
         "topics": len({intent for a in national for intent in a.intents}),
         "facets": sum(len(a.facets) for a in national),
         "facts_with_source": sum(len(a.sources) for a in national),
-        "key_facts_carried": sum(1 for a in national if a.key_facts and all(
-            re.search(p, a.short.lower()) for p in a.key_facts)) / len(national),
+        "key_facts_carried": sum(
+            1 for a in national if a.key_facts and all(re.search(p, a.short.lower()) for p in a.key_facts)
+        )
+        / len(national),
         "general_knowledge_to_review": len(facts_to_review(lib)),
     }
 
 
 def markdown(result: Dict[str, Any]) -> str:
     ours, base = result["ours"], result["baseline"]
-    lines = ["# NLU evaluation on the held-out examples", "",
-             f"{ours['examples']} held-out examples, never used for training.", "",
-             "| | accuracy | macro F1 | weighted F1 |", "|---|---|---|---|",
-             f"| Wegwijzer Werk (StoryReader) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
-             f"| baseline (TF-IDF + logistic regression) | {base['accuracy']:.3f} | {base['macro_f1']:.3f} | "
-             f"{base['weighted_f1']:.3f} |", "",
-             f"Fallback rate (held-out questions below the FallbackClassifier threshold, so answered with "
-             f"\"Bedoel je …?\"): {ours['fallback_rate']:.1%}", "",
-             "| intent | precision | recall | F1 | n |", "|---|---|---|---|---|"]
-    lines += [f"| {k} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} | {v['support']} |"
-              for k, v in ours["per_intent"].items()]
-    lines += ["", "Most confused pairs:", ""] + [f"- {c['intent']} → {c['predicted']}: {c['count']}"
-                                                 for c in ours["confused"]]
+    lines = [
+        "# NLU evaluation on the held-out examples",
+        "",
+        f"{ours['examples']} held-out examples, never used for training.",
+        "",
+        "| | accuracy | macro F1 | weighted F1 |",
+        "|---|---|---|---|",
+        f"| Wegwijzer Werk (StoryReader) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
+        f"| baseline (TF-IDF + logistic regression) | {base['accuracy']:.3f} | {base['macro_f1']:.3f} | "
+        f"{base['weighted_f1']:.3f} |",
+        "",
+        f"Fallback rate (held-out questions below the FallbackClassifier threshold, so answered with "
+        f'"Bedoel je …?"): {ours["fallback_rate"]:.1%}',
+        "",
+        "| intent | precision | recall | F1 | n |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {k} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} | {v['support']} |"
+        for k, v in ours["per_intent"].items()
+    ]
+    lines += ["", "Most confused pairs:", ""] + [
+        f"- {c['intent']} → {c['predicted']}: {c['count']}" for c in ours["confused"]
+    ]
     from bot.tools.conversation_eval import markdown as understanding_markdown
+
     understanding = understanding_markdown(result["understanding"]["stories"], result["understanding"]["followups"])
-    return "\n".join(lines + understanding + dialogue_markdown(result["dialogue"]) + content_markdown(result["content"])) + "\n"
+    return (
+        "\n".join(lines + understanding + dialogue_markdown(result["dialogue"]) + content_markdown(result["content"]))
+        + "\n"
+    )
 
 
 def dialogue_markdown(dialogue: Dict[str, Any]) -> List[str]:
-    lines = ["", "# Dialogue: test stories", "",
-             f"{dialogue['stories']} test stories (tests/stories): {dialogue['passed']} passed, "
-             f"{dialogue['failed']} failed."]
+    lines = [
+        "",
+        "# Dialogue: test stories",
+        "",
+        f"{dialogue['stories']} test stories (tests/stories): {dialogue['passed']} passed, "
+        f"{dialogue['failed']} failed.",
+    ]
     return lines + [f"- failed: {name}" for name in dialogue["failed_stories"]]
 
 
 def content_markdown(content: Dict[str, Any]) -> List[str]:
     short, body = content["b1_short"], content["b1_body"]
-    return ["", "# Content: the answer library", "",
-            "| what | figure |", "|---|---|",
-            f"| articles (national; local versions) | {content['articles']}; {content['local_versions']} |",
-            f"| topics (intents answered by an article); follow-up answers (facets) | {content['topics']}; "
-            f"{content['facets']} |",
-            f"| facts with a source (source entries in the national articles) | {content['facts_with_source']} |",
-            f"| short answers that carry their key facts (front matter `key_facts`) | "
-            f"{content['key_facts_carried']:.0%} |",
-            f"| with sources | {content['with_sources']:.0%} |",
-            f"| with a source in the research | {content['with_research_source']:.0%} |",
-            f"| Flesch-Douma of the short answers: median, worst | {short['median']:.1f}, {short['worst']:.1f} "
-            f"({short['worst_article']}) |",
-            f"| Flesch-Douma of the full answers: median, worst | {body['median']:.1f}, {body['worst']:.1f} "
-            f"({body['worst_article']}) |",
-            f"| short answers that are B1 (Flesch-Douma ≥ {MIN_FLESCH_DOUMA:.0f}, sentences ≤ {MAX_SENTENCE_WORDS} "
-            f"words) | {content['b1_short_passing']:.0%} |",
-            f"| general-knowledge facts awaiting review (`make content-report`) | "
-            f"{content['general_knowledge_to_review']} |"]
+    return [
+        "",
+        "# Content: the answer library",
+        "",
+        "| what | figure |",
+        "|---|---|",
+        f"| articles (national; local versions) | {content['articles']}; {content['local_versions']} |",
+        f"| topics (intents answered by an article); follow-up answers (facets) | {content['topics']}; "
+        f"{content['facets']} |",
+        f"| facts with a source (source entries in the national articles) | {content['facts_with_source']} |",
+        f"| short answers that carry their key facts (front matter `key_facts`) | {content['key_facts_carried']:.0%} |",
+        f"| with sources | {content['with_sources']:.0%} |",
+        f"| with a source in the research | {content['with_research_source']:.0%} |",
+        f"| Flesch-Douma of the short answers: median, worst | {short['median']:.1f}, {short['worst']:.1f} "
+        f"({short['worst_article']}) |",
+        f"| Flesch-Douma of the full answers: median, worst | {body['median']:.1f}, {body['worst']:.1f} "
+        f"({body['worst_article']}) |",
+        f"| short answers that are B1 (Flesch-Douma ≥ {MIN_FLESCH_DOUMA:.0f}, sentences ≤ {MAX_SENTENCE_WORDS} "
+        f"words) | {content['b1_short_passing']:.0%} |",
+        f"| general-knowledge facts awaiting review (`make content-report`) | "
+        f"{content['general_knowledge_to_review']} |",
+    ]
 
 
 def understanding_scores(model: Path, eval_dir: Path) -> Dict[str, Any]:
@@ -196,11 +259,15 @@ def understanding_scores(model: Path, eval_dir: Path) -> Dict[str, Any]:
 def misses_markdown(understanding: Dict[str, Any]) -> str:
     """Every story and follow-up that was not answered right, for whoever improves the assistant next."""
     lines = ["# Understanding: what went wrong", "", "## Stories", ""]
-    lines += [f"- expected {', '.join(m['expected'])}, got {m['got']}: {m['text']}"
-              for m in understanding["stories"]["misses"]]
+    lines += [
+        f"- expected {', '.join(m['expected'])}, got {m['got']}: {m['text']}"
+        for m in understanding["stories"]["misses"]
+    ]
     lines += ["", "## Follow-ups", ""]
-    lines += [f"- expected {m['expected']}, got {m['got']}: {' → '.join(m['turns'])}"
-              for m in understanding["followups"]["misses"]]
+    lines += [
+        f"- expected {m['expected']}, got {m['got']}: {' → '.join(m['turns'])}"
+        for m in understanding["followups"]["misses"]
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -209,10 +276,14 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--model", default=str(settings.ROOT / "models" / "wegwijzer.tar.gz"))
     parser.add_argument("--heldout", default=str(settings.ROOT / "tests" / "nlu" / "heldout"))
     parser.add_argument("--stories", default=str(settings.ROOT / "tests" / "stories"))
-    parser.add_argument("--sets", default=str(settings.ROOT / "tests" / "eval"),
-                        help="folder with stories.yml and followups.yml")
-    parser.add_argument("--only-understanding", action="store_true",
-                        help="only the stories and follow-ups sets (a quick check while improving them)")
+    parser.add_argument(
+        "--sets", default=str(settings.ROOT / "tests" / "eval"), help="folder with stories.yml and followups.yml"
+    )
+    parser.add_argument(
+        "--only-understanding",
+        action="store_true",
+        help="only the stories and follow-ups sets (a quick check while improving them)",
+    )
     args = parser.parse_args(argv)
     REPORTS.mkdir(exist_ok=True)
     heldout, model = Path(args.heldout), Path(args.model)
@@ -220,12 +291,16 @@ def main(argv: List[str]) -> int:
     (REPORTS / "understanding-misses.md").write_text(misses_markdown(understanding))
     if args.only_understanding:
         from bot.tools.conversation_eval import markdown as understanding_markdown
+
         print("\n".join(understanding_markdown(understanding["stories"], understanding["followups"])))
         return 0
-    result = {"understanding": understanding, "ours": rasa_scores(model, heldout, REPORTS / "nlu"),
-              "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout)),
-              "dialogue": dialogue_scores(model, Path(args.stories), REPORTS / "stories"),
-              "content": content_scores(library())}
+    result = {
+        "understanding": understanding,
+        "ours": rasa_scores(model, heldout, REPORTS / "nlu"),
+        "baseline": baseline_scores(load_examples(settings.ROOT / "data" / "nlu"), load_examples(heldout)),
+        "dialogue": dialogue_scores(model, Path(args.stories), REPORTS / "stories"),
+        "content": content_scores(library()),
+    }
     (REPORTS / "eval.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     text = markdown(result)
     (REPORTS / "eval.md").write_text(text)

@@ -1,4 +1,5 @@
 """Plain-language (B1) measures for Dutch text: Flesch-Douma and sentence length."""
+
 from __future__ import annotations
 
 import re

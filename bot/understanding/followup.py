@@ -1,5 +1,6 @@
 """A short question that points back at the last answer ("waar vraag ik dat aan?", "kost dat wat?"): it asks about
 a facet of the current topic, not about the topic its words happen to resemble."""
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,36 @@ POINTS_BACK = re.compile(r"\b(dat|dit|het|zoiets|daar|daarvoor|ervoor|hiervoor|d
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ-]{3,}")
 _LEADING_ACRONYM = re.compile(r"^([A-Z]{2,4})\b")  # "IPS via de GGZ": short, but it is the subject
 # Words in titles that do not name a subject (question words, the gemeente, work in general).
-_GENERIC = {"gemeente", "uitkering", "beperking", "werken", "mijn", "jouw", "tijdens", "zonder", "naar", "waar",
-            "welke", "waarom", "wanneer", "krijg", "geen", "voor", "over", "niet", "moet", "heeft", "hebben", "wordt",
-            "doet", "terecht", "iemand", "hulp", "vraag", "vragen"}
+_GENERIC = {
+    "gemeente",
+    "uitkering",
+    "beperking",
+    "werken",
+    "mijn",
+    "jouw",
+    "tijdens",
+    "zonder",
+    "naar",
+    "waar",
+    "welke",
+    "waarom",
+    "wanneer",
+    "krijg",
+    "geen",
+    "voor",
+    "over",
+    "niet",
+    "moet",
+    "heeft",
+    "hebben",
+    "wordt",
+    "doet",
+    "terecht",
+    "iemand",
+    "hulp",
+    "vraag",
+    "vragen",
+}
 
 
 def names_topic(text: str, article: Article) -> bool:

@@ -5,6 +5,7 @@ Why this and not DIET alone: on the held-out short questions it is as accurate (
 in seconds, and it can score each sentence of a story separately — so "Ik ben 47 en heb MS. Mijn man werkt.
 Kan ik hulp krijgen bij werk?" is decided by its question, not by the situation around it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,12 +51,18 @@ class StoryReader:
     def __init__(self, settings: ReaderSettings = ReaderSettings(), topics: FrozenSet[str] = frozenset()) -> None:
         self.settings = settings
         self.topics = topics  # intents that are topics a person asks about (a second question must be one)
-        self.model = Pipeline([
-            ("features", make_union(
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, lowercase=True),
-                TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True))),
-            ("classifier", LogisticRegression(C=settings.C, max_iter=3000)),
-        ])
+        self.model = Pipeline(
+            [
+                (
+                    "features",
+                    make_union(
+                        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, lowercase=True),
+                        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+                    ),
+                ),
+                ("classifier", LogisticRegression(C=settings.C, max_iter=3000)),
+            ]
+        )
 
     def fit(self, texts: Sequence[str], intents: Sequence[str]) -> "StoryReader":
         self.model.fit(list(texts), list(intents))
@@ -96,8 +103,11 @@ class StoryReader:
             if intent not in classes:
                 continue
             column = classes.index(intent)
-            sure = [float(row[column]) for (_, asks), row in zip(parts, probabilities)
-                    if (asks or intent == "crisis") and int(row.argmax()) == column and row[column] >= threshold]
+            sure = [
+                float(row[column])
+                for (_, asks), row in zip(parts, probabilities)
+                if (asks or intent == "crisis") and int(row.argmax()) == column and row[column] >= threshold
+            ]
             if sure:
                 return [(intent, max(sure))] + [(name, p) for name, p in ranking if name != intent]
         return ranking
@@ -114,7 +124,9 @@ class StoryReader:
             return 0.0
         return 1.0 if asks else self.settings.statement_weight
 
-    def _also_asked(self, first: str, parts: List[Tuple[str, bool]], probabilities: np.ndarray) -> Optional[Tuple[str, float]]:
+    def _also_asked(
+        self, first: str, parts: List[Tuple[str, bool]], probabilities: np.ndarray
+    ) -> Optional[Tuple[str, float]]:
         if first not in self.topics:
             return None
         best: Optional[Tuple[str, float]] = None
@@ -122,7 +134,11 @@ class StoryReader:
             index = int(row.argmax())
             intent, confidence = self.model.classes_[index], float(row[index])
             also_asked = asks and intent != first and intent in self.topics
-            if also_asked and confidence >= self.settings.also_asked_threshold and (best is None or confidence > best[1]):
+            if (
+                also_asked
+                and confidence >= self.settings.also_asked_threshold
+                and (best is None or confidence > best[1])
+            ):
                 best = (intent, confidence)
         return best
 

@@ -2,6 +2,7 @@
 "ww 7k3m q9", or the bare code — so a person who comes back with their code is understood in any conversation.
 Whether the code is right (its check character) is for the status answer to say, with help when it is mistyped.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ def find_code(text: str) -> Optional[str]:
     text = text or ""
     for match in _WITH_PREFIX.finditer(text):
         raw = f"{PREFIX}{match.group(1)}{match.group(2)}"
-        if _mixed(raw[len(PREFIX):]):
+        if _mixed(raw[len(PREFIX) :]):
             return normalise_code(raw) or _compact(raw)  # with a digit: a code, right or mistyped
         if is_valid_code(raw) or match.group(0).count("-") == 2:
             # letters only ("de WW is op en …" is no code): a right one, or one written as WW-XXXX-XX
@@ -44,5 +45,5 @@ def _mixed(chars: str) -> bool:
 
 def _compact(raw: str) -> str:
     """A code as typed, in capitals, in the usual shape when it has the usual length."""
-    chars = re.sub(r"[\s\-._]", "", raw).upper()[len(PREFIX):]
+    chars = re.sub(r"[\s\-._]", "", raw).upper()[len(PREFIX) :]
     return f"{PREFIX}-{chars[:4]}-{chars[4:]}" if len(chars) == 6 else f"{PREFIX}-{chars}"

@@ -4,6 +4,7 @@ Each article is cut into sections (its short answer, each paragraph under a **he
 follow-up answer) and indexed with BM25 (rank_bm25) over Dutch word stems (NLTK's Snowball stemmer). BM25 is the
 standard for ranking short passages by a query's words; both libraries are small, well kept and offline.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,112 @@ from bot.understanding.segments import is_question, sentences
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _HEADING = re.compile(r"^\*\*(?P<title>[^*]+)\*\*\s*$", re.MULTILINE)
 # Dutch function words: they match everything and mean nothing for the topic.
-STOPWORDS = frozenset(["aan", "al", "alles", "als", "andere", "bij", "ben", "benen", "bent", "dan", "dat", "de", "deze", "die", "dit", "doe", "doen", "door", "dus", "een", "eens", "en", "er", "ga", "gaan", "gaat", "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe", "hun", "ik", "in", "is", "ja", "je", "jij", "jou", "jouw", "kan", "kom", "komen", "kun", "kunnen", "maar", "me", "meer", "men", "met", "mij", "mijn", "moet", "moeten", "na", "naar", "nee", "niet", "niets", "nog", "nu", "of", "om", "omdat", "ons", "ook", "op", "over", "te", "tegen", "toch", "tot", "u", "uit", "van", "veel", "voor", "want", "was", "wat", "we", "weer", "wel", "werd", "wie", "wil", "willen", "word", "wordt", "zal", "ze", "zelf", "zich", "zijn", "zo", "zonder", "zou", "zouden"])
+STOPWORDS = frozenset(
+    [
+        "aan",
+        "al",
+        "alles",
+        "als",
+        "andere",
+        "bij",
+        "ben",
+        "benen",
+        "bent",
+        "dan",
+        "dat",
+        "de",
+        "deze",
+        "die",
+        "dit",
+        "doe",
+        "doen",
+        "door",
+        "dus",
+        "een",
+        "eens",
+        "en",
+        "er",
+        "ga",
+        "gaan",
+        "gaat",
+        "had",
+        "heb",
+        "hebben",
+        "heeft",
+        "hem",
+        "het",
+        "hier",
+        "hij",
+        "hoe",
+        "hun",
+        "ik",
+        "in",
+        "is",
+        "ja",
+        "je",
+        "jij",
+        "jou",
+        "jouw",
+        "kan",
+        "kom",
+        "komen",
+        "kun",
+        "kunnen",
+        "maar",
+        "me",
+        "meer",
+        "men",
+        "met",
+        "mij",
+        "mijn",
+        "moet",
+        "moeten",
+        "na",
+        "naar",
+        "nee",
+        "niet",
+        "niets",
+        "nog",
+        "nu",
+        "of",
+        "om",
+        "omdat",
+        "ons",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tegen",
+        "toch",
+        "tot",
+        "u",
+        "uit",
+        "van",
+        "veel",
+        "voor",
+        "want",
+        "was",
+        "wat",
+        "we",
+        "weer",
+        "wel",
+        "werd",
+        "wie",
+        "wil",
+        "willen",
+        "word",
+        "wordt",
+        "zal",
+        "ze",
+        "zelf",
+        "zich",
+        "zijn",
+        "zo",
+        "zonder",
+        "zou",
+        "zouden",
+    ]
+)
 MIN_QUERY_TERMS = 2
 # The BM25 score from which a section is shown as the answer (tuned in README, "Understanding").
 MIN_SCORE = 8.0
@@ -59,8 +165,11 @@ def sections(article: Article) -> List[Section]:
     # split() with one group gives: text before the first heading, then (heading, text) pairs
     if parts[0].strip():
         found.append(Section(article.id, "", parts[0].strip()))
-    found += [Section(article.id, heading.strip(), text.strip())
-              for heading, text in zip(parts[1::2], parts[2::2]) if text.strip()]
+    found += [
+        Section(article.id, heading.strip(), text.strip())
+        for heading, text in zip(parts[1::2], parts[2::2])
+        if text.strip()
+    ]
     known = facets()
     found += [Section(article.id, known[key].heading, text) for key, text in article.facets.items()]
     return found

@@ -1,5 +1,6 @@
 """The web app (application factory): the consulent portal at `/`, its JSON API at `/api/`, the chat widget's files
 at `/widget/`, the demo pages and the public HSDS 3.0 read API of the social map at `/hsds/`."""
+
 from __future__ import annotations
 
 import secrets

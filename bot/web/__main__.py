@@ -1,4 +1,5 @@
 """`python -m bot.web`: the portal and the demo receiver on 127.0.0.1:WEB_PORT (what `make run` starts)."""
+
 from __future__ import annotations
 
 import argparse

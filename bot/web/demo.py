@@ -4,6 +4,7 @@ It checks the signature exactly as a real gemeente should (bot.handoff.notifier.
 Idempotency-Key and the body) and accepts each Idempotency-Key once: a repeat is answered 200 without being
 counted again, and a captured delivery sent again under a new key fails the signature.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,9 @@ def handoff_receiver():  # type: ignore[no-untyped-def]
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if len(key) > 100:
         return jsonify(error="Idempotency-Key is te lang"), 400
-    if not verify_signature(secret, request.headers.get(TIMESTAMP_HEADER, ""), key, body,
-                            request.headers.get(SIGNATURE_HEADER, "")):
+    if not verify_signature(
+        secret, request.headers.get(TIMESTAMP_HEADER, ""), key, body, request.headers.get(SIGNATURE_HEADER, "")
+    ):
         return jsonify(error="ongeldige handtekening"), 401
     with _lock:
         duplicate = key in _received()

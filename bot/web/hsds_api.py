@@ -5,6 +5,7 @@ filterable by gemeente or arbeidsmarktregio, and rate-limited per client address
 The queries live in bot/socialmap/hsds_read.py; this module reads parameters and writes JSON, with every id made
 public as HSDS wants it (a UUID; bot/socialmap/hsds_ids.py).
 """
+
 from __future__ import annotations
 
 import copy
@@ -131,10 +132,15 @@ def _page(table: str, page: Dict[str, Any]) -> Response:
 
 
 def _service_filters() -> Dict[str, Any]:
-    return {**_common(), "full": _bool("full"), "taxonomy_term_id": _id_arg("taxonomy_term_id", "taxonomy_term"),
-            "taxonomy_id": _id_arg("taxonomy_id", "taxonomy"),
-            "organization_id": _id_arg("organization_id", "organization"),
-            "modified_after": _datetime("modified_after"), "area": _area()}
+    return {
+        **_common(),
+        "full": _bool("full"),
+        "taxonomy_term_id": _id_arg("taxonomy_term_id", "taxonomy_term"),
+        "taxonomy_id": _id_arg("taxonomy_id", "taxonomy"),
+        "organization_id": _id_arg("organization_id", "organization"),
+        "modified_after": _datetime("modified_after"),
+        "area": _area(),
+    }
 
 
 @bp.get("/")
@@ -147,11 +153,14 @@ def openapi() -> Response:
     """Open Referral's openapi.json with this API's own title, address and filters filled in."""
     document = copy.deepcopy(hsds_schema.schema("openapi.json"))
     document["info"] = {
-        "title": "Wegwijzer Werk: sociale kaart (HSDS 3.0)", "version": "3.0",
+        "title": "Wegwijzer Werk: sociale kaart (HSDS 3.0)",
+        "version": "3.0",
         "description": "De sociale kaart van Wegwijzer Werk, alleen lezen, volgens Open Referral HSDS 3.0. Extra "
-                       "filters: gemeente (CBS-code of naam) en arbeidsmarktregio (AMxx).",
-        "license": {"name": "CC BY-SA 4.0 (HSDS-specificatie)",
-                    "url": "https://creativecommons.org/licenses/by-sa/4.0/"},
+        "filters: gemeente (CBS-code of naam) en arbeidsmarktregio (AMxx).",
+        "license": {
+            "name": "CC BY-SA 4.0 (HSDS-specificatie)",
+            "url": "https://creativecommons.org/licenses/by-sa/4.0/",
+        },
     }
     document["servers"] = [{"url": url_for(".meta", _external=True).rstrip("/")}]
     return jsonify(document)
@@ -170,14 +179,19 @@ def service(service_id: str) -> Response:
 @bp.get("/organizations")
 def organizations() -> Response:
     common = _common()
-    return _page("organization", _reader().organizations(common["paging"], common["search"], full=_bool("full"),
-                                                         full_service=_bool("full_service")))
+    return _page(
+        "organization",
+        _reader().organizations(
+            common["paging"], common["search"], full=_bool("full"), full_service=_bool("full_service")
+        ),
+    )
 
 
 @bp.get("/organizations/<path:organization_id>")
 def organization(organization_id: str) -> Response:
-    found = _reader().organization(_own("organization", organization_id) or organization_id,
-                                   full_service=_bool("full_service"))
+    found = _reader().organization(
+        _own("organization", organization_id) or organization_id, full_service=_bool("full_service")
+    )
     return _one("organization", found, "organisatie")
 
 
@@ -195,10 +209,16 @@ def taxonomy(taxonomy_id: str) -> Response:
 @bp.get("/taxonomy_terms")
 def taxonomy_terms() -> Response:
     common = _common()
-    return _page("taxonomy_term", _reader().taxonomy_terms(common["paging"], common["search"],
-                                                           taxonomy_id=_id_arg("taxonomy_id", "taxonomy"),
-                                                           top_only=_bool("top_only"),
-                                                           parent_id=_id_arg("parent_id", "taxonomy_term")))
+    return _page(
+        "taxonomy_term",
+        _reader().taxonomy_terms(
+            common["paging"],
+            common["search"],
+            taxonomy_id=_id_arg("taxonomy_id", "taxonomy"),
+            top_only=_bool("top_only"),
+            parent_id=_id_arg("parent_id", "taxonomy_term"),
+        ),
+    )
 
 
 @bp.get("/taxonomy_terms/<path:term_id>")

@@ -1,4 +1,5 @@
 """Security headers on every response: a strict CSP (no inline script or style), no framing, no sniffing."""
+
 from __future__ import annotations
 
 from flask import Flask, Response
@@ -7,8 +8,10 @@ from flask import Flask, Response
 def csp(*connect_src: str) -> str:
     """The policy; a page that talks to another origin (the chat widget to Rasa) adds it to connect-src only."""
     connect = " ".join(("'self'",) + connect_src)
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-            f"connect-src {connect}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        f"connect-src {connect}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
 
 
 CSP = csp()

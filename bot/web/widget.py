@@ -1,5 +1,6 @@
 """The chat widget's files (`/widget/widget.js`, its stylesheet, the vendored socket.io client) and its privacy
 page. A gemeente embeds the widget with one script tag; see README, "Chat widget"."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,11 @@ def asset(name: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/privacy")
 def privacy():  # type: ignore[no-untyped-def]
-    return render_template("widget/privacy.html", retention_days=settings.CONVERSATION_RETENTION_DAYS,
-                           handoff_days=settings.HANDOFF_RETENTION_DAYS)
+    return render_template(
+        "widget/privacy.html",
+        retention_days=settings.CONVERSATION_RETENTION_DAYS,
+        handoff_days=settings.HANDOFF_RETENTION_DAYS,
+    )
 
 
 def socket_url(request: Request) -> str:

@@ -1,4 +1,5 @@
 """The load generator against the real running stack, and how it counts answers, losses and errors."""
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,16 @@ from bot.tools.bench.servers import Target, rest_url
 SCRIPT = Script("test", ((Turn("hallo", "Welkom"),),), failure_texts=("Sorry, stuk",))
 
 
-@pytest.mark.parametrize("status, body, counted", [
-    (200, [{"text": "Welkom terug"}], "answered"),
-    (200, [], "lost"),
-    (500, None, "errors"),
-    (200, {"oops": 1}, "errors"),
-    (200, [{"text": "Sorry, stuk"}], "errors"),
-])
+@pytest.mark.parametrize(
+    "status, body, counted",
+    [
+        (200, [{"text": "Welkom terug"}], "answered"),
+        (200, [], "lost"),
+        (500, None, "errors"),
+        (200, {"oops": 1}, "errors"),
+        (200, [{"text": "Sorry, stuk"}], "errors"),
+    ],
+)
 def test_every_response_is_counted_once(status, body, counted):
     tally = Tally()
     judge(SCRIPT.conversations[0][0], status, body, SCRIPT, tally)
@@ -82,8 +86,24 @@ def test_two_users_get_every_answer_from_the_running_stack(stack: Stack):
 @pytest.mark.stack
 def test_the_command_line_drives_a_deployment_by_its_url(stack: Stack, tmp_path: Path):
     base = stack.rest_url.rsplit("/webhooks", 1)[0]
-    code = cli.main(["--target-url", base, "--users", "1", "--duration", "3", "--think", "0.2,0.4",
-                     "--no-reference", "--no-training", "--socialmap-sizes", "", "--out", str(tmp_path)])
+    code = cli.main(
+        [
+            "--target-url",
+            base,
+            "--users",
+            "1",
+            "--duration",
+            "3",
+            "--think",
+            "0.2,0.4",
+            "--no-reference",
+            "--no-training",
+            "--socialmap-sizes",
+            "",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     result = json.loads((tmp_path / "bench.json").read_text())
     (level,) = result["ours"]

@@ -1,4 +1,5 @@
 """Peak memory of a process tree, read from /proc."""
+
 from __future__ import annotations
 
 import os

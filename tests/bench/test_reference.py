@@ -3,6 +3,7 @@
 The slowest test of the benchmark (about a minute on 2 cores: rasa init trains a model), kept because the
 reference bot is what every latency figure is divided by.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

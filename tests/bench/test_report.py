@@ -1,4 +1,5 @@
 """The report writer and the targets, on figures made up for the purpose."""
+
 from __future__ import annotations
 
 import json
@@ -9,25 +10,68 @@ from bot.tools.bench import machine, report
 
 
 def level(bot: str, users: int, p95: float, errors: int = 0, cpu: float = 40.0, rate: float = 4.0) -> Dict[str, Any]:
-    return {"cpu_ms_per_msg": cpu, "bot": bot, "users": users, "duration_s": 10.0, "sent": 40, "answered": 40 - errors, "errors": errors,
-            "lost": 0, "unexpected": 0, "conversations": 9, "msgs_per_s": rate, "p50_ms": p95 / 2, "p95_ms": p95,
-            "p99_ms": p95 * 1.2, "max_ms": p95 * 1.5, "peak_rss_mb": 900.0, "load_avg": 1.2,
-            "step_p50_ms": [p95 / 2] * 4, "error_samples": []}
+    return {
+        "cpu_ms_per_msg": cpu,
+        "bot": bot,
+        "users": users,
+        "duration_s": 10.0,
+        "sent": 40,
+        "answered": 40 - errors,
+        "errors": errors,
+        "lost": 0,
+        "unexpected": 0,
+        "conversations": 9,
+        "msgs_per_s": rate,
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95 * 1.2,
+        "max_ms": p95 * 1.5,
+        "peak_rss_mb": 900.0,
+        "load_avg": 1.2,
+        "step_p50_ms": [p95 / 2] * 4,
+        "error_samples": [],
+    }
 
 
 def result(ours_p95: float, errors: int = 0, ours_cpu: float = 50.0, ours_rate: float = 26.0) -> Dict[str, Any]:
-    ours = [level("wegwijzer", 1, 100), level("wegwijzer", 50, ours_p95, errors, ours_cpu),
-            level("wegwijzer", 100, 400, rate=ours_rate)]
+    ours = [
+        level("wegwijzer", 1, 100),
+        level("wegwijzer", 50, ours_p95, errors, ours_cpu),
+        level("wegwijzer", 100, 400, rate=ours_rate),
+    ]
     reference = [level("reference", 1, 40), level("reference", 50, 100), level("reference", 100, 200, rate=27.0)]
-    found = {"date": "2026-11-24 10:00", "machine": machine.describe(), "target": "our stack",
-             "target_label": "wegwijzer",
-             "options": {"duration": 10.0, "think": [2.0, 5.0], "timeout": 60.0},
-             "ours": ours, "reference": reference, "ratios": report.ratios(ours, reference),
-             "training": {"wall_s": 150.0, "model_mb": 30.0}, "reference_facts": {"init_and_train_s": 60.0},
-             "socialmap": [{"services": 1000, "queries": 200, "p50_ms": 3.0, "p95_ms": 5.0, "growth": 1.0,
-                            "plan_ok": True, "plan": []},
-                           {"services": 100000, "queries": 200, "p50_ms": 8.0, "p95_ms": 12.0, "growth": 2.4,
-                            "plan_ok": True, "plan": []}]}
+    found = {
+        "date": "2026-11-24 10:00",
+        "machine": machine.describe(),
+        "target": "our stack",
+        "target_label": "wegwijzer",
+        "options": {"duration": 10.0, "think": [2.0, 5.0], "timeout": 60.0},
+        "ours": ours,
+        "reference": reference,
+        "ratios": report.ratios(ours, reference),
+        "training": {"wall_s": 150.0, "model_mb": 30.0},
+        "reference_facts": {"init_and_train_s": 60.0},
+        "socialmap": [
+            {
+                "services": 1000,
+                "queries": 200,
+                "p50_ms": 3.0,
+                "p95_ms": 5.0,
+                "growth": 1.0,
+                "plan_ok": True,
+                "plan": [],
+            },
+            {
+                "services": 100000,
+                "queries": 200,
+                "p50_ms": 8.0,
+                "p95_ms": 12.0,
+                "growth": 2.4,
+                "plan_ok": True,
+                "plan": [],
+            },
+        ],
+    }
     found["targets"] = report.targets(found)
     return found
 
@@ -50,7 +94,14 @@ def test_json_markdown_and_png_are_written(tmp_path: Path):
     assert [p.name for p in paths] == ["bench.json", "bench.md", "bench.png"]
     assert json.loads(paths[0].read_text())["ratios"]
     text = paths[1].read_text()
-    assert "| wegwijzer | 50 |" in text and "1.80×" in text and "| 50 | 1.2 |" in text and "1.25×" in text and "| met |" in text and "100,000" in text
+    assert (
+        "| wegwijzer | 50 |" in text
+        and "1.80×" in text
+        and "| 50 | 1.2 |" in text
+        and "1.25×" in text
+        and "| met |" in text
+        and "100,000" in text
+    )
     assert paths[2].read_bytes().startswith(b"\x89PNG")
 
 

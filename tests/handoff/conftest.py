@@ -1,5 +1,6 @@
 """Real parts for the handoff tests: migrated SQLite files (and PostgreSQL when reachable), a handoff
 configuration in tmp_path, and a real local HTTP receiver that checks the signature like a gemeente would."""
+
 from __future__ import annotations
 
 import json
@@ -71,17 +72,28 @@ def config_dict(endpoint: Optional[str] = None, **houten: Any) -> Dict[str, Any]
     """A small valid configuration: Houten with a webhook, Lopik reading in the portal, a default without one."""
     hours = dict.fromkeys(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"), "09:00-17:00")
     hours.update(zaterdag="gesloten", zondag="gesloten")
-    entry = {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 3,
-             "office_hours": hours, "endpoint": endpoint, "secret_env": SECRET_ENV if endpoint else None}
+    entry = {
+        "contact_route": "Bel het algemene nummer van de gemeente.",
+        "response_days": 3,
+        "office_hours": hours,
+        "endpoint": endpoint,
+        "secret_env": SECRET_ENV if endpoint else None,
+    }
     entry.update(houten)
     return {
         "national_holidays": ["2026-12-25", "2026-12-26", "2027-01-01"],
         "gemeenten": {
-            "default": {"contact_route": "Bel het algemene nummer van je gemeente.", "response_days": 5,
-                        "office_hours": dict(hours)},
+            "default": {
+                "contact_route": "Bel het algemene nummer van je gemeente.",
+                "response_days": 5,
+                "office_hours": dict(hours),
+            },
             HOUTEN: entry,
-            LOPIK: {"contact_route": "Bel het algemene nummer van de gemeente.", "response_days": 5,
-                    "office_hours": dict(hours)},
+            LOPIK: {
+                "contact_route": "Bel het algemene nummer van de gemeente.",
+                "response_days": 5,
+                "office_hours": dict(hours),
+            },
         },
     }
 
@@ -122,9 +134,13 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                ok = verify_signature(SECRET, self.headers.get(TIMESTAMP_HEADER, ""),
-                                      self.headers.get(IDEMPOTENCY_HEADER, ""), body,
-                                      self.headers.get(SIGNATURE_HEADER, ""))
+                ok = verify_signature(
+                    SECRET,
+                    self.headers.get(TIMESTAMP_HEADER, ""),
+                    self.headers.get(IDEMPOTENCY_HEADER, ""),
+                    body,
+                    self.headers.get(SIGNATURE_HEADER, ""),
+                )
                 receiver.received.append(Received(dict(self.headers), body, ok))
                 receiver.arrived.set()
                 if receiver.hold is not None:
@@ -190,13 +206,23 @@ def make_request(**changes: Any) -> HandoffRequest:
         gemeente_code=HOUTEN,
         consent_text="Ja, je mag mijn vraag en dit gesprek doorsturen naar een consulent van de gemeente Houten.",
         consent_at=datetime(2026, 11, 26, 9, 58, tzinfo=timezone.utc),
-        contact_channel="telefoon", phone="06 12345678", preferred_time="'s middags", alias="Sam",
+        contact_channel="telefoon",
+        phone="06 12345678",
+        preferred_time="'s middags",
+        alias="Sam",
         reason="De persoon vraagt zelf om een medewerker.",
         question=f"Kan de gemeente een jobcoach betalen? Mijn BSN is {BSN}.",
-        answers={"why_no_benefit": "partner verdient te veel", "beperking": "autisme",
-                 "wish": "16 uur per week werken", "helps": ["familie", "familie"], "in_the_way": ["gezondheid"],
-                 "limits_and_wishes": ["geen avonddiensten"]},
-        articles_shown=["jobcoaching"], topics=["jobcoaching"], intents=["ask_jobcoaching"],
+        answers={
+            "why_no_benefit": "partner verdient te veel",
+            "beperking": "autisme",
+            "wish": "16 uur per week werken",
+            "helps": ["familie", "familie"],
+            "in_the_way": ["gezondheid"],
+            "limits_and_wishes": ["geen avonddiensten"],
+        },
+        articles_shown=["jobcoaching"],
+        topics=["jobcoaching"],
+        intents=["ask_jobcoaching"],
         transcript=[
             {"who": "person", "text": f"Mijn BSN is {BSN} en mijn rekening {IBAN}", "time": 1795600000.0},
             {"who": "bot", "text": "Dank je. Je hoeft je BSN niet te geven.", "time": 1795600001.0},

@@ -1,4 +1,5 @@
 """The handoff commands: status, notify --once, requeue, purge; and refusing an old database."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,8 +33,9 @@ def test_status_command(cli_env: str, config: HandoffConfig, capsys: pytest.Capt
     assert "klopt niet helemaal" in capsys.readouterr().out
 
 
-def test_notify_once_and_requeue(cli_env: str, config: HandoffConfig, receiver: Receiver,
-                                 capsys: pytest.CaptureFixture) -> None:
+def test_notify_once_and_requeue(
+    cli_env: str, config: HandoffConfig, receiver: Receiver, capsys: pytest.CaptureFixture
+) -> None:
     flagged = submit_handoff(make_request(gemeente_code=LOPIK, submitted_at=None), cli_env, config).reference_code
     sent = submit_handoff(make_request(submitted_at=None), cli_env, config).reference_code
     assert main(["--db", cli_env, "notify", "--once"]) == 0
@@ -42,8 +44,9 @@ def test_notify_once_and_requeue(cli_env: str, config: HandoffConfig, receiver: 
     assert main(["--db", cli_env, "requeue", flagged]) == 0
     assert "1 bericht(en)" in capsys.readouterr().out
     with session_scope(cli_env) as session:
-        message = session.execute(select(HandoffOutbox).join(Handoff)
-                                  .where(Handoff.reference_code == flagged)).scalar_one()
+        message = session.execute(
+            select(HandoffOutbox).join(Handoff).where(Handoff.reference_code == flagged)
+        ).scalar_one()
         assert not message.flagged and message.attempts == 0
     # Lopik still has no webhook: the next round flags it again at once.
     assert main(["--db", cli_env, "notify", "--once"]) == 0

@@ -1,4 +1,5 @@
 """Reference codes: readable alphabet, a check character that catches typos, forgiving input, unique."""
+
 from __future__ import annotations
 
 import re
@@ -30,15 +31,17 @@ def test_new_codes_have_the_shape_and_pass_their_check() -> None:
         assert is_valid_code(code)
 
 
-@pytest.mark.parametrize("typed", ["WW-7K3M-QN", "ww-7k3m-qn", "ww 7k3m qn", "WW7K3MQN", "7K3MQN", " 7k3m-qn ",
-                                   "WW 7 K 3 M Q N"])
+@pytest.mark.parametrize(
+    "typed", ["WW-7K3M-QN", "ww-7k3m-qn", "ww 7k3m qn", "WW7K3MQN", "7K3MQN", " 7k3m-qn ", "WW 7 K 3 M Q N"]
+)
 def test_normalise_accepts_what_people_type(typed: str) -> None:
     assert normalise_code(typed) == EXAMPLE
     assert is_valid_code(typed)
 
 
-@pytest.mark.parametrize("typed", ["", "hallo", "WW-7K3M-Q", "WW-7K3M-QNN", "WW-0K3M-QN", "WW-7K3M-Q9",
-                                   "XX-7K3M-QN", "WW-7K3M-QN-7K3M-QN"])
+@pytest.mark.parametrize(
+    "typed", ["", "hallo", "WW-7K3M-Q", "WW-7K3M-QNN", "WW-0K3M-QN", "WW-7K3M-Q9", "XX-7K3M-QN", "WW-7K3M-QN-7K3M-QN"]
+)
 def test_malformed_or_wrong_check(typed: str) -> None:
     assert not is_valid_code(typed)
 
@@ -47,10 +50,10 @@ def test_every_single_typo_and_neighbour_swap_is_caught() -> None:
     body = "7K3MQN"
     for i in range(6):
         for other in ALPHABET.replace(body[i], ""):
-            assert not is_valid_code(body[:i] + other + body[i + 1:])
+            assert not is_valid_code(body[:i] + other + body[i + 1 :])
     for i in range(5):
         if body[i] != body[i + 1]:
-            assert not is_valid_code(body[:i] + body[i + 1] + body[i] + body[i + 2:])
+            assert not is_valid_code(body[:i] + body[i + 1] + body[i] + body[i + 2 :])
     assert check_character("7K3MQ") == "N"
 
 

@@ -1,4 +1,5 @@
 """The per-gemeente configuration: the shipped file is valid and complete; mistakes are reported clearly."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -55,15 +56,18 @@ def test_office_hours_with_a_lunch_break() -> None:
     assert config.for_gemeente(HOUTEN).office_hours[0] == ((time(9), time(12, 30)), (time(13, 30), time(17)))
 
 
-@pytest.mark.parametrize("hours, words", [
-    ({"maandag": "25:00-26:00"}, "niet bestaat"),
-    ({"maandag": "09:60-17:00"}, "niet bestaat"),
-    ({"maandag": "17:00-09:00"}, "na de openingstijd"),
-    ({"maandag": "9-5"}, "geen tijd"),
-    ({"maandag": "09:00-12:00, 11:00-17:00"}, "overlapt"),
-    ({"maandg": "09:00-17:00"}, "geen weekdag"),
-    ({"maandag": "gesloten"}, "op geen enkele dag open"),
-])
+@pytest.mark.parametrize(
+    "hours, words",
+    [
+        ({"maandag": "25:00-26:00"}, "niet bestaat"),
+        ({"maandag": "09:60-17:00"}, "niet bestaat"),
+        ({"maandag": "17:00-09:00"}, "na de openingstijd"),
+        ({"maandag": "9-5"}, "geen tijd"),
+        ({"maandag": "09:00-12:00, 11:00-17:00"}, "overlapt"),
+        ({"maandg": "09:00-17:00"}, "geen weekdag"),
+        ({"maandag": "gesloten"}, "op geen enkele dag open"),
+    ],
+)
 def test_bad_office_hours(hours: Dict[str, str], words: str) -> None:
     assert any(words in p for p in problems(config_dict(None, office_hours=hours)))
 

@@ -1,5 +1,6 @@
 """A beheerder's changes in the portal (handoff_settings_override) over gemeenten.yml: what the service promises
 and where the notifier sends follow them; a broken override falls back to the file with a warning."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,15 @@ from tests.handoff.conftest import HOUTEN, SECRET, Receiver, config_dict, make_r
 
 def _override(url: str, code: str, settings: dict, secret: Optional[str] = None) -> None:
     with session_scope(url) as session:
-        session.add(HandoffSettingsOverride(gemeente_code=code, settings=json.dumps(settings), webhook_secret=secret,
-                                            updated_at=datetime(2026, 11, 20), updated_by="beheerder"))
+        session.add(
+            HandoffSettingsOverride(
+                gemeente_code=code,
+                settings=json.dumps(settings),
+                webhook_secret=secret,
+                updated_at=datetime(2026, 11, 20),
+                updated_by="beheerder",
+            )
+        )
 
 
 def test_without_overrides_the_file_is_the_effective_config(sqlite_url: str, tmp_path: Path) -> None:
@@ -33,8 +41,16 @@ def test_without_overrides_the_file_is_the_effective_config(sqlite_url: str, tmp
 def test_the_promise_follows_the_override(db_url: str, tmp_path: Path) -> None:
     path = write_config(tmp_path, config_dict())  # Houten: 3 working days, Monday to Friday
     route = "Kijk op houten.nl of bel het algemene nummer van de gemeente."
-    _override(db_url, HOUTEN, {"response_days": 8, "contact_route": route,
-                               "office_hours": {"dinsdag": "10:00-12:00"}, "holidays": ["2026-12-01"]})
+    _override(
+        db_url,
+        HOUTEN,
+        {
+            "response_days": 8,
+            "contact_route": route,
+            "office_hours": {"dinsdag": "10:00-12:00"},
+            "holidays": ["2026-12-01"],
+        },
+    )
     with session_scope(db_url) as session:
         houten = effective_config(session, path).for_gemeente(HOUTEN)
         assert houten.response_days == 8 and houten.contact_route == route
@@ -53,7 +69,8 @@ def test_the_promise_follows_the_override(db_url: str, tmp_path: Path) -> None:
 
 
 def test_the_notifier_sends_to_the_portal_endpoint_signed_with_the_portal_secret(
-        sqlite_url: str, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_url: str, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_config(tmp_path, config_dict())  # no endpoint in the file, and no secret in the environment
     monkeypatch.setattr("bot.common.settings.HANDOFF_CONFIG", path)
     _override(sqlite_url, HOUTEN, {"endpoint": receiver.url}, secret=SECRET)
@@ -67,21 +84,28 @@ def test_the_notifier_sends_to_the_portal_endpoint_signed_with_the_portal_secret
 
 def test_the_secret_is_never_in_a_repr(tmp_path: Path) -> None:
     config = parse_config(config_dict())
-    houten = apply_override(config.for_gemeente(HOUTEN), {"endpoint": "https://houten.example/hook"},
-                            config.national_holidays, "een-heel-geheime-sleutel-van-32-tekens!")
+    houten = apply_override(
+        config.for_gemeente(HOUTEN),
+        {"endpoint": "https://houten.example/hook"},
+        config.national_holidays,
+        "een-heel-geheime-sleutel-van-32-tekens!",
+    )
     assert houten.secret() == "een-heel-geheime-sleutel-van-32-tekens!"
     assert "geheime" not in repr(houten)
 
 
-@pytest.mark.parametrize("override, problem", [
-    ({"response_days": 0}, "response_days"),
-    ({"office_hours": {"maandag": "gesloten"}}, "op geen enkele dag open"),
-    ({"endpoint": "http://houten.example/hook"}, "https"),
-    ({"endpoint": "https://x.example/${WW_WEB_SECRET_KEY}"}, "${…}"),
-    ({"endpoint": "https://houten.example/hook"}, "geheim"),  # no secret anywhere
-    ({"name": "Andere naam"}, "kan niet in het portaal"),
-    ({"email": "geen-adres"}, "e-mailadres"),
-])
+@pytest.mark.parametrize(
+    "override, problem",
+    [
+        ({"response_days": 0}, "response_days"),
+        ({"office_hours": {"maandag": "gesloten"}}, "op geen enkele dag open"),
+        ({"endpoint": "http://houten.example/hook"}, "https"),
+        ({"endpoint": "https://x.example/${WW_WEB_SECRET_KEY}"}, "${…}"),
+        ({"endpoint": "https://houten.example/hook"}, "geheim"),  # no secret anywhere
+        ({"name": "Andere naam"}, "kan niet in het portaal"),
+        ({"email": "geen-adres"}, "e-mailadres"),
+    ],
+)
 def test_apply_override_checks_like_the_file(override: dict, problem: str) -> None:
     config = parse_config(config_dict())
     with pytest.raises(ConfigError) as error:

@@ -1,4 +1,5 @@
 """Migration 0002 creates exactly the tables of bot/handoff/models.py, on SQLite and PostgreSQL, and removes them."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

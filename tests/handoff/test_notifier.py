@@ -1,4 +1,5 @@
 """The notifier sends signed webhooks to a real local receiver, retries with backoff, flags, and survives crashes."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def test_signature_round_trip_and_tampering() -> None:
     assert not verify_signature(SECRET, stamp, key, b'{"a":2}', header, now=now)
     assert not verify_signature(SECRET, stamp, "WW-ANDERS-99", body, header, now=now), "the key is signed too"
     assert not verify_signature("ander-geheim", stamp, key, body, header, now=now)
-    assert not verify_signature(SECRET, str(int(now) - 301), key, body, sign(SECRET, str(int(now) - 301), key, body),
-                                tolerance_s=300, now=now)
+    assert not verify_signature(
+        SECRET, str(int(now) - 301), key, body, sign(SECRET, str(int(now) - 301), key, body), tolerance_s=300, now=now
+    )
     assert not verify_signature(SECRET, "gisteren", key, body, header, now=now)
     assert not verify_signature(SECRET, stamp, key, body, header.replace("sha256=", "md5="), now=now)
     assert not verify_signature(SECRET, stamp, key, body, "", now=now)
@@ -75,13 +77,16 @@ def test_delivery_is_signed_and_carries_the_handoff(db_url: str, config: Handoff
     assert BSN not in request.body.decode()
     assert outbox(db_url).delivered_at is not None
     # Delivered messages are not sent again.
-    assert deliver_pending(session_factory(db_url), now=now + timedelta(days=1), policy=POLICY,
-                           config=config).delivered == 0
+    assert (
+        deliver_pending(session_factory(db_url), now=now + timedelta(days=1), policy=POLICY, config=config).delivered
+        == 0
+    )
     assert len(receiver.received) == 1
 
 
-def test_receiver_down_is_retried_later_and_then_delivered(tmp_path: Path, sqlite_url: str, secret: str,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_receiver_down_is_retried_later_and_then_delivered(
+    tmp_path: Path, sqlite_url: str, secret: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     down = Receiver().start()
     port, url = down.port, down.url
     monkeypatch.setenv("WW_HANDOFF_DEMO_URL", url)
@@ -95,12 +100,17 @@ def test_receiver_down_is_retried_later_and_then_delivered(tmp_path: Path, sqlit
     assert message.attempts == 1 and "ConnectionError" in message.last_error
     assert message.next_attempt_at == now + timedelta(seconds=10)
     # Not due yet: nothing happens.
-    assert deliver_pending(session_factory(sqlite_url), now=now + timedelta(seconds=5), policy=POLICY,
-                           config=config).failed == 0
+    assert (
+        deliver_pending(
+            session_factory(sqlite_url), now=now + timedelta(seconds=5), policy=POLICY, config=config
+        ).failed
+        == 0
+    )
     up = Receiver().start(port)
     try:
-        stats = deliver_pending(session_factory(sqlite_url), now=now + timedelta(seconds=11), policy=POLICY,
-                                config=config)
+        stats = deliver_pending(
+            session_factory(sqlite_url), now=now + timedelta(seconds=11), policy=POLICY, config=config
+        )
         assert stats.delivered == 1 and up.received[0].signature_ok
     finally:
         up.stop()
@@ -135,8 +145,7 @@ def test_retry_after_is_respected(sqlite_url: str, config: HandoffConfig, receiv
     assert POLICY.delay(4) == 80 and POLICY.delay(20) == 300
 
 
-def test_after_max_attempts_the_message_is_flagged(sqlite_url: str, config: HandoffConfig,
-                                                  receiver: Receiver) -> None:
+def test_after_max_attempts_the_message_is_flagged(sqlite_url: str, config: HandoffConfig, receiver: Receiver) -> None:
     receiver.replies = [500] * 10
     submit_handoff(make_request(), sqlite_url, config)
     now = datetime(2026, 11, 26, 10, 1)
@@ -150,12 +159,14 @@ def test_after_max_attempts_the_message_is_flagged(sqlite_url: str, config: Hand
     assert len(receiver.received) == POLICY.max_attempts
 
 
-def test_a_missing_secret_means_not_sent(sqlite_url: str, config: HandoffConfig, receiver: Receiver,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_secret_means_not_sent(
+    sqlite_url: str, config: HandoffConfig, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     submit_handoff(make_request(), sqlite_url, config)
     monkeypatch.delenv(SECRET_ENV)
-    stats = deliver_pending(session_factory(sqlite_url), now=datetime(2026, 11, 26, 10, 1), policy=POLICY,
-                            config=config)
+    stats = deliver_pending(
+        session_factory(sqlite_url), now=datetime(2026, 11, 26, 10, 1), policy=POLICY, config=config
+    )
     assert stats.failed == 1 and receiver.received == []
     assert SECRET_ENV in outbox(sqlite_url).last_error
 
@@ -170,13 +181,20 @@ def test_a_claimed_message_is_not_claimed_twice(sqlite_url: str, config: Handoff
 
 
 def _env(url: str, config_path: Path, **extra: str) -> Dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "WW_HANDOFF_CONFIG": str(config_path), SECRET_ENV: SECRET,
-            "PYTHONPATH": str(settings.ROOT), **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "WW_HANDOFF_CONFIG": str(config_path),
+        SECRET_ENV: SECRET,
+        "PYTHONPATH": str(settings.ROOT),
+        **extra,
+    }
 
 
 def _run(args: list, env: Dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=settings.ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *args], cwd=settings.ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 CREATE_AND_DIE = """
@@ -190,7 +208,8 @@ os.kill(os.getpid(), signal.SIGKILL)  # dies after the commit, before anything i
 
 
 def test_a_process_killed_between_commit_and_send_is_delivered_after_restart(
-        sqlite_url: str, config_path: Path, receiver: Receiver) -> None:
+    sqlite_url: str, config_path: Path, receiver: Receiver
+) -> None:
     env = _env(sqlite_url, config_path)
     created = _run(["-c", CREATE_AND_DIE], env)
     assert created.returncode == -signal.SIGKILL, created.stderr
@@ -203,14 +222,20 @@ def test_a_process_killed_between_commit_and_send_is_delivered_after_restart(
 
 
 def test_a_notifier_killed_mid_send_resends_with_the_same_idempotency_key(
-        sqlite_url: str, config_path: Path, config: HandoffConfig, receiver: Receiver) -> None:
+    sqlite_url: str, config_path: Path, config: HandoffConfig, receiver: Receiver
+) -> None:
     import threading
 
     code = submit_handoff(make_request(submitted_at=None), sqlite_url, config).reference_code
     receiver.hold = threading.Event()  # the receiver takes the request but does not answer yet
     env = _env(sqlite_url, config_path, WW_HANDOFF_LEASE_S="1")
-    first = subprocess.Popen([sys.executable, "-m", "bot", "handoff", "notify", "--once"], cwd=settings.ROOT,
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot", "handoff", "notify", "--once"],
+        cwd=settings.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert receiver.arrived.wait(30), "the notifier never reached the receiver"
         first.kill()  # killed while waiting for the answer: the message was sent but not marked delivered
@@ -230,12 +255,10 @@ def test_a_notifier_killed_mid_send_resends_with_the_same_idempotency_key(
     assert outbox(sqlite_url).delivered_at is not None
 
 
-def test_the_shipped_config_points_at_the_demo_receiver(monkeypatch: pytest.MonkeyPatch,
-                                                         tmp_path: Path) -> None:
+def test_the_shipped_config_points_at_the_demo_receiver(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("WW_HANDOFF_DEMO_URL", raising=False)
     shipped = load_config(settings.KNOWLEDGE_DIR / "handoff" / "gemeenten.yml")
     assert shipped.for_gemeente("GM0344").endpoint == "http://127.0.0.1:8080/demo/handoff-receiver"
     monkeypatch.setenv("WW_HANDOFF_DEMO_URL", "http://127.0.0.1:9999/ontvanger")
     shipped = load_config(settings.KNOWLEDGE_DIR / "handoff" / "gemeenten.yml")
     assert shipped.for_gemeente("GM0321").endpoint == "http://127.0.0.1:9999/ontvanger"
-

@@ -1,4 +1,5 @@
 """BSN and IBAN are found and removed; phone numbers and other numbers are left alone; masks show little."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,27 +31,38 @@ def test_invalid_bsn_fails(bsn: str) -> None:
     assert not is_valid_bsn(bsn)
 
 
-@pytest.mark.parametrize("written", [
-    "123456782", "123.456.782", "1234.56.782", "123 456 782", "12 34 56 782", "123-456-782",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "123456782",
+        "123.456.782",
+        "1234.56.782",
+        "123 456 782",
+        "12 34 56 782",
+        "123-456-782",
+    ],
+)
 def test_bsn_is_found_however_it_is_written(written: str) -> None:
     found = find_bsn(f"Mijn nummer is {written}, klopt dat?")
     assert [f.value for f in found] == ["123456782"]
     assert scrub(f"Mijn nummer is {written}, klopt dat?") == f"Mijn nummer is {BSN_REPLACEMENT}, klopt dat?"
 
 
-@pytest.mark.parametrize("text", [
-    "Bel me op 0612345678",
-    "Bel me op 06-12345678",
-    "Bel me op 06 123 456 78",
-    "Bel me op +31 612345609",  # 612345609 passes the 11-proef, but this is a phone number
-    "Bel me op 0031 612345609",
-    "Bel me op +31 6 1234 5609",
-    "Mijn nummer is 123456789",  # nine digits, fails the 11-proef
-    "Ik verdien 1.234.567 per jaar",
-    "Postcode 3511 AB, huisnummer 12",
-    "Ordernummer 1234567820",  # ten digits
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bel me op 0612345678",
+        "Bel me op 06-12345678",
+        "Bel me op 06 123 456 78",
+        "Bel me op +31 612345609",  # 612345609 passes the 11-proef, but this is a phone number
+        "Bel me op 0031 612345609",
+        "Bel me op +31 6 1234 5609",
+        "Mijn nummer is 123456789",  # nine digits, fails the 11-proef
+        "Ik verdien 1.234.567 per jaar",
+        "Postcode 3511 AB, huisnummer 12",
+        "Ordernummer 1234567820",  # ten digits
+    ],
+)
 def test_phone_numbers_and_other_numbers_are_not_a_bsn(text: str) -> None:
     assert find_bsn(text) == []
     assert BSN_REPLACEMENT not in scrub(text)  # the postcode is taken out as a postcode (tests/test_privacy_details.py)
@@ -68,10 +80,19 @@ def test_a_bsn_inside_a_longer_number_is_not_cut_out_but_one_glued_to_words_is()
     assert scrub("nr123456782") == f"nr{BSN_REPLACEMENT}"
 
 
-@pytest.mark.parametrize("iban", [
-    "NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "nl91abna0417164300", "DE89370400440532013000",
-    "DE89 3704 0044 0532 0130 00", "BE68539007547034", "FR1420041010050500013M02606", "GB82WEST12345698765432",
-])
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91ABNA0417164300",
+        "NL91 ABNA 0417 1643 00",
+        "nl91abna0417164300",
+        "DE89370400440532013000",
+        "DE89 3704 0044 0532 0130 00",
+        "BE68539007547034",
+        "FR1420041010050500013M02606",
+        "GB82WEST12345698765432",
+    ],
+)
 def test_valid_iban_is_found(iban: str) -> None:
     assert is_valid_iban(iban)
     text = f"Stort het op {iban} alsjeblieft."
@@ -79,12 +100,15 @@ def test_valid_iban_is_found(iban: str) -> None:
     assert scrub(text) == f"Stort het op {IBAN_REPLACEMENT} alsjeblieft."
 
 
-@pytest.mark.parametrize("iban", [
-    "NL91ABNA0417164301",  # wrong check
-    "NL91ABNA041716430",  # one character short
-    "DE89370400440532013001",
-    "XX00ABCD1234567890",
-])
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91ABNA0417164301",  # wrong check
+        "NL91ABNA041716430",  # one character short
+        "DE89370400440532013001",
+        "XX00ABCD1234567890",
+    ],
+)
 def test_invalid_iban_is_left_alone(iban: str) -> None:
     assert not is_valid_iban(iban)
     assert find_iban(f"Nummer {iban} hier") == []
@@ -96,8 +120,10 @@ def test_iban_followed_by_words_is_found_without_the_words() -> None:
 
 
 def test_text_mixing_everything() -> None:
-    text = ("Hoi, ik ben Sam. BSN: 111.222.333, rekening NL91ABNA0417164300. Bel 06-12345678 "
-            "of mail sam@voorbeeld.nl. Mijn klantnummer 123456789 weet ik niet meer.")
+    text = (
+        "Hoi, ik ben Sam. BSN: 111.222.333, rekening NL91ABNA0417164300. Bel 06-12345678 "
+        "of mail sam@voorbeeld.nl. Mijn klantnummer 123456789 weet ik niet meer."
+    )
     cleaned = scrub(text)
     assert "111.222.333" not in cleaned and "NL91ABNA0417164300" not in cleaned
     assert cleaned.count(BSN_REPLACEMENT) == 1 and cleaned.count(IBAN_REPLACEMENT) == 1
@@ -109,17 +135,28 @@ def test_scrub_keeps_empty_text() -> None:
     assert scrub("") == ""
 
 
-@pytest.mark.parametrize("phone, masked", [
-    ("0612345678", "06-****5678"), ("06-12345678", "06-****5678"), ("+31612345678", "06-****5678"),
-    ("0301234567", "03-****4567"), ("12", "**"),
-])
+@pytest.mark.parametrize(
+    "phone, masked",
+    [
+        ("0612345678", "06-****5678"),
+        ("06-12345678", "06-****5678"),
+        ("+31612345678", "06-****5678"),
+        ("0301234567", "03-****4567"),
+        ("12", "**"),
+    ],
+)
 def test_mask_phone(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
 
 
-@pytest.mark.parametrize("email, masked", [
-    ("naam@voorbeeld.nl", "n***@voorbeeld.nl"), ("a@b.nl", "a***@b.nl"), ("geen-adres", "***"),
-])
+@pytest.mark.parametrize(
+    "email, masked",
+    [
+        ("naam@voorbeeld.nl", "n***@voorbeeld.nl"),
+        ("a@b.nl", "a***@b.nl"),
+        ("geen-adres", "***"),
+    ],
+)
 def test_mask_email(email: str, masked: str) -> None:
     assert mask_email(email) == masked
 

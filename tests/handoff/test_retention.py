@@ -1,4 +1,5 @@
 """Retention: closed handoffs past their date are deleted with everything attached; only counts remain."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

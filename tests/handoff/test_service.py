@@ -1,4 +1,5 @@
 """Creating a handoff stores it with its outbox message in one transaction, scrubbed; status lookups reveal little."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ from tests.handoff.conftest import BSN, HOUTEN, IBAN, LOPIK, make_request
 
 def counts(url: str) -> Dict[str, int]:
     with session_scope(url) as session:
-        return {m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
-                for m in (Handoff, HandoffOutbox, HandoffStatusChange)}
+        return {
+            m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
+            for m in (Handoff, HandoffOutbox, HandoffStatusChange)
+        }
 
 
 def test_create_stores_handoff_history_and_outbox_together(db_url: str, config: HandoffConfig) -> None:
@@ -38,8 +41,11 @@ def test_create_stores_handoff_history_and_outbox_together(db_url: str, config: 
         assert outbox.event == "handoff.created" and outbox.attempts == 0 and not outbox.flagged
         assert outbox.next_attempt_at == handoff.created_at == datetime(2026, 11, 26, 10, 0)
         # The outbox holds no personal data; the body is built from the handoff when it is sent.
-        assert json.loads(outbox.payload) == {"event": "handoff.created", "reference_code": receipt.reference_code,
-                                              "gemeente_code": HOUTEN}
+        assert json.loads(outbox.payload) == {
+            "event": "handoff.created",
+            "reference_code": receipt.reference_code,
+            "gemeente_code": HOUTEN,
+        }
         assert handoff.retention_until == handoff.created_at + timedelta(days=settings.HANDOFF_RETENTION_DAYS)
 
 
@@ -52,8 +58,9 @@ def test_a_failure_after_the_insert_stores_nothing(db_url: str, config: HandoffC
     assert counts(db_url) == {"handoff": 0, "handoff_outbox": 0, "handoff_status_change": 0}
 
 
-def test_a_failure_while_writing_the_outbox_stores_nothing(db_url: str, config: HandoffConfig,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_the_outbox_stores_nothing(
+    db_url: str, config: HandoffConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*_args: object) -> None:
         raise OSError("disk full")
 
@@ -89,8 +96,10 @@ def test_receipt_tells_code_deadline_and_contact_route(sqlite_url: str, config: 
     assert receipt.office_notice is None and receipt.delivery == "webhook"
     messages = receipt.messages()
     assert "gemeente Houten" in messages[0] and receipt.reference_code in messages[1]
-    assert messages[-1] == ("Bel het algemene nummer van de gemeente. Het algemene nummer van de gemeente Houten is "
-                            "030 639 2611. De website is [www.houten.nl](https://www.houten.nl).")
+    assert messages[-1] == (
+        "Bel het algemene nummer van de gemeente. Het algemene nummer van de gemeente Houten is "
+        "030 639 2611. De website is [www.houten.nl](https://www.houten.nl)."
+    )
 
 
 def test_outside_office_hours_the_receipt_says_when_it_is_read(sqlite_url: str, config: HandoffConfig) -> None:
@@ -100,8 +109,9 @@ def test_outside_office_hours_the_receipt_says_when_it_is_read(sqlite_url: str, 
     assert receipt.office_notice in receipt.messages()
 
 
-def test_gemeente_without_a_webhook_is_stored_and_flagged_for_the_portal(sqlite_url: str,
-                                                                         config: HandoffConfig) -> None:
+def test_gemeente_without_a_webhook_is_stored_and_flagged_for_the_portal(
+    sqlite_url: str, config: HandoffConfig
+) -> None:
     receipt = submit_handoff(make_request(gemeente_code=LOPIK), sqlite_url, config)
     assert receipt.delivery == "portaal" and receipt.gemeente_name == "Lopik"
     assert receipt.respond_by == date(2026, 12, 3)  # its entry: 5 working days
@@ -111,8 +121,11 @@ def test_gemeente_without_a_webhook_is_stored_and_flagged_for_the_portal(sqlite_
 
 
 def test_every_text_is_scrubbed_and_contact_details_live_in_one_place(db_url: str, config: HandoffConfig) -> None:
-    request = make_request(alias=f"Sam {BSN}", reason=f"rekening {IBAN}, bel 06 12 34 56 78",
-                           answers={"work_history": f"schoonmaker, IBAN {IBAN}", "wish": "bel me: 0612345678"})
+    request = make_request(
+        alias=f"Sam {BSN}",
+        reason=f"rekening {IBAN}, bel 06 12 34 56 78",
+        answers={"work_history": f"schoonmaker, IBAN {IBAN}", "wish": "bel me: 0612345678"},
+    )
     submit_handoff(request, db_url, config)
     with session_scope(db_url) as session:
         handoff = session.execute(select(Handoff)).scalar_one()
@@ -138,8 +151,7 @@ def test_summary_follows_the_reflection_cards(sqlite_url: str, config: HandoffCo
     assert "voorkeur" not in json.dumps(summary) and summary["not_answered"] == {"count": 0, "questions": []}
 
 
-def test_the_summary_lists_the_questions_the_assistant_could_not_answer(sqlite_url: str,
-                                                                        config: HandoffConfig) -> None:
+def test_the_summary_lists_the_questions_the_assistant_could_not_answer(sqlite_url: str, config: HandoffConfig) -> None:
     from bot.handoff.transcript import from_rasa_events
     from tests.handoff import conversation_events as ms
 
@@ -192,7 +204,11 @@ def test_status_changes_are_recorded_and_closing_sets_the_retention_date(db_url:
     with session_scope(db_url) as session:
         handoff = session.execute(select(Handoff)).scalar_one()
         assert [(h.from_status, h.to_status) for h in handoff.history] == [
-            (None, "new"), ("new", "picked_up"), ("picked_up", "contact_made"), ("contact_made", "closed")]
+            (None, "new"),
+            ("new", "picked_up"),
+            ("picked_up", "contact_made"),
+            ("contact_made", "closed"),
+        ]
         assert handoff.retention_until == datetime(2026, 12, 2, 15, 0) + timedelta(days=90)
         assert status_of(session, code) == "afgesloten"
         with pytest.raises(ValueError):
@@ -236,16 +252,18 @@ def _connection_lost_at_commit(url: str, moment: str, monkeypatch: pytest.Monkey
     monkeypatch.setattr(service, "STORED_CHECK_WAITS", (0.0, 0.1))
 
 
-def test_connection_lost_after_commit_still_gives_the_code(db_url: str, config: HandoffConfig,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connection_lost_after_commit_still_gives_the_code(
+    db_url: str, config: HandoffConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _connection_lost_at_commit(db_url, "after", monkeypatch)
     receipt = submit_handoff(make_request(), db_url, config)
     assert counts(db_url) == {"handoff": 1, "handoff_outbox": 1, "handoff_status_change": 1}
     assert status_of_code(db_url, receipt.reference_code) == "nieuw", "the code the person gets is the stored one"
 
 
-def test_connection_lost_before_commit_stores_nothing_and_says_so(db_url: str, config: HandoffConfig,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connection_lost_before_commit_stores_nothing_and_says_so(
+    db_url: str, config: HandoffConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sqlalchemy.exc import OperationalError
 
     _connection_lost_at_commit(db_url, "before", monkeypatch)

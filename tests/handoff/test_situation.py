@@ -1,13 +1,22 @@
 """The situation the person told, picked from their own messages for the consulent's summary."""
+
 from bot.handoff.situation import situation, told_wish
 from bot.handoff.summary import build_summary
 
 
 def test_why_no_benefit_beperking_and_work_history_are_picked_from_what_the_person_said():
-    told = situation(["Ik heb autisme en mijn vriend verdient, dus ik krijg niks.",
-                      "Ik werkte als verpleegkundige in een ziekenhuis.", "/affirm"])
-    assert told == {"why_no_benefit": "inkomen van de partner", "beperking": "autisme",
-                    "work_history": "ik werkte als verpleegkundige in een ziekenhuis"}
+    told = situation(
+        [
+            "Ik heb autisme en mijn vriend verdient, dus ik krijg niks.",
+            "Ik werkte als verpleegkundige in een ziekenhuis.",
+            "/affirm",
+        ]
+    )
+    assert told == {
+        "why_no_benefit": "inkomen van de partner",
+        "beperking": "autisme",
+        "work_history": "ik werkte als verpleegkundige in een ziekenhuis",
+    }
 
 
 def test_several_reasons_are_kept_and_nothing_is_invented():
@@ -29,9 +38,11 @@ def test_the_summary_shows_what_was_told():
 
 def test_what_she_wants_is_read_but_a_wish_to_talk_is_not():
     assert told_wish("Ik woon in Houten en ik wil graag weer een paar uur per week werken.") == (
-        "weer een paar uur per week werken")
+        "weer een paar uur per week werken"
+    )
     assert told_wish("ik wil een baan dichtbij, bel 0612345678") == "een baan dichtbij"
     assert told_wish("Ik wil graag weer iets doen, een paar uur per week, maar ik ben snel moe.") == (
-        "weer iets doen, een paar uur per week"), "the words of issue 17, without the 'maar'"
+        "weer iets doen, een paar uur per week"
+    ), "the words of issue 17, without the 'maar'"
     for not_a_wish in ("ik wil iemand spreken over werk", "ik wil een consulent", "ik werk niet", ""):
         assert told_wish(not_a_wish) is None, not_a_wish

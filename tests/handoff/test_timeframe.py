@@ -1,4 +1,5 @@
 """Office-hours arithmetic in Europe/Amsterdam: "binnen N werkdagen" and when the office reads the message."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -38,8 +39,10 @@ def test_weekday_during_office_hours(houten: GemeenteConfig) -> None:
 def test_friday_evening(houten: GemeenteConfig) -> None:
     submitted = at("2026-11-27 20:15")
     assert respond_by(submitted, houten) == date(2026, 12, 2)  # Mon, Tue, Wed
-    assert office_notice(submitted, houten) == \
-        "Het kantoor is nu dicht. Een consulent leest je bericht vanaf maandag 9:00 uur."
+    assert (
+        office_notice(submitted, houten)
+        == "Het kantoor is nu dicht. Een consulent leest je bericht vanaf maandag 9:00 uur."
+    )
 
 
 def test_saturday(houten: GemeenteConfig) -> None:
@@ -73,8 +76,9 @@ def test_public_holiday(houten: GemeenteConfig) -> None:
     # Across New Year: Wed 30, Thu 31, (Fri 1 Jan is a holiday) Mon 4 January, with the year said.
     submitted = at("2026-12-29 10:00")
     assert respond_by(submitted, houten) == date(2027, 1, 4)
-    assert deadline_sentence(date(2027, 1, 4), submitted) == \
-        "Je hoort uiterlijk maandag 4 januari 2027 van de gemeente."
+    assert (
+        deadline_sentence(date(2027, 1, 4), submitted) == "Je hoort uiterlijk maandag 4 januari 2027 van de gemeente."
+    )
 
 
 def test_utc_input_is_converted_to_amsterdam_time(houten: GemeenteConfig) -> None:
@@ -88,8 +92,9 @@ def test_utc_input_is_converted_to_amsterdam_time(houten: GemeenteConfig) -> Non
 
 
 def test_lunch_break_and_a_week_long_closure() -> None:
-    config = parse_config(config_dict(None, office_hours={"maandag": "09:00-12:00, 13:00-17:00"},
-                                      holidays=["2026-12-07"])).for_gemeente(HOUTEN)
+    config = parse_config(
+        config_dict(None, office_hours={"maandag": "09:00-12:00, 13:00-17:00"}, holidays=["2026-12-07"])
+    ).for_gemeente(HOUTEN)
     assert next_opening(at("2026-11-30 12:30"), config) == at("2026-11-30 13:00")
     # Monday 7 December closed too: from Friday evening the next opening is Monday 14 December.
     notice = office_notice(at("2026-12-04 18:00"), config)

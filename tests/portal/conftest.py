@@ -1,5 +1,6 @@
 """The portal on a real database (SQLite, and PostgreSQL when reachable), with accounts in two gemeenten
 and handoffs created through the handoff service, as the assistant creates them."""
+
 from __future__ import annotations
 
 import re
@@ -76,8 +77,7 @@ def csrf_token(client: FlaskClient, path: str = "/inloggen") -> str:
 
 
 def login(client: FlaskClient, username: str, password: str) -> Any:
-    return client.post("/inloggen", data={"csrf_token": csrf_token(client), "username": username,
-                                          "password": password})
+    return client.post("/inloggen", data={"csrf_token": csrf_token(client), "username": username, "password": password})
 
 
 def post(client: FlaskClient, path: str, data: Dict[str, str], page: str = "/") -> Any:
@@ -95,8 +95,11 @@ def make_portal(url: str) -> Portal:
     with session_scope(url) as session:
         for username, (role, gemeente) in USERS.items():
             accounts.create_user(session, username, role, [gemeente], PASSWORD)
-    codes = {"houten": add_handoff(url, HOUTEN, days_ago=10), "houten2": add_handoff(url, HOUTEN),
-             "zeist": add_handoff(url, ZEIST)}
+    codes = {
+        "houten": add_handoff(url, HOUTEN, days_ago=10),
+        "houten2": add_handoff(url, HOUTEN),
+        "zeist": add_handoff(url, ZEIST),
+    }
     app = create_app({"TESTING": True, "DATABASE_URL": url, "FAILED_LOGIN_DELAY_MS": 0})
     return Portal(app, url, codes)
 

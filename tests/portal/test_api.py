@@ -1,5 +1,6 @@
 """The JSON API against docs/openapi.yaml: every response body validates against its schema, every documented
 path is served, and every served /api route is documented."""
+
 from __future__ import annotations
 
 import re
@@ -50,16 +51,17 @@ def check(response: Any, path: str, method: str) -> Dict[str, Any]:
     assert response.mimetype == "application/json"
     body = response.get_json()
     resolver = jsonschema.RefResolver.from_schema(SCHEMA_DOC)
-    jsonschema.validate(body, {"$ref": schema["$ref"]}, resolver=resolver,
-                        format_checker=jsonschema.FormatChecker())
+    jsonschema.validate(body, {"$ref": schema["$ref"]}, resolver=resolver, format_checker=jsonschema.FormatChecker())
     return body
 
 
 @pytest.fixture
 def tokens(any_portal: Portal) -> Dict[str, str]:
     with session_scope(any_portal.url) as session:
-        return {name: accounts.issue_api_token(session, name)
-                for name in ("consulent", "collega", "teamleider", "beheerder", "zeist")}
+        return {
+            name: accounts.issue_api_token(session, name)
+            for name in ("consulent", "collega", "teamleider", "beheerder", "zeist")
+        }
 
 
 def call(portal: Portal, method: str, path: str, token: str = "", **kwargs: Any) -> Any:
@@ -83,11 +85,18 @@ def test_every_api_read_is_audited_without_personal_data(any_portal: Portal, tok
     call(any_portal, "GET", f"/api/handoffs/{code}", tokens["consulent"])
     with session_scope(any_portal.url) as session:
         token_hash = accounts.find_user(session, "consulent").api_token_hash
-        entries = session.execute(select(AuditEntry).where(AuditEntry.action.in_(("api_lijst", "api_bekijken")))
-                                  .order_by(AuditEntry.id)).scalars().all()
+        entries = (
+            session.execute(
+                select(AuditEntry).where(AuditEntry.action.in_(("api_lijst", "api_bekijken"))).order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
         rows = [(e.username, e.action, e.reference_code, e.gemeente_code, e.detail, e.at) for e in entries]
-    assert [r[:4] for r in rows] == [("consulent", "api_lijst", None, HOUTEN),
-                                     ("consulent", "api_bekijken", code, HOUTEN)]
+    assert [r[:4] for r in rows] == [
+        ("consulent", "api_lijst", None, HOUTEN),
+        ("consulent", "api_bekijken", code, HOUTEN),
+    ]
     assert rows[0][4] == f"token {token_hash[:8]}; status new; 2 overdrachten"
     assert rows[1][4] == f"token {token_hash[:8]}"
     assert all(r[5] is not None for r in rows)
@@ -104,11 +113,19 @@ def test_fetch_and_change_status(any_portal: Portal, tokens: Dict[str, str]) -> 
     body = check(call(any_portal, "GET", f"/api/handoffs/{code}", tokens["consulent"]), item, "GET")
     assert body["reference_code"] == code and body["contact"]["phone"] == "+31612345678"
     assert body["transcript"][0]["who"] == "person"
-    body = check(call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"],
-                      json={"status": "picked_up"}), status, "POST")
+    body = check(
+        call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"], json={"status": "picked_up"}),
+        status,
+        "POST",
+    )
     assert body["status"] == "picked_up" and body["portal"]["assigned_to"] == "consulent"
-    other = call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["collega"], json={"status": "closed",
-                                                                                            "outcome": "geholpen"})
+    other = call(
+        any_portal,
+        "POST",
+        f"/api/handoffs/{code}/status",
+        tokens["collega"],
+        json={"status": "closed", "outcome": "geholpen"},
+    )
     assert check(other, status, "POST") and other.status_code == 403
     missing = call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"], json={"status": "closed"})
     assert missing.status_code == 409 and check(missing, status, "POST")
@@ -116,11 +133,29 @@ def test_fetch_and_change_status(any_portal: Portal, tokens: Dict[str, str]) -> 
     assert bad.status_code == 400 and check(bad, status, "POST")
     back = call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"], json={"status": "new"})
     assert back.status_code == 409 and check(back, status, "POST")
-    body = check(call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"],
-                      json={"status": "contact_made", "contact_method": "e-mail"}), status, "POST")
+    body = check(
+        call(
+            any_portal,
+            "POST",
+            f"/api/handoffs/{code}/status",
+            tokens["consulent"],
+            json={"status": "contact_made", "contact_method": "e-mail"},
+        ),
+        status,
+        "POST",
+    )
     assert body["status"] == "contact_made"
-    body = check(call(any_portal, "POST", f"/api/handoffs/{code}/status", tokens["consulent"],
-                      json={"status": "closed", "outcome": "doorverwezen", "outcome_detail": "UWV"}), status, "POST")
+    body = check(
+        call(
+            any_portal,
+            "POST",
+            f"/api/handoffs/{code}/status",
+            tokens["consulent"],
+            json={"status": "closed", "outcome": "doorverwezen", "outcome_detail": "UWV"},
+        ),
+        status,
+        "POST",
+    )
     assert body["status"] == "closed" and body["portal"]["outcome_detail"] == "UWV"
     assert [h["to"] for h in body["portal"]["history"]] == ["new", "picked_up", "contact_made", "closed"]
     with session_scope(any_portal.url) as session:
@@ -130,13 +165,20 @@ def test_fetch_and_change_status(any_portal: Portal, tokens: Dict[str, str]) -> 
 
 def test_other_gemeente_is_404_and_unauthenticated_is_401(any_portal: Portal, tokens: Dict[str, str]) -> None:
     zeist = any_portal.codes["zeist"]
-    assert check(call(any_portal, "GET", f"/api/handoffs/{zeist}", tokens["consulent"]),
-                 "/api/handoffs/{code}", "GET") == {"error": "niet gevonden"}
-    assert call(any_portal, "POST", f"/api/handoffs/{zeist}/status", tokens["consulent"],
-                json={"status": "picked_up"}).status_code == 404
-    for method, path, template in (("GET", "/api/handoffs", "/api/handoffs"),
-                                   ("GET", f"/api/handoffs/{zeist}", "/api/handoffs/{code}"),
-                                   ("POST", f"/api/handoffs/{zeist}/status", "/api/handoffs/{code}/status")):
+    assert check(
+        call(any_portal, "GET", f"/api/handoffs/{zeist}", tokens["consulent"]), "/api/handoffs/{code}", "GET"
+    ) == {"error": "niet gevonden"}
+    assert (
+        call(
+            any_portal, "POST", f"/api/handoffs/{zeist}/status", tokens["consulent"], json={"status": "picked_up"}
+        ).status_code
+        == 404
+    )
+    for method, path, template in (
+        ("GET", "/api/handoffs", "/api/handoffs"),
+        ("GET", f"/api/handoffs/{zeist}", "/api/handoffs/{code}"),
+        ("POST", f"/api/handoffs/{zeist}/status", "/api/handoffs/{code}/status"),
+    ):
         for token in ("", "ww_vals", tokens["zeist"] + "x"):
             response = call(any_portal, method, path, token, json={"status": "picked_up"})
             assert response.status_code == 401 and check(response, template, method)

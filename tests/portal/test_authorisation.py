@@ -1,4 +1,5 @@
 """Every route × every role × own or other gemeente → allowed, 403 or 404; and every route is in the matrix."""
+
 from __future__ import annotations
 
 from typing import Dict, Tuple
@@ -17,53 +18,73 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("GET", "/overdracht/{own}"): dict(anoniem=REDIRECT, consulent=OK, teamleider=OK, beheerder=403),
     ("GET", "/overdracht/{other}"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
     ("GET", "/overdracht/WW-AAAA-AA"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
-    ("POST", "/overdracht/{own}/oppakken"): dict(anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT,
-                                                 beheerder=403),
+    ("POST", "/overdracht/{own}/oppakken"): dict(
+        anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT, beheerder=403
+    ),
     ("POST", "/overdracht/{other}/oppakken"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
-    ("POST", "/overdracht/{own}/contact"): dict(anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT,
-                                                beheerder=403),
+    ("POST", "/overdracht/{own}/contact"): dict(
+        anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT, beheerder=403
+    ),
     ("POST", "/overdracht/{other}/contact"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
-    ("POST", "/overdracht/{own}/notitie"): dict(anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT,
-                                                beheerder=403),
+    ("POST", "/overdracht/{own}/notitie"): dict(
+        anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT, beheerder=403
+    ),
     ("POST", "/overdracht/{other}/notitie"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
-    ("POST", "/overdracht/{own}/afsluiten"): dict(anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT,
-                                                  beheerder=403),
+    ("POST", "/overdracht/{own}/afsluiten"): dict(
+        anoniem=REDIRECT, consulent=REDIRECT, teamleider=REDIRECT, beheerder=403
+    ),
     ("POST", "/overdracht/{other}/afsluiten"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
-    ("POST", "/overdracht/{own}/toewijzen"): dict(anoniem=REDIRECT, consulent=403, teamleider=REDIRECT,
-                                                  beheerder=403),
+    ("POST", "/overdracht/{own}/toewijzen"): dict(anoniem=REDIRECT, consulent=403, teamleider=REDIRECT, beheerder=403),
     ("POST", "/overdracht/{other}/toewijzen"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
     ("POST", "/overdracht/{own}/onbekend"): dict(anoniem=REDIRECT, consulent=404, teamleider=404, beheerder=403),
     ("GET", "/beheer/accounts"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("POST", "/beheer/accounts"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
-    ("POST", "/beheer/accounts/consulent/ontgrendelen"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
-                                                              beheerder=REDIRECT),
-    ("POST", "/beheer/accounts/zeist/ontgrendelen"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
-                                                          beheerder=404),
+    ("POST", "/beheer/accounts/consulent/ontgrendelen"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=REDIRECT
+    ),
+    ("POST", "/beheer/accounts/zeist/ontgrendelen"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=404
+    ),
     ("GET", "/beheer/audit"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/audit.csv"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/instellingen"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/instellingen/GM0321"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=OK),
     ("GET", "/beheer/instellingen/GM0355"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403),
-    ("POST", "/beheer/instellingen/GM0321"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
-                                                  beheerder=REDIRECT),
+    ("POST", "/beheer/instellingen/GM0321"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=REDIRECT),
     ("POST", "/beheer/instellingen/GM0355"): dict(anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403),
-    ("POST", "/beheer/instellingen/GM0321/standaard"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
-                                                            beheerder=REDIRECT),
-    ("POST", "/beheer/instellingen/GM0355/standaard"): dict(anoniem=REDIRECT, consulent=403, teamleider=403,
-                                                            beheerder=403),
+    ("POST", "/beheer/instellingen/GM0321/standaard"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=REDIRECT
+    ),
+    ("POST", "/beheer/instellingen/GM0355/standaard"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403
+    ),
 }
-FORMS = {"contact": {"method": "telefoon"}, "notitie": {"text": "x"},
-         "afsluiten": {"outcome": "geholpen", "bevestigd": "ja"},
-         "toewijzen": {"username": "collega"}, "accounts": {"username": "nieuw", "role": "consulent",
-                                                            "gemeente": "GM0321"}}
-SETTINGS_FORM = {"response_days": "3", "contact_route": "Bel het algemene nummer van de gemeente.",
-                 "uren_maandag": "09:00-17:00"}
+FORMS = {
+    "contact": {"method": "telefoon"},
+    "notitie": {"text": "x"},
+    "afsluiten": {"outcome": "geholpen", "bevestigd": "ja"},
+    "toewijzen": {"username": "collega"},
+    "accounts": {"username": "nieuw", "role": "consulent", "gemeente": "GM0321"},
+}
+SETTINGS_FORM = {
+    "response_days": "3",
+    "contact_route": "Bel het algemene nummer van de gemeente.",
+    "uren_maandag": "09:00-17:00",
+}
 # Routes of the portal and the API outside this matrix, each with its own tests: sign-in and sign-out, the API
 # (bearer tokens), static files. The demo pages and the widget hold no personal data (tests/widget; the demo
 # receiver checks signatures in test_demo_and_stack.py). Setting up a second factor: tests/test_security_portal.py.
-OTHER_ROUTES = {"/inloggen", "/inloggen/code", "/uitloggen", "/api/handoffs", "/api/handoffs/<code>",
-                "/api/handoffs/<code>/status", "/static/portal/<path:filename>", "/inloggen/tweede-stap",
-                "/account/tweede-stap"}
+OTHER_ROUTES = {
+    "/inloggen",
+    "/inloggen/code",
+    "/uitloggen",
+    "/api/handoffs",
+    "/api/handoffs/<code>",
+    "/api/handoffs/<code>/status",
+    "/static/portal/<path:filename>",
+    "/inloggen/tweede-stap",
+    "/account/tweede-stap",
+}
 
 
 def _form(path: str) -> Dict[str, str]:
@@ -90,11 +111,19 @@ def test_matrix(sqlite_url: str, role: str, route: Tuple[str, str]) -> None:
 
 
 def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> None:
-    served = {rule.rule for rule in portal.app.url_map.iter_rules()
-              if rule.endpoint.split(".")[0] in ("portal", "api")}
-    in_matrix = {"/", "/overdracht/<code>", "/overdracht/<code>/<action>", "/beheer/accounts",
-                 "/beheer/accounts/<username>/ontgrendelen", "/beheer/audit", "/beheer/audit.csv",
-                 "/beheer/instellingen", "/beheer/instellingen/<code>", "/beheer/instellingen/<code>/standaard"}
+    served = {rule.rule for rule in portal.app.url_map.iter_rules() if rule.endpoint.split(".")[0] in ("portal", "api")}
+    in_matrix = {
+        "/",
+        "/overdracht/<code>",
+        "/overdracht/<code>/<action>",
+        "/beheer/accounts",
+        "/beheer/accounts/<username>/ontgrendelen",
+        "/beheer/audit",
+        "/beheer/audit.csv",
+        "/beheer/instellingen",
+        "/beheer/instellingen/<code>",
+        "/beheer/instellingen/<code>/standaard",
+    }
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES
     for rule in in_matrix:
@@ -111,7 +140,7 @@ def test_a_handoff_of_another_gemeente_is_not_in_any_list(portal: Portal) -> Non
         client = portal.client(username)
         for query in ({}, {"status": "alle"}, {"code": portal.codes["zeist"]}):
             page = client.get("/", query_string=query).get_data(as_text=True)
-            assert f'/overdracht/{portal.codes["zeist"]}' not in page
+            assert f"/overdracht/{portal.codes['zeist']}" not in page
 
 
 def test_other_gemeente_unknown_and_malformed_codes_look_the_same(portal: Portal) -> None:

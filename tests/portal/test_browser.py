@@ -1,6 +1,7 @@
 """In Debian's Chromium: a handoff made in a real REST conversation with the assistant is signed in for, found in
 the inbox, opened, picked up, noted and closed; axe-core finds no serious or critical problem on any page.
 Screenshots go to test-artifacts/portal/."""
+
 from __future__ import annotations
 
 import uuid
@@ -60,9 +61,11 @@ def test_consulent_handles_a_real_handoff_in_the_browser(chat: Chat, stack_datab
             assert raw not in conversation, raw
         assert "**" not in conversation.replace("06-****5678", ""), "the assistant's Markdown as the person saw it"
         page.set_viewport_size(work_laptop)
-        for name, element in (("telefoon", page.get_by_role("link", name="06 12345678")),
-                              ("Oppakken", page.get_by_role("button", name="Oppakken")),
-                              ("Afsluiten", page.get_by_role("button", name="Afsluiten…"))):
+        for name, element in (
+            ("telefoon", page.get_by_role("link", name="06 12345678")),
+            ("Oppakken", page.get_by_role("button", name="Oppakken")),
+            ("Afsluiten", page.get_by_role("button", name="Afsluiten…")),
+        ):
             box = element.bounding_box()
             assert box and box["y"] + box["height"] <= work_laptop["height"], f"{name} below the fold"
         check_page(page, "overdracht", work_laptop)
@@ -106,8 +109,12 @@ def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Pa
         page.get_by_role("button", name="Account aanmaken").click()
         assert "maar één keer getoond" in page.locator("main").inner_text()
         check_page(page, "account-aangemaakt", laptop)
-        for name, path in (("audit", "/beheer/audit"), ("instellingen", "/beheer/instellingen"),
-                           ("geen-toegang", "/overdracht/WW-AAAA-AA"), ("niet-gevonden", "/bestaat-niet")):
+        for name, path in (
+            ("audit", "/beheer/audit"),
+            ("instellingen", "/beheer/instellingen"),
+            ("geen-toegang", "/overdracht/WW-AAAA-AA"),
+            ("niet-gevonden", "/bestaat-niet"),
+        ):
             page.goto(f"{base}{path}")
             check_page(page, name, laptop)
         change_settings_in_the_browser(page, base, stack_database, laptop)

@@ -1,4 +1,5 @@
 """The portal's command line, retention with notes, and the beheerder's accounts and audit log pages."""
+
 from __future__ import annotations
 
 import csv
@@ -23,41 +24,77 @@ def run(capsys: pytest.CaptureFixture, url: str, *argv: str) -> tuple:
 
 
 def test_create_user_prints_a_generated_password_once(sqlite_url: str, capsys: pytest.CaptureFixture) -> None:
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent",
-                    "--username", "Anna")
+    code, out = run(
+        capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent", "--username", "Anna"
+    )
     assert code == 0 and "Wachtwoord" in out
     password = out.split("): ")[-1].strip()
     with session_scope(sqlite_url) as session:
         assert accounts.check_password(session, "anna", password).user is not None
         assert password not in accounts.find_user(session, "anna").password_hash
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent",
-                    "--username", "anna")
+    code, out = run(
+        capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent", "--username", "anna"
+    )
     assert code == 1 and "bestaat al" in out
     code, out = run(capsys, sqlite_url, "list-users")
     assert "anna\tconsulent\tGM0344" in out and password not in out
 
 
-def test_create_user_from_stdin_and_refusals(sqlite_url: str, capsys: pytest.CaptureFixture,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_user_from_stdin_and_refusals(
+    sqlite_url: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("een-wachtwoord-van-stdin\n"))
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--gemeente", "GM0321",
-                    "--role", "teamleider", "--username", "bert", "--password-stdin")
+    code, out = run(
+        capsys,
+        sqlite_url,
+        "create-user",
+        "--gemeente",
+        "GM0344",
+        "--gemeente",
+        "GM0321",
+        "--role",
+        "teamleider",
+        "--username",
+        "bert",
+        "--password-stdin",
+    )
     assert code == 0 and "een-wachtwoord-van-stdin" not in out
     with session_scope(sqlite_url) as session:
         user = accounts.check_password(session, "bert", "een-wachtwoord-van-stdin").user
         assert user is not None and user.gemeente_codes == ("GM0344", "GM0321")
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent",
-                    "--username", "kees", "--password-stdin")
+    code, out = run(
+        capsys,
+        sqlite_url,
+        "create-user",
+        "--gemeente",
+        "GM0344",
+        "--role",
+        "consulent",
+        "--username",
+        "kees",
+        "--password-stdin",
+    )
     assert code == 1 and "minstens 12" in out
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM9999", "--role", "consulent",
-                    "--username", "kees")
+    code, out = run(
+        capsys, sqlite_url, "create-user", "--gemeente", "GM9999", "--role", "consulent", "--username", "kees"
+    )
     assert code == 1 and "onbekende gemeentecode" in out
 
 
 def test_beheerder_with_totp_and_unlock(sqlite_url: str, capsys: pytest.CaptureFixture) -> None:
-    code, out = run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "beheerder",
-                    "--username", "admin", "--totp")
+    code, out = run(
+        capsys,
+        sqlite_url,
+        "create-user",
+        "--gemeente",
+        "GM0344",
+        "--role",
+        "beheerder",
+        "--username",
+        "admin",
+        "--totp",
+    )
     assert code == 0 and "TOTP" in out
     with session_scope(sqlite_url) as session:
         for _ in range(5):
@@ -82,9 +119,12 @@ def test_audit_export_and_csv_injection(portal: Portal, capsys: pytest.CaptureFi
     client = portal.client("teamleider")
     code = portal.codes["houten"]
     client.get(f"/overdracht/{code}")
-    post(client, f"/overdracht/{code}/afsluiten",
-         {"outcome": "doorverwezen", "detail": "=HYPERLINK(\"x\")", "bevestigd": "ja"},
-         f"/overdracht/{code}")
+    post(
+        client,
+        f"/overdracht/{code}/afsluiten",
+        {"outcome": "doorverwezen", "detail": '=HYPERLINK("x")', "bevestigd": "ja"},
+        f"/overdracht/{code}",
+    )
     out_file = tmp_path / "audit.csv"
     assert run(capsys, portal.url, "audit-export", "--out", str(out_file))[0] == 0
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
@@ -100,8 +140,9 @@ def test_audit_export_and_csv_injection(portal: Portal, capsys: pytest.CaptureFi
     assert code not in zeist_admin.get("/beheer/audit.csv").get_data(as_text=True)
 
 
-def test_purge_removes_closed_handoffs_with_notes_and_keeps_open_ones(any_portal: Portal,
-                                                                      capsys: pytest.CaptureFixture) -> None:
+def test_purge_removes_closed_handoffs_with_notes_and_keeps_open_ones(
+    any_portal: Portal, capsys: pytest.CaptureFixture
+) -> None:
     client = any_portal.client("consulent")
     code = any_portal.codes["houten"]
     post(client, f"/overdracht/{code}/notitie", {"text": "notitie met persoonsgegevens"}, f"/overdracht/{code}")
@@ -118,19 +159,28 @@ def test_purge_removes_closed_handoffs_with_notes_and_keeps_open_ones(any_portal
         assert session.execute(select(func.count()).select_from(HandoffNote)).scalar() == 0
         assert session.execute(select(func.count()).select_from(HandoffWork)).scalar() == 0
         # The audit log keeps that it happened, by code only.
-        assert session.execute(select(func.count()).select_from(AuditEntry)
-                               .where(AuditEntry.reference_code == code)).scalar() > 0
+        assert (
+            session.execute(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.reference_code == code)
+            ).scalar()
+            > 0
+        )
 
 
 def test_beheerder_creates_accounts_only_for_own_gemeenten(portal: Portal) -> None:
     admin = portal.client("beheerder")
-    page = post(admin, "/beheer/accounts", {"username": "nieuwe", "role": "consulent", "gemeente": HOUTEN},
-                "/beheer/accounts").get_data(as_text=True)
+    page = post(
+        admin, "/beheer/accounts", {"username": "nieuwe", "role": "consulent", "gemeente": HOUTEN}, "/beheer/accounts"
+    ).get_data(as_text=True)
     assert "Account nieuwe is aangemaakt." in page and "maar één keer getoond" in page
     password = page.split('class="secret">')[1].split("<")[0]
     assert login(portal.app.test_client(), "nieuwe", password).status_code == 302
-    page = post(admin, "/beheer/accounts", {"username": "stiekem", "role": "teamleider", "gemeente": "GM0355"},
-                "/beheer/accounts").get_data(as_text=True)
+    page = post(
+        admin,
+        "/beheer/accounts",
+        {"username": "stiekem", "role": "teamleider", "gemeente": "GM0355"},
+        "/beheer/accounts",
+    ).get_data(as_text=True)
     assert "kies een of meer van jouw gemeenten" in page
     with session_scope(portal.url) as session:
         assert session.execute(select(PortalUser).where(PortalUser.username == "stiekem")).first() is None

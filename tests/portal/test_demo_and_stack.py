@@ -1,5 +1,6 @@
 """The demo receiver checks signatures and keys; the stack starts the portal, a demo account with a generated
 password, and a random demo secret with which the notifier's deliveries verify."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,16 @@ SECRET = "demo-geheim-voor-de-test"
 
 def _post(portal: Portal, body: bytes, secret: str, key: str = "WW-7K3M-QN"):  # type: ignore[no-untyped-def]
     stamp = str(int(time.time()))
-    return portal.app.test_client().post("/demo/handoff-receiver", data=body, headers={
-        TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, key, body), IDEMPOTENCY_HEADER: key,
-        "Content-Type": "application/json"})
+    return portal.app.test_client().post(
+        "/demo/handoff-receiver",
+        data=body,
+        headers={
+            TIMESTAMP_HEADER: stamp,
+            SIGNATURE_HEADER: sign(secret, stamp, key, body),
+            IDEMPOTENCY_HEADER: key,
+            "Content-Type": "application/json",
+        },
+    )
 
 
 def test_demo_receiver_verifies_and_is_idempotent(portal: Portal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -43,14 +51,21 @@ def test_demo_receiver_refuses_everything_without_a_secret(portal: Portal, monke
     assert _post(portal, b"{}", "").status_code == 401
 
 
-def test_stack_serves_the_portal_and_the_notifier_delivers_to_the_demo_receiver(tmp_path: Path,
-                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stack_serves_the_portal_and_the_notifier_delivers_to_the_demo_receiver(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("WW_HANDOFF_SECRET_DEMO", raising=False)
     monkeypatch.delenv("WW_HANDOFF_DEMO_URL", raising=False)
     url = f"sqlite:///{tmp_path / 'wegwijzer.db'}"
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), log_dir=tmp_path / "logs",
-                  env={"DATABASE_URL": url, "TRACKER_DB": str(tmp_path / "tracker.db"), "WW_VAR_DIR": str(tmp_path),
-                       "WW_HANDOFF_NOTIFY_INTERVAL_S": "1"})
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        log_dir=tmp_path / "logs",
+        env={
+            "DATABASE_URL": url,
+            "TRACKER_DB": str(tmp_path / "tracker.db"),
+            "WW_VAR_DIR": str(tmp_path),
+            "WW_HANDOFF_NOTIFY_INTERVAL_S": "1",
+        },
+    )
     stack.services = [stack.service("web"), stack.service("notifier")]
     secret = stack.environment()["WW_HANDOFF_SECRET_DEMO"]
     assert len(secret) >= 32 and secret != Stack(rasa_port=1, action_port=2).env["WW_HANDOFF_SECRET_DEMO"]

@@ -1,4 +1,5 @@
 """A consulent's working day through the pages: sign in, inbox, open, pick up, contact, note, close."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -31,18 +32,30 @@ def test_pick_up_contact_note_close(any_portal: Portal) -> None:
     refused = post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen"}, f"/overdracht/{code}")
     assert refused.status_code == 302
     assert "naar wie" in client.get(f"/overdracht/{code}").get_data(as_text=True)
-    post(client, f"/overdracht/{code}/afsluiten", {"outcome": "doorverwezen", "detail": "UWV", "bevestigd": "ja"},
-         f"/overdracht/{code}")
+    post(
+        client,
+        f"/overdracht/{code}/afsluiten",
+        {"outcome": "doorverwezen", "detail": "UWV", "bevestigd": "ja"},
+        f"/overdracht/{code}",
+    )
     page = client.get(f"/overdracht/{code}").get_data(as_text=True)
     assert "Gebeld, afspraak gemaakt." in page and "doorverwezen naar: UWV" in page
     with session_scope(any_portal.url) as session:
         handoff = session.execute(select(Handoff).where(Handoff.reference_code == code)).scalar_one()
         assert handoff.status == "closed" and handoff.closed_at is not None
         assert [(c.to_status, c.by) for c in handoff.history] == [
-            ("new", "assistent"), ("picked_up", "consulent"), ("contact_made", "consulent"), ("closed", "consulent")]
+            ("new", "assistent"),
+            ("picked_up", "consulent"),
+            ("contact_made", "consulent"),
+            ("closed", "consulent"),
+        ]
         work = session.get(HandoffWork, handoff.id)
-        assert (work.assigned_to, work.contact_method, work.outcome, work.outcome_detail) == \
-            ("consulent", "telefoon", "doorverwezen", "UWV")
+        assert (work.assigned_to, work.contact_method, work.outcome, work.outcome_detail) == (
+            "consulent",
+            "telefoon",
+            "doorverwezen",
+            "UWV",
+        )
         actions = [a for (a,) in session.execute(select(AuditEntry.action).where(AuditEntry.reference_code == code))]
         assert actions.count("bekijken") >= 3
         assert {"oppakken", "contact_vastgelegd", "notitie", "afsluiten"} <= set(actions)
@@ -54,18 +67,34 @@ def test_a_colleague_cannot_change_a_picked_up_handoff_but_the_team_lead_reassig
     post(consulent, f"/overdracht/{code}/oppakken", {}, f"/overdracht/{code}")
     colleague = portal.client("collega")
     assert colleague.get(f"/overdracht/{code}").status_code == 200  # reading is allowed within the gemeente
-    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen", "bevestigd": "ja"},
-                f"/overdracht/{code}").status_code == 403
-    assert post(colleague, f"/overdracht/{code}/toewijzen", {"username": "collega"},
-                f"/overdracht/{code}").status_code == 403
+    assert (
+        post(
+            colleague,
+            f"/overdracht/{code}/afsluiten",
+            {"outcome": "geholpen", "bevestigd": "ja"},
+            f"/overdracht/{code}",
+        ).status_code
+        == 403
+    )
+    assert (
+        post(colleague, f"/overdracht/{code}/toewijzen", {"username": "collega"}, f"/overdracht/{code}").status_code
+        == 403
+    )
     lead = portal.client("teamleider")
     assert post(lead, f"/overdracht/{code}/toewijzen", {"username": "zeist"}, f"/overdracht/{code}").status_code == 302
     with session_scope(portal.url) as session:
         work = session.execute(select(HandoffWork)).scalar_one()
         assert work.assigned_to == "consulent"  # a consulent of another gemeente cannot be chosen
     post(lead, f"/overdracht/{code}/toewijzen", {"username": "collega"}, f"/overdracht/{code}")
-    assert post(colleague, f"/overdracht/{code}/afsluiten", {"outcome": "geholpen", "bevestigd": "ja"},
-                f"/overdracht/{code}").status_code == 302
+    assert (
+        post(
+            colleague,
+            f"/overdracht/{code}/afsluiten",
+            {"outcome": "geholpen", "bevestigd": "ja"},
+            f"/overdracht/{code}",
+        ).status_code
+        == 302
+    )
 
 
 def test_filters_status_topic_age_and_code(portal: Portal) -> None:

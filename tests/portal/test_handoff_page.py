@@ -1,5 +1,6 @@
 """The consulent's handoff page (issue 17): the conversation as the person saw it, what is open, contact once,
 closing asked twice, a saved note said beside the note, and the inbox with the gemeente's name."""
+
 from __future__ import annotations
 
 import html
@@ -17,9 +18,15 @@ from tests.portal.conftest import HOUTEN, Portal, add_handoff, post
 
 def ms_handoff(portal: Portal) -> str:
     """Issue 17's conversation, handed off as the Rasa action hands it off."""
-    return add_handoff(portal.url, HOUTEN, transcript=from_rasa_events(ms.conversation()),
-                       question=ms.FIRST_QUESTION, answers={"age": "47 jaar", "wish": "een paar uur per week werken"},
-                       preferred_time="ochtend", alias="Sam")
+    return add_handoff(
+        portal.url,
+        HOUTEN,
+        transcript=from_rasa_events(ms.conversation()),
+        question=ms.FIRST_QUESTION,
+        answers={"age": "47 jaar", "wish": "een paar uur per week werken"},
+        preferred_time="ochtend",
+        alias="Sam",
+    )
 
 
 def words(page: str, section: str) -> str:
@@ -33,24 +40,46 @@ def test_the_conversation_reads_as_the_person_saw_it(portal: Portal) -> None:
     code = ms_handoff(portal)
     page = portal.client("consulent").get(f"/overdracht/{code}").get_data(as_text=True)
     conversation = words(page, "gesprek")
-    for payload in ("/greet", "/ask_right_to_support", '/inform{"channel": "telefoon"}', "/affirm", "/out_of_scope",
-                    "{&#34;", '{"'):
+    for payload in (
+        "/greet",
+        "/ask_right_to_support",
+        '/inform{"channel": "telefoon"}',
+        "/affirm",
+        "/out_of_scope",
+        "{&#34;",
+        '{"',
+    ):
         assert payload not in conversation and payload not in page, payload
     assert "**" not in conversation.replace("06-****5678", "") and "](" not in conversation
-    for clicked in ("Koos: Heb ik recht op hulp?", "Koos: Telefoon", "Koos: Nee, iets anders",
-                    "Koos: Ja, geef mijn vraag door", "Koos: ochtend"):
+    for clicked in (
+        "Koos: Heb ik recht op hulp?",
+        "Koos: Telefoon",
+        "Koos: Nee, iets anders",
+        "Koos: Ja, geef mijn vraag door",
+        "Koos: ochtend",
+    ):
         assert clicked in conversation, clicked
     assert "<strong>Recht op ondersteuning zonder uitkering</strong>" in page
-    assert ('<a href="https://www.houten.nl" target="_blank" rel="noopener noreferrer">www.houten.nl</a>'
-            in page), "a link as the person saw it, opening beside the portal"
+    assert '<a href="https://www.houten.nl" target="_blank" rel="noopener noreferrer">www.houten.nl</a>' in page, (
+        "a link as the person saw it, opening beside the portal"
+    )
     assert "<li>een jobcoach</li>" in page
     assert conversation.count(ms.CONSENT) == 1, "each message once"
 
 
 def test_markup_the_person_typed_stays_text(portal: Portal) -> None:
-    code = add_handoff(portal.url, HOUTEN, transcript=[
-        {"who": "person", "text": "<script>alert(1)</script> **vet**", "time": None},
-        {"who": "bot", "text": "<img src=x onerror=alert(1)> [klik](javascript:alert(1)) **echt vet**", "time": None}])
+    code = add_handoff(
+        portal.url,
+        HOUTEN,
+        transcript=[
+            {"who": "person", "text": "<script>alert(1)</script> **vet**", "time": None},
+            {
+                "who": "bot",
+                "text": "<img src=x onerror=alert(1)> [klik](javascript:alert(1)) **echt vet**",
+                "time": None,
+            },
+        ],
+    )
     page = portal.client("consulent").get(f"/overdracht/{code}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; **vet**" in page
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -65,10 +94,13 @@ def test_who_how_to_reach_and_what_is_open_come_first(portal: Portal) -> None:
     assert 'href="tel:+31612345678">06 12345678</a>' in page
     assert "Voorkeur telefoon, ochtend" in who
     assert page.count("ochtend") == 2, "the contact preference once (and once as the person's click)"
-    assert want.startswith("Wat de persoon wil Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en "
-                           "mijn man werkt, dus ik krijg geen uitkering. …")
-    assert ("De assistent had 2 keer geen goed antwoord op: “hoe lang duurt dat?” “raak ik mijn spaargeld kwijt?”"
-            in want)
+    assert want.startswith(
+        "Wat de persoon wil Ik ben een vrouw van 47 en heb MS. Ik werk sinds 2019 niet meer en "
+        "mijn man werkt, dus ik krijg geen uitkering. …"
+    )
+    assert (
+        "De assistent had 2 keer geen goed antwoord op: “hoe lang duurt dat?” “raak ik mijn spaargeld kwijt?”" in want
+    )
     assert "Wil graag: een paar uur per week werken" in want
     order = [page.index(f'id="{name}"') for name in ("wie", "vraag", "acties", "notities", "samenvatting", "gesprek")]
     assert order == sorted(order), "who, what, actions; then notes, the whole summary and the conversation"

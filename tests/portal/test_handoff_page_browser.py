@@ -3,6 +3,7 @@ handoff: at 1366×768 and 768×1024 who she is, how to reach her and the actions
 view without scrolling; the conversation shows no payloads and no Markdown signs; saving a note keeps the page where
 it is; closing is asked once more; the inbox keeps its column labels and whole codes on a tablet.
 Screenshots go to test-artifacts/portal/ (ignored by git, like the other browser tests' screenshots)."""
+
 from __future__ import annotations
 
 import threading
@@ -84,9 +85,11 @@ def test_contact_and_actions_are_above_the_fold(served: Dict[str, Any], viewport
         }
         shot(page, "overdracht")
         assert unseen(page, folded) == [], f"below the fold at {viewport}"
-        print(f"\n{viewport['width']}x{viewport['height']}: lowest action at "
-              f"{max(round(b['y'] + b['height']) for b in (f.bounding_box() for f in folded.values()))} px "
-              f"of {viewport['height']}; page {page.evaluate('document.body.scrollHeight')} px high")
+        print(
+            f"\n{viewport['width']}x{viewport['height']}: lowest action at "
+            f"{max(round(b['y'] + b['height']) for b in (f.bounding_box() for f in folded.values()))} px "
+            f"of {viewport['height']}; page {page.evaluate('document.body.scrollHeight')} px high"
+        )
         check_conversation(page)
         assert serious_violations(page, inject=True) == []
         save_a_note_in_place(page)
@@ -103,8 +106,9 @@ def check_inbox(page: Any, code: str) -> None:
     assert [h.inner_text() for h in headers.all() if h.bounding_box()["x"] + h.bounding_box()["width"] > right] == []
     assert page.locator("table.list td[data-label=Gemeente]").first.inner_text() == "Houten"
     for cell in page.locator("table.list td.code a").all():
-        lines = cell.evaluate("a => Math.round(a.getBoundingClientRect().height"
-                              " / parseFloat(getComputedStyle(a).lineHeight))")
+        lines = cell.evaluate(
+            "a => Math.round(a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight))"
+        )
         assert lines == 1, f"{cell.inner_text()} wraps"
     assert serious_violations(page, inject=True) == []
 

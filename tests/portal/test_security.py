@@ -1,5 +1,6 @@
 """Security, each point on its own: CSRF, cookies, headers, stored XSS, brute force, enumeration, SQL injection,
 session expiry and sign-out, second factor (codes work once; wrong codes count towards the lockout)."""
+
 from __future__ import annotations
 
 import time
@@ -17,7 +18,7 @@ from bot.web.portal.views import SIGN_IN_FAILED
 from bot.web.security import CSP
 from tests.portal.conftest import HOUTEN, PASSWORD, Portal, add_handoff, login, post
 
-XSS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">klik</a>']
+XSS = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>", '<a href="javascript:alert(1)">klik</a>']
 
 
 def test_every_form_needs_the_csrf_token(portal: Portal) -> None:
@@ -26,9 +27,13 @@ def test_every_form_needs_the_csrf_token(portal: Portal) -> None:
     anonymous.get("/inloggen")
     assert anonymous.post("/inloggen", data={"username": "consulent", "password": PASSWORD}).status_code == 400
     client = portal.client("consulent")
-    for action, form in (("oppakken", {}), ("notitie", {"text": "x"}), ("contact", {"method": "telefoon"}),
-                         ("afsluiten", {"outcome": "geholpen", "bevestigd": "ja"}),
-                         ("toewijzen", {"username": "collega"})):
+    for action, form in (
+        ("oppakken", {}),
+        ("notitie", {"text": "x"}),
+        ("contact", {"method": "telefoon"}),
+        ("afsluiten", {"outcome": "geholpen", "bevestigd": "ja"}),
+        ("toewijzen", {"username": "collega"}),
+    ):
         assert client.post(f"/overdracht/{code}/{action}", data=form).status_code == 400
         assert client.post(f"/overdracht/{code}/{action}", data={**form, "csrf_token": "vals"}).status_code == 400
     assert client.post("/uitloggen").status_code == 400
@@ -40,8 +45,13 @@ def test_every_form_needs_the_csrf_token(portal: Portal) -> None:
 
 
 def test_every_page_has_a_csrf_field_in_every_form(portal: Portal) -> None:
-    for username, path in (("", "/inloggen"), ("consulent", "/"), ("consulent", f"/overdracht/{portal.codes['houten']}"),
-                           ("teamleider", f"/overdracht/{portal.codes['houten']}"), ("beheerder", "/beheer/accounts")):
+    for username, path in (
+        ("", "/inloggen"),
+        ("consulent", "/"),
+        ("consulent", f"/overdracht/{portal.codes['houten']}"),
+        ("teamleider", f"/overdracht/{portal.codes['houten']}"),
+        ("beheerder", "/beheer/accounts"),
+    ):
         page = portal.client(username).get(path).get_data(as_text=True)
         posts = page.count('method="post"')
         assert posts and page.count('name="csrf_token"') == posts, path
@@ -60,9 +70,12 @@ def test_session_cookie_is_secure_httponly_samesite_in_production(portal: Portal
     client = production.test_client()
     page = client.get("/inloggen", base_url="https://portaal.example").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/inloggen", base_url="https://portaal.example",
-                           data={"csrf_token": token, "username": "consulent", "password": PASSWORD},
-                           headers={"Referer": "https://portaal.example/inloggen"})
+    response = client.post(
+        "/inloggen",
+        base_url="https://portaal.example",
+        data={"csrf_token": token, "username": "consulent", "password": PASSWORD},
+        headers={"Referer": "https://portaal.example/inloggen"},
+    )
     cookie = "; ".join(response.headers.getlist("Set-Cookie"))
     assert response.status_code == 302
     assert "ww_portaal=" in cookie and "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
@@ -75,8 +88,18 @@ def test_secure_is_off_only_in_test_or_dev_mode(portal: Portal) -> None:
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
-@pytest.mark.parametrize("path", ["/inloggen", "/", "/overdracht/WW-AAAA-AA", "/beheer/audit", "/api/handoffs",
-                                  "/healthz", "/static/portal/portal.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/inloggen",
+        "/",
+        "/overdracht/WW-AAAA-AA",
+        "/beheer/audit",
+        "/api/handoffs",
+        "/healthz",
+        "/static/portal/portal.css",
+    ],
+)
 def test_security_headers_everywhere(portal: Portal, path: str) -> None:
     response = portal.client("consulent").get(path)
     assert response.headers["Content-Security-Policy"] == CSP
@@ -95,8 +118,14 @@ def test_pages_have_no_inline_script_or_style(portal: Portal) -> None:
 
 
 def test_stored_xss_in_transcript_reason_alias_and_notes_is_text(portal: Portal) -> None:
-    code = add_handoff(portal.url, HOUTEN, alias=XSS[1][:100], reason=XSS[0], question=XSS[2],
-                       transcript=[{"who": "person", "text": t, "time": None} for t in XSS])
+    code = add_handoff(
+        portal.url,
+        HOUTEN,
+        alias=XSS[1][:100],
+        reason=XSS[0],
+        question=XSS[2],
+        transcript=[{"who": "person", "text": t, "time": None} for t in XSS],
+    )
     client = portal.client("consulent")
     for text in XSS:
         post(client, f"/overdracht/{code}/notitie", {"text": text}, f"/overdracht/{code}")
@@ -139,8 +168,17 @@ def test_a_failed_sign_in_is_delayed(portal: Portal) -> None:
     assert time.monotonic() - start >= 0.3
 
 
-@pytest.mark.parametrize("value", ["' OR '1'='1", "'; DROP TABLE handoff; --", '" OR 1=1 --', "%", "_",
-                                   "WW-%' UNION SELECT reference_code FROM handoff --"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "' OR '1'='1",
+        "'; DROP TABLE handoff; --",
+        '" OR 1=1 --',
+        "%",
+        "_",
+        "WW-%' UNION SELECT reference_code FROM handoff --",
+    ],
+)
 def test_sql_injection_in_search_and_filters_does_nothing(portal: Portal, value: str) -> None:
     client = portal.client("consulent")
     for field in ("code", "status", "onderwerp", "ouder"):

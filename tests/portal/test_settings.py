@@ -1,5 +1,6 @@
 """A beheerder changes the gemeente's handoff settings in the portal: the handoff service's promise follows,
 only a beheerder of that gemeente may, wrong input changes nothing, and the webhook secret is write-only."""
+
 from __future__ import annotations
 
 from datetime import date, timezone
@@ -26,8 +27,15 @@ WEEK.update(uren_zaterdag="gesloten", uren_zondag="gesloten")
 
 def form(**changes: str) -> Dict[str, str]:
     """Houten's form as a beheerder sends it, with the file's webhook address left as it is."""
-    values = {"response_days": "3", "contact_route": ROUTE, **WEEK, "holidays": "", "email": "",
-              "endpoint": load_config().for_gemeente(HOUTEN).endpoint or "", "new_secret": ""}
+    values = {
+        "response_days": "3",
+        "contact_route": ROUTE,
+        **WEEK,
+        "holidays": "",
+        "email": "",
+        "endpoint": load_config().for_gemeente(HOUTEN).endpoint or "",
+        "new_secret": "",
+    }
     values.update(changes)
     return values
 
@@ -71,7 +79,8 @@ def test_an_edit_changes_what_the_person_is_promised(any_portal: Portal) -> None
         assert handoff.respond_by == timeframe.respond_by(today, houten)
         assert handoff.respond_by != timeframe.respond_by(today, load_config().for_gemeente(HOUTEN))
     assert audit_details(portal, "instellingen_wijzigen") == [
-        "gewijzigd: wat iemand zelf kan doen, reageren binnen, openingstijden, extra dagen dicht"]
+        "gewijzigd: wat iemand zelf kan doen, reageren binnen, openingstijden, extra dagen dicht"
+    ]
     # Zeist's settings did not change.
     with session_scope(portal.url) as session:
         assert effective_config(session).for_gemeente(ZEIST) == load_config().for_gemeente(ZEIST)
@@ -94,23 +103,27 @@ def test_the_form_needs_the_csrf_token(portal: Portal) -> None:
     assert overrides(portal) == 0
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"response_days": "0"}, "response_days", "Vul een heel getal in van 1 tot en met 30."),
-    ({"response_days": "drie"}, "response_days", "Vul een heel getal in van 1 tot en met 30."),
-    ({"contact_route": "  "}, "contact_route", "Vul in wat iemand zelf kan doen terwijl die wacht."),
-    ({"contact_route": "x" * 601}, "contact_route", "Gebruik hoogstens 600 tekens."),
-    ({"uren_dinsdag": "9 tot 5"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
-    ({"uren_dinsdag": "17:00-09:00"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
-    ({**dict.fromkeys(WEEK, "gesloten")}, "uren_maandag", "Het kantoor moet op minstens één dag open zijn."),
-    ({"holidays": "31 december"}, "holidays", "is geen datum"),
-    ({"email": "team-at-houten"}, "email", "Dit e-mailadres klopt niet."),
-    ({"endpoint": "http://houten.example/hook"}, "endpoint", "Het moet beginnen met https://"),
-    ({"endpoint": "https://houten.example/${WW_WEB_SECRET_KEY}"}, "endpoint", "Het moet beginnen met https://"),
-    ({"endpoint": "https://user:pw@houten.example/hook"}, "endpoint", "Zet geen gebruikersnaam of wachtwoord"),
-    ({"new_secret": "te-kort"}, "new_secret", "Een sleutel heeft minstens 32"),
-])
-def test_wrong_input_gets_a_clear_message_and_changes_nothing(portal: Portal, changes: Dict[str, str],
-                                                              field: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"response_days": "0"}, "response_days", "Vul een heel getal in van 1 tot en met 30."),
+        ({"response_days": "drie"}, "response_days", "Vul een heel getal in van 1 tot en met 30."),
+        ({"contact_route": "  "}, "contact_route", "Vul in wat iemand zelf kan doen terwijl die wacht."),
+        ({"contact_route": "x" * 601}, "contact_route", "Gebruik hoogstens 600 tekens."),
+        ({"uren_dinsdag": "9 tot 5"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
+        ({"uren_dinsdag": "17:00-09:00"}, "uren_dinsdag", "Schrijf de tijden zoals 09:00-17:00"),
+        ({**dict.fromkeys(WEEK, "gesloten")}, "uren_maandag", "Het kantoor moet op minstens één dag open zijn."),
+        ({"holidays": "31 december"}, "holidays", "is geen datum"),
+        ({"email": "team-at-houten"}, "email", "Dit e-mailadres klopt niet."),
+        ({"endpoint": "http://houten.example/hook"}, "endpoint", "Het moet beginnen met https://"),
+        ({"endpoint": "https://houten.example/${WW_WEB_SECRET_KEY}"}, "endpoint", "Het moet beginnen met https://"),
+        ({"endpoint": "https://user:pw@houten.example/hook"}, "endpoint", "Zet geen gebruikersnaam of wachtwoord"),
+        ({"new_secret": "te-kort"}, "new_secret", "Een sleutel heeft minstens 32"),
+    ],
+)
+def test_wrong_input_gets_a_clear_message_and_changes_nothing(
+    portal: Portal, changes: Dict[str, str], field: str, message: str
+) -> None:
     client = portal.client("beheerder")
     response = post(client, PAGE, form(**{"response_days": "9", **changes}), PAGE)
     page = response.get_data(as_text=True)
@@ -139,7 +152,8 @@ def test_the_webhook_secret_is_write_only(portal: Portal, public_dns: str) -> No
         assert SECRET not in client.get(path).get_data(as_text=True), path
     assert "ingesteld in dit portaal" in client.get(page).get_data(as_text=True)
     assert audit_details(portal, "instellingen_wijzigen") == [
-        "gewijzigd: wat iemand zelf kan doen, reageren binnen, webhook-adres, webhook-sleutel"]
+        "gewijzigd: wat iemand zelf kan doen, reageren binnen, webhook-adres, webhook-sleutel"
+    ]
     # Saving again with the secret field left empty keeps the secret; the checkbox removes it.
     assert post(client, page, form(endpoint=webhook, response_days="4"), page).status_code == 302
     with session_scope(portal.url) as session:
@@ -176,7 +190,10 @@ def test_saving_the_same_values_changes_nothing(portal: Portal) -> None:
 def test_settings_pages_have_no_inline_script_or_style(portal: Portal) -> None:
     client = portal.client("beheerder")
     assert post(client, PAGE, form(response_days="0"), PAGE).status_code == 400
-    for page in (client.get(PAGE).get_data(as_text=True), client.get("/beheer/instellingen").get_data(as_text=True),
-                 post(client, PAGE, form(response_days="0"), PAGE).get_data(as_text=True)):
+    for page in (
+        client.get(PAGE).get_data(as_text=True),
+        client.get("/beheer/instellingen").get_data(as_text=True),
+        post(client, PAGE, form(response_days="0"), PAGE).get_data(as_text=True),
+    ):
         assert "<script" not in page and "<style" not in page and " style=" not in page
         assert page.count('method="post"') == page.count('name="csrf_token"')

@@ -1,5 +1,6 @@
 """The production profile, started once for this folder: 2 Rasa + 2 action servers behind nginx, PostgreSQL
 (fresh schemas, reached through a proxy that can fail like a restart) and Redis (own database and key prefix)."""
+
 from __future__ import annotations
 
 import faulthandler
@@ -55,8 +56,9 @@ def pg_proxy() -> Iterator[PostgresProxy]:
 
 
 @pytest.fixture(scope="package")
-def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
-               pg_proxy: PostgresProxy) -> Iterator[ProductionStack]:
+def production(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory, pg_proxy: PostgresProxy
+) -> Iterator[ProductionStack]:
     proxy = pg_proxy
     var = tmp_path_factory.mktemp("production")
     prefix = f"wwtest{uuid.uuid4().hex[:8]}"
@@ -69,17 +71,29 @@ def production(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
         cleanup.callback(clear_redis, REDIS_URL, prefix)
         cleanup.callback(release_connections, proxy, [app_url, tracker_url])
         stack = ProductionStack(
-            model=trained_model, log_dir=var / "logs", nginx_dir=var / "nginx", instances=2,
-            rasa_ports=[free_port(), free_port()], action_ports=[free_port(), free_port()],
-            public_port=free_port(), actions_lb_port=free_port(), web_port=free_port(),
-            database_url=through(proxy, app_url), tracker_db=through(proxy, tracker_url),
-            redis_url=REDIS_URL, redis_key_prefix=prefix,
+            model=trained_model,
+            log_dir=var / "logs",
+            nginx_dir=var / "nginx",
+            instances=2,
+            rasa_ports=[free_port(), free_port()],
+            action_ports=[free_port(), free_port()],
+            public_port=free_port(),
+            actions_lb_port=free_port(),
+            web_port=free_port(),
+            database_url=through(proxy, app_url),
+            tracker_db=through(proxy, tracker_url),
+            redis_url=REDIS_URL,
+            redis_key_prefix=prefix,
             # Plain text to the proxy, so it can see where a transaction is (the server offers TLS).
             # All requests come from 127.0.0.1: the per-client rate limit is raised (as in tests/conftest.py).
             # Load tests send from one address and several messages a second per conversation: the limits that
             # protect the internet-facing servers are raised here (tests/test_security_input.py tests them).
-            env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(var), "WW_RATE_LIMIT_PER_CLIENT": "3000",
-                 "WW_RATE_LIMIT_PER_SENDER": "600"},
+            env={
+                "PGSSLMODE": "disable",
+                "WW_VAR_DIR": str(var),
+                "WW_RATE_LIMIT_PER_CLIENT": "3000",
+                "WW_RATE_LIMIT_PER_SENDER": "600",
+            },
         )
         cleanup.callback(stack.stop)
         yield stack.start()
@@ -98,8 +112,6 @@ def release_connections(proxy: PostgresProxy, urls: List[str]) -> None:
 
 def port_of(url: str) -> int:
     return make_url(url).port or 5432
-
-
 
 
 class Conversation:

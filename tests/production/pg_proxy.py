@@ -5,6 +5,7 @@ Why a proxy and not `pg_ctlcluster … restart`: the real server is shared with 
 cuts every connection at an exact point (say, when the handoff's outbox row is sent), refuses new connections
 for a while, and then lets them through again: what the stack sees of a restart, and nothing else is touched.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,7 +47,8 @@ class PostgresProxy:
     def start(self) -> "PostgresProxy":
         self._thread.start()
         self._server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._accept, "127.0.0.1", 0), self._loop).result(10)
+            asyncio.start_server(self._accept, "127.0.0.1", 0), self._loop
+        ).result(10)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -64,8 +66,9 @@ class PostgresProxy:
         """Now: every connection is cut and new ones are turned away for `down_seconds`."""
         asyncio.run_coroutine_threadsafe(self._go_down(down_seconds), self._loop).result(10)
 
-    def arm(self, start: bytes, down_seconds: float, then: Optional[bytes] = None,
-            forward_last: bool = False) -> Trigger:
+    def arm(
+        self, start: bytes, down_seconds: float, then: Optional[bytes] = None, forward_last: bool = False
+    ) -> Trigger:
         """Restart at a point in the traffic instead of now (one shot)."""
         self._trigger = Trigger(start, then, down_seconds, forward_last)
         self._marked.clear()
@@ -97,9 +100,11 @@ class PostgresProxy:
             raise
         pair, key = (client_writer, server_writer), next(self._numbers)
         self._pairs.append(pair)
-        await asyncio.gather(self._pump(client_reader, server_writer, key, watch=True),
-                             self._pump(server_reader, client_writer, key, watch=False),
-                             return_exceptions=True)
+        await asyncio.gather(
+            self._pump(client_reader, server_writer, key, watch=True),
+            self._pump(server_reader, client_writer, key, watch=False),
+            return_exceptions=True,
+        )
         if pair in self._pairs:
             self._pairs.remove(pair)
         self._marked.discard(key)

@@ -1,4 +1,5 @@
 """Reading what the production stack stored, straight from PostgreSQL (not through the test's proxy)."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ def direct(url: str) -> str:
 def events_of(tracker_db: str, sender: str) -> List[Dict[str, Any]]:
     """The conversation's events in the order Rasa stored them."""
     with get_engine(direct(tracker_db)).connect() as connection:
-        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-                                  {"sender": sender})
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"), {"sender": sender}
+        )
         return [json.loads(row[0]) for row in rows]
 
 

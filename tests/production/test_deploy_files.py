@@ -1,5 +1,6 @@
 """deploy/ cannot run here (no container engine, no cluster): its files are checked against the local production
 profile instead, so the two cannot drift apart. bot/ops/production.py and endpoints.production.yml are the source."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -119,8 +120,13 @@ def test_jobs_run_real_commands():
                 from bot.__main__ import AREAS
 
                 assert area in AREAS, command
-                result = subprocess.run([str(Path(__import__("sys").executable)), "-m", "bot", area, "--help"],
-                                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+                result = subprocess.run(
+                    [str(Path(__import__("sys").executable)), "-m", "bot", area, "--help"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                )
                 assert command[4] in result.stdout, command
 
 
@@ -136,7 +142,7 @@ def test_dockerfile_builds_from_python_310_slim_with_pinned_requirements_and_cop
     assert any(re.search(r"pip install -r requirements\.txt -c constraints\.txt", line) for line in lines)
     for line in lines:
         if line.startswith("COPY "):
-            *sources, _target = shlex.split(line[len("COPY "):])
+            *sources, _target = shlex.split(line[len("COPY ") :])
             for source in sources:
                 assert (ROOT / source).exists(), f"{source} (COPY in deploy/Dockerfile)"
     assert "endpoints.production.yml" in " ".join(lines)
@@ -145,7 +151,7 @@ def test_dockerfile_builds_from_python_310_slim_with_pinned_requirements_and_cop
 
 def test_dockerfile_default_command_is_the_assistant_and_every_module_exists():
     cmd = next(line for line in dockerfile() if line.startswith("CMD "))
-    assert json.loads(cmd[len("CMD "):]) == COMMANDS["wegwijzer-rasa"]
+    assert json.loads(cmd[len("CMD ") :]) == COMMANDS["wegwijzer-rasa"]
     for command in COMMANDS.values():
         if "-m" in command:
             module = command[command.index("-m") + 1]
@@ -158,8 +164,12 @@ def test_dockerfile_default_command_is_the_assistant_and_every_module_exists():
 def test_dockerignore_lets_every_copied_file_through():
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
     allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
-    copied = {source.rstrip("/") for line in dockerfile() if line.startswith("COPY ")
-              for source in shlex.split(line[len("COPY "):])[:-1]}
+    copied = {
+        source.rstrip("/")
+        for line in dockerfile()
+        if line.startswith("COPY ")
+        for source in shlex.split(line[len("COPY ") :])[:-1]
+    }
     assert copied <= allowed
 
 
@@ -168,10 +178,23 @@ def test_generated_nginx_config_passes_nginx_own_check(tmp_path: Path):
         pytest.skip("nginx is niet geïnstalleerd (make test-deps installeert het)")
     for folder in ("logs", "temp"):
         (tmp_path / folder).mkdir()
-    (tmp_path / "nginx.conf").write_text(nginx_config(tmp_path, 18000, [15005, 15006], 18080, 15050,
-                                                      [15055, 15056]), encoding="utf-8")
-    result = subprocess.run([str(nginx_binary()), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                             "-e", str(tmp_path / "logs" / "error.log")], capture_output=True, text=True)
+    (tmp_path / "nginx.conf").write_text(
+        nginx_config(tmp_path, 18000, [15005, 15006], 18080, 15050, [15055, 15056]), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [
+            str(nginx_binary()),
+            "-t",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+            "-e",
+            str(tmp_path / "logs" / "error.log"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     config = (tmp_path / "nginx.conf").read_text(encoding="utf-8")
     assert "ip_hash;" in config and "proxy_set_header Upgrade $http_upgrade;" in config

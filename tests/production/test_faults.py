@@ -1,4 +1,5 @@
 """Faults in the production profile: action servers gone, PostgreSQL restarting in the middle of a handoff."""
+
 from __future__ import annotations
 
 import time
@@ -65,7 +66,8 @@ def wait_until_up(proxy: PostgresProxy) -> None:
 
 
 def test_postgres_restart_inside_the_handoff_transaction_stores_nothing_and_says_so(
-        production: ProductionStack, pg_proxy: PostgresProxy):
+    production: ProductionStack, pg_proxy: PostgresProxy
+):
     chat = Conversation([production.rest_url])
     handoff_until_summary(chat)
     before = rows(production)
@@ -88,7 +90,8 @@ def test_postgres_restart_inside_the_handoff_transaction_stores_nothing_and_says
 
 
 def test_postgres_restart_while_the_handoff_commits_never_leaves_half_a_handoff(
-        production: ProductionStack, pg_proxy: PostgresProxy):
+    production: ProductionStack, pg_proxy: PostgresProxy
+):
     chat = Conversation([production.rest_url])
     handoff_until_summary(chat)
     before = rows(production)

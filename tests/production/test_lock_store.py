@@ -1,4 +1,5 @@
 """The lock store several Rasa servers share: no ticket is ever handed out twice, even when Redis is slow."""
+
 from __future__ import annotations
 
 import asyncio
@@ -46,8 +47,13 @@ def slow_redis(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def endpoint(prefix: str) -> EndpointConfig:
     values = redis_variables(REDIS_URL, prefix)
-    return EndpointConfig(url=values["REDIS_HOST"], port=values["REDIS_PORT"], db=values["REDIS_DB"],
-                          password=values["REDIS_PASSWORD"] or None, key_prefix=prefix)
+    return EndpointConfig(
+        url=values["REDIS_HOST"],
+        port=values["REDIS_PORT"],
+        db=values["REDIS_DB"],
+        password=values["REDIS_PASSWORD"] or None,
+        key_prefix=prefix,
+    )
 
 
 def tickets_from_servers(make_store) -> List[int]:  # type: ignore[no-untyped-def]
@@ -71,8 +77,11 @@ def tickets_from_servers(make_store) -> List[int]:  # type: ignore[no-untyped-de
 
 def test_rasa_redis_lock_store_hands_one_ticket_to_several_servers(prefix: str, slow_redis: None):
     values = redis_variables(REDIS_URL, prefix)
-    tickets = tickets_from_servers(lambda: RedisLockStore(
-        host=values["REDIS_HOST"], port=int(values["REDIS_PORT"]), db=int(values["REDIS_DB"]), key_prefix=prefix))
+    tickets = tickets_from_servers(
+        lambda: RedisLockStore(
+            host=values["REDIS_HOST"], port=int(values["REDIS_PORT"]), db=int(values["REDIS_DB"]), key_prefix=prefix
+        )
+    )
     assert len(set(tickets)) < SERVERS, "the race this project's lock store exists for"
 
 
@@ -97,14 +106,21 @@ def test_a_finished_lock_is_removed_and_a_waiting_one_kept(prefix: str):
 
 @pytest.mark.parametrize("store_class, served", [(RedisLockStore, False), (AtomicRedisLockStore, True)])
 def test_the_next_message_is_served_after_a_server_died_holding_the_lock(
-        prefix: str, monkeypatch: pytest.MonkeyPatch, store_class, served: bool):  # type: ignore[no-untyped-def]
+    prefix: str, monkeypatch: pytest.MonkeyPatch, store_class, served: bool
+):  # type: ignore[no-untyped-def]
     """A dead server's ticket expires; the message that waited behind it must get its turn."""
     import bot.rasa.lock_store
 
     monkeypatch.setattr(bot.rasa.lock_store, "LOCK_LIFETIME", 1)
-    store = (AtomicRedisLockStore(endpoint(prefix)) if store_class is AtomicRedisLockStore else
-             RedisLockStore(port=int(redis_variables(REDIS_URL, prefix)["REDIS_PORT"]),
-                            db=int(redis_variables(REDIS_URL, prefix)["REDIS_DB"]), key_prefix=prefix))
+    store = (
+        AtomicRedisLockStore(endpoint(prefix))
+        if store_class is AtomicRedisLockStore
+        else RedisLockStore(
+            port=int(redis_variables(REDIS_URL, prefix)["REDIS_PORT"]),
+            db=int(redis_variables(REDIS_URL, prefix)["REDIS_DB"]),
+            key_prefix=prefix,
+        )
+    )
     store.issue_ticket("gesprek", 1)  # the server that dies: it never finishes serving
     waiting = store.issue_ticket("gesprek", 1)
 

@@ -1,5 +1,6 @@
 """`python -m bot.tools.bench --replicas`: the production profile started by the benchmark itself, driven and measured
 (a short run; the figures are in README, "Speed", from `make bench-replicas`)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,24 @@ def test_the_replica_benchmark_drives_the_production_profile(trained_model: Path
     problem = production_problem()
     if problem:
         pytest.skip(problem)
-    code = cli.main(["--replicas", "1", "--users", "2", "--duration", "3", "--model", str(trained_model),
-                     "--postgres-url", POSTGRES, "--redis-url", REDIS_URL, "--out", str(tmp_path)])
+    code = cli.main(
+        [
+            "--replicas",
+            "1",
+            "--users",
+            "2",
+            "--duration",
+            "3",
+            "--model",
+            str(trained_model),
+            "--postgres-url",
+            POSTGRES,
+            "--redis-url",
+            REDIS_URL,
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 0
     result = json.loads((tmp_path / "bench-replicas.json").read_text())
     (run,) = result["runs"]

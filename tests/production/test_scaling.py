@@ -1,4 +1,5 @@
 """Several Rasa servers, one conversation: state in PostgreSQL, one lock per conversation in Redis, nginx in front."""
+
 from __future__ import annotations
 
 import itertools
@@ -52,8 +53,7 @@ def test_a_conversation_switching_server_every_message_keeps_slots_and_history(p
     assert "GM0321" in slot_values(production.tracker_db, chat.sender, "gemeente")
 
 
-def test_messages_of_one_conversation_sent_at_once_to_both_servers_are_handled_one_by_one(
-        production: ProductionStack):
+def test_messages_of_one_conversation_sent_at_once_to_both_servers_are_handled_one_by_one(production: ProductionStack):
     urls = both_servers(production)
     chat = Conversation(urls)
     chat.say("hallo")
@@ -74,8 +74,8 @@ def test_messages_of_one_conversation_sent_at_once_to_both_servers_are_handled_o
     kinds = [e["name"] if e["event"] == "action" else e["event"] for e in events]
     users = [i for i, kind in enumerate(kinds) if kind == "user"]
     for previous, current in itertools.pairwise(users):
-        between = kinds[previous + 1:current]
-        assert "bot" in between and between[-1] == "action_listen", kinds[previous:current + 1]
+        between = kinds[previous + 1 : current]
+        assert "bot" in between and between[-1] == "action_listen", kinds[previous : current + 1]
     assert len({(e["event"], e.get("timestamp")) for e in events}) == len(events), "no event stored twice"
 
 
@@ -104,9 +104,11 @@ def test_socketio_through_nginx_answers_and_websocket_upgrade_passes(production:
 
 def websocket_handshake(port: int) -> str:
     """The status line of a raw websocket upgrade through nginx (the browser's transport)."""
-    request = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+    request = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         connection.sendall(request.encode())
         return connection.recv(4096).decode(errors="replace").splitlines()[0]

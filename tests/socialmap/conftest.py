@@ -1,4 +1,5 @@
 """Real databases for the social map tests: a fresh SQLite file per test, and PostgreSQL when it is reachable."""
+
 from __future__ import annotations
 
 import csv
@@ -89,8 +90,10 @@ def shipped_sqlite_url(sqlite_url: str) -> str:
 def row_counts(url: str) -> Dict[str, int]:
     """Rows per table, to prove that a rejected import wrote nothing."""
     with session_scope(url) as session:
-        return {m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
-                for m in (*models.HSDS_MODELS, models.UnmetNeed)}
+        return {
+            m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
+            for m in (*models.HSDS_MODELS, models.UnmetNeed)
+        }
 
 
 def write_csv(folder: Path, name: str, header: List[str], rows: List[List[str]]) -> None:
@@ -104,27 +107,48 @@ def write_csv(folder: Path, name: str, header: List[str], rows: List[List[str]])
 def small_package(folder: Path, source: str = "test-bron") -> Path:
     """A valid package: one organisation with one service in Houten about jobcoaching, open on weekdays."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "datapackage.json").write_text(json.dumps(
-        {"profile": "tabular-data-package", "wegwijzer": {"source": source, "assured_date": "2026-01-15"}}))
-    write_csv(folder, "organizations.csv", ["id", "name", "description", "website"],
-              [["t-org", "Testorganisatie", "Een organisatie om mee te testen.", "https://example.org"]])
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "description", "status", "minimum_age"],
-              [["t-svc", "t-org", "Testjobcoach", "Een jobcoach in Houten.", "active", "18"]])
-    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code"],
-              [["t-area", "t-svc", "gemeente", "GM0321"]])
-    write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "link_type", "taxonomy_term_id"],
-              [["t-thema", "t-svc", "service", "thema", "thema:jobcoaching"]])
-    write_csv(folder, "schedules.csv", ["id", "service_id", "byday", "opens_at", "closes_at"],
-              [["t-tijden", "t-svc", "MO,TU,WE,TH,FR", "09:00", "17:00"]])
+    (folder / "datapackage.json").write_text(
+        json.dumps({"profile": "tabular-data-package", "wegwijzer": {"source": source, "assured_date": "2026-01-15"}})
+    )
+    write_csv(
+        folder,
+        "organizations.csv",
+        ["id", "name", "description", "website"],
+        [["t-org", "Testorganisatie", "Een organisatie om mee te testen.", "https://example.org"]],
+    )
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "organization_id", "name", "description", "status", "minimum_age"],
+        [["t-svc", "t-org", "Testjobcoach", "Een jobcoach in Houten.", "active", "18"]],
+    )
+    write_csv(
+        folder, "service_areas.csv", ["id", "service_id", "scope", "code"], [["t-area", "t-svc", "gemeente", "GM0321"]]
+    )
+    write_csv(
+        folder,
+        "attributes.csv",
+        ["id", "link_id", "link_entity", "link_type", "taxonomy_term_id"],
+        [["t-thema", "t-svc", "service", "thema", "thema:jobcoaching"]],
+    )
+    write_csv(
+        folder,
+        "schedules.csv",
+        ["id", "service_id", "byday", "opens_at", "closes_at"],
+        [["t-tijden", "t-svc", "MO,TU,WE,TH,FR", "09:00", "17:00"]],
+    )
     return folder
 
 
 def _small_package_with_a_location(folder: Path) -> Path:
     small_package(folder)
     write_csv(folder, "locations.csv", ["id", "location_type", "name"], [["t-loc", "physical", "Kantoor Houten"]])
-    write_csv(folder, "addresses.csv", ["id", "location_id", "address_1", "city", "state_province", "postal_code",
-                                        "country", "address_type"],
-              [["t-adres", "t-loc", "Plein 1", "Houten", "Utrecht", "3995 DD", "NL", "physical"]])
+    write_csv(
+        folder,
+        "addresses.csv",
+        ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
+        [["t-adres", "t-loc", "Plein 1", "Houten", "Utrecht", "3995 DD", "NL", "physical"]],
+    )
     write_csv(folder, "service_at_location.csv", ["id", "service_id", "location_id"], [["t-sal", "t-svc", "t-loc"]])
     return folder
 

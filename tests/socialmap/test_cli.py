@@ -1,4 +1,5 @@
 """`python -m bot socialmap …`: the commands people run, with their output and exit codes."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,14 @@ def test_load_shipped_migrates_and_is_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'run.db'}"
     env = {**os.environ, "DATABASE_URL": url}
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "bot", "socialmap", "load-shipped"], cwd=settings.ROOT, env=env,
-                              capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "socialmap", "load-shipped"],
+            cwd=settings.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Geïmporteerd uit" in done.stdout
     assert row_counts(url)["service"] > 50

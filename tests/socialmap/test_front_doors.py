@@ -1,5 +1,6 @@
 """Every gemeente's own front door (bot/socialmap/front_doors.py, knowledge/socialmap/gemeenten/): real records
 with the register's website and phone, first in every search in that gemeente."""
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,10 @@ def test_one_real_front_door_per_gemeente_with_source_and_date() -> None:
     assert set(services) == {front_doors.front_door_id(code) for code in regions.load().gemeenten}
     defaults = read_package(SHIPPED).defaults
     assert (defaults["source"], defaults["assured_date"], defaults["demo"]) == (
-        "roo-gemeenten-2026", "2026-04-15", "false"), "the register of April 2026, not example data"
+        "roo-gemeenten-2026",
+        "2026-04-15",
+        "false",
+    ), "the register of April 2026, not example data"
     areas = {r["service_id"]: (r["scope"], r["code"]) for r in _rows("service_areas.csv")}
     assert all(areas[sid] == ("gemeente", sid.split("-")[1]) for sid in services), "at gemeente level"
 
@@ -66,8 +70,9 @@ def test_every_search_in_every_gemeente_starts_at_the_gemeente_itself(app_databa
         for gemeente in regions.load().gemeenten.values():
             reach = contact(gemeente.code)
             # Every theme in one gemeente of each region, three themes everywhere: the same query either way.
-            themes = every_theme if gemeente.code in one_per_region else [
-                "passend-werk", "jobcoaching", "schulden-en-geld"]
+            themes = (
+                every_theme if gemeente.code in one_per_region else ["passend-werk", "jobcoaching", "schulden-en-geld"]
+            )
             for theme in themes:
                 hit = search(session, theme, gemeente.code, include_demo=False, now=NOW).hits[0]
                 assert hit.service_id == front_doors.front_door_id(gemeente.code), (gemeente.name, theme)
@@ -101,7 +106,8 @@ def test_youth_services_never_come_first_and_are_left_out_for_adults(app_databas
 
 def test_asking_for_young_people_puts_their_services_first_after_the_gemeente(app_database: str) -> None:
     with session_scope(app_database) as session:
-        hits = search(session, "passend-werk", "GM0307", audience="jongere", limit=20, include_demo=False,
-                      now=NOW).hits
-    assert [h.name for h in hits[:2]] == ["Werk en inkomen bij de gemeente Amersfoort",
-                                          "Coaching en bemiddeling voor jongeren"]
+        hits = search(session, "passend-werk", "GM0307", audience="jongere", limit=20, include_demo=False, now=NOW).hits
+    assert [h.name for h in hits[:2]] == [
+        "Werk en inkomen bij de gemeente Amersfoort",
+        "Coaching en bemiddeling voor jongeren",
+    ]

@@ -1,6 +1,7 @@
 """The HSDS 3.0 read API (/hsds/): every read-only endpoint of Open Referral's openapi.json answers as that file and
 the official schemas say, paged, filtered by gemeente or arbeidsmarktregio, public, rate-limited; a real SQLite
 database with the shipped social map and the official example package, through Flask's test client."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Set
@@ -22,22 +23,38 @@ PAGE_FIELDS = {"total_items", "total_pages", "page_number", "size", "first_page"
 # Path in openapi.json → requests that must answer by that path's 200 schema.
 ENDPOINTS = {
     "/": ["/hsds/"],
-    "/services": ["/hsds/services", "/hsds/services?per_page=3&page=2", "/hsds/services?full=true&per_page=5",
-                  "/hsds/services?minimal=true", "/hsds/services?gemeente=GM0321&search=jobcoach",
-                  "/hsds/services?taxonomy_id=thema&taxonomy_term_id=thema:jobcoaching",
-                  f"/hsds/services?organization_id={EXAMPLE_ORGANIZATION}&modified_after=2023-01-01T00:00:00Z"],
+    "/services": [
+        "/hsds/services",
+        "/hsds/services?per_page=3&page=2",
+        "/hsds/services?full=true&per_page=5",
+        "/hsds/services?minimal=true",
+        "/hsds/services?gemeente=GM0321&search=jobcoach",
+        "/hsds/services?taxonomy_id=thema&taxonomy_term_id=thema:jobcoaching",
+        f"/hsds/services?organization_id={EXAMPLE_ORGANIZATION}&modified_after=2023-01-01T00:00:00Z",
+    ],
     "/services/{id}": [f"/hsds/services/{EXAMPLE_SERVICE}", f"/hsds/services/{public_id('service', 't-svc')}"],
-    "/organizations": ["/hsds/organizations", "/hsds/organizations?full=true&per_page=4",
-                       "/hsds/organizations?search=example&full_service=true&full=true"],
-    "/organizations/{id}": [f"/hsds/organizations/{EXAMPLE_ORGANIZATION}?full_service=true",
-                            f"/hsds/organizations/{public_id('organization', 't-org')}"],
+    "/organizations": [
+        "/hsds/organizations",
+        "/hsds/organizations?full=true&per_page=4",
+        "/hsds/organizations?search=example&full_service=true&full=true",
+    ],
+    "/organizations/{id}": [
+        f"/hsds/organizations/{EXAMPLE_ORGANIZATION}?full_service=true",
+        f"/hsds/organizations/{public_id('organization', 't-org')}",
+    ],
     "/taxonomies": ["/hsds/taxonomies", "/hsds/taxonomies?search=thema"],
     "/taxonomies/{id}": [f"/hsds/taxonomies/{public_id('taxonomy', 'thema')}"],
-    "/taxonomy_terms": ["/hsds/taxonomy_terms", "/hsds/taxonomy_terms?taxonomy_id=doelgroep&top_only=true",
-                        "/hsds/taxonomy_terms?parent_id=0bc248fa-dc27-4650-9ba4-8f1a24ef16a2"],
+    "/taxonomy_terms": [
+        "/hsds/taxonomy_terms",
+        "/hsds/taxonomy_terms?taxonomy_id=doelgroep&top_only=true",
+        "/hsds/taxonomy_terms?parent_id=0bc248fa-dc27-4650-9ba4-8f1a24ef16a2",
+    ],
     "/taxonomy_terms/{id}": [f"/hsds/taxonomy_terms/{public_id('taxonomy_term', 'thema:jobcoaching')}"],
-    "/service_at_locations": ["/hsds/service_at_locations", "/hsds/service_at_locations?full=true",
-                              "/hsds/service_at_locations?arbeidsmarktregio=AM13"],
+    "/service_at_locations": [
+        "/hsds/service_at_locations",
+        "/hsds/service_at_locations?full=true",
+        "/hsds/service_at_locations?arbeidsmarktregio=AM13",
+    ],
     "/service_at_locations/{id}": [f"/hsds/service_at_locations/{EXAMPLE_LINK}"],
 }
 
@@ -96,8 +113,9 @@ def test_every_endpoint_answers_as_the_official_openapi_says(client: FlaskClient
             assert body["contents"] or "parent_id" in url, f"{url}: an empty page proves little"
         if path in ("/services/{id}", "/service_at_locations/{id}") or "full=true" in url:
             items = body.get("contents", [body])
-            table = "service_at_location" if "service_at" in path else "service" if "services" in path else \
-                "organization"
+            table = (
+                "service_at_location" if "service_at" in path else "service" if "services" in path else "organization"
+            )
             for item in items:  # the nested records against the official table schemas, one level at a time
                 assert hsds_schema.errors(f"{table}.json", item, uuid=True) == [], url
 
@@ -122,16 +140,18 @@ def test_a_fully_nested_service_carries_its_related_records(client: FlaskClient)
     assert "source" not in service and "demo" not in service, "this project's fields stay inside"
     ours = _get(client, "/hsds/services/t-svc")
     assert ours["attributes"][0]["taxonomy_term"]["taxonomy_detail"]["id"] == public_id("taxonomy", "thema")
-    assert ours["service_areas"] == [{"id": public_id("service_area", "t-area"),
-                                      "service_id": public_id("service", "t-svc")}]
+    assert ours["service_areas"] == [
+        {"id": public_id("service_area", "t-area"), "service_id": public_id("service", "t-svc")}
+    ]
     organization = _get(client, f"/hsds/organizations/{EXAMPLE_ORGANIZATION}")
     assert [s["id"] for s in organization["services"]] == [EXAMPLE_SERVICE]
 
 
 def test_pages_cover_every_visible_service_once(client: FlaskClient, map_url: str) -> None:
     with session_scope(map_url) as session:
-        visible = session.execute(select(func.count()).select_from(models.Service).where(
-            models.Service.demo.is_(False))).scalar()
+        visible = session.execute(
+            select(func.count()).select_from(models.Service).where(models.Service.demo.is_(False))
+        ).scalar()
     first = _get(client, "/hsds/services?per_page=40")
     assert first["total_items"] == visible and first["total_pages"] == -(-visible // 40)
     assert first["first_page"] and not first["last_page"] and not first["empty"]
@@ -155,21 +175,29 @@ def test_filter_by_gemeente_and_arbeidsmarktregio(client: FlaskClient) -> None:
     assert national in houten and national in utrecht, "a resident can use the national services"
     assert national not in regio, "a region's list is what is offered in the region"
     assert EXAMPLE_SERVICE not in houten | utrecht | regio, "an area nobody recognised is in no gemeente"
-    assert set(_all_ids(client, "/hsds/services?gemeente=Weesp", 200)) == \
-        set(_all_ids(client, "/hsds/services?gemeente=Amsterdam", 200)), "Weesp is part of Amsterdam"
+    assert set(_all_ids(client, "/hsds/services?gemeente=Weesp", 200)) == set(
+        _all_ids(client, "/hsds/services?gemeente=Amsterdam", 200)
+    ), "Weesp is part of Amsterdam"
     links = _get(client, f"/hsds/service_at_locations?arbeidsmarktregio={regio_code}&per_page=200")
     assert all(item["service"]["id"] in regio for item in links["contents"])
 
 
-@pytest.mark.parametrize("query, message", [
-    ("gemeente=Atlantis", "onbekende gemeente 'Atlantis'"),
-    ("arbeidsmarktregio=AM99", "onbekende arbeidsmarktregio 'AM99'"),
-    ("gemeente=GM0321&arbeidsmarktregio=AM13", "niet allebei"),
-    ("page=0", "page begint bij 1"), ("per_page=5000", "per_page ligt tussen 1 en 200"),
-    ("per_page=tien", "per_page is een geheel getal"), ("full=misschien", "full is true of false"),
-    ("modified_after=gisteren", "modified_after is een datum"), ("format=ndjson", "alleen json"),
-    ("postcode=3511AB", "postcode wordt niet ondersteund"), ("search=a%00b", "NUL-teken"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("gemeente=Atlantis", "onbekende gemeente 'Atlantis'"),
+        ("arbeidsmarktregio=AM99", "onbekende arbeidsmarktregio 'AM99'"),
+        ("gemeente=GM0321&arbeidsmarktregio=AM13", "niet allebei"),
+        ("page=0", "page begint bij 1"),
+        ("per_page=5000", "per_page ligt tussen 1 en 200"),
+        ("per_page=tien", "per_page is een geheel getal"),
+        ("full=misschien", "full is true of false"),
+        ("modified_after=gisteren", "modified_after is een datum"),
+        ("format=ndjson", "alleen json"),
+        ("postcode=3511AB", "postcode wordt niet ondersteund"),
+        ("search=a%00b", "NUL-teken"),
+    ],
+)
 def test_bad_queries_are_refused_with_a_reason(client: FlaskClient, query: str, message: str) -> None:
     response = client.get(f"/hsds/services?{query}")
     assert response.status_code == 400 and message in response.get_json()["error"]
@@ -177,15 +205,22 @@ def test_bad_queries_are_refused_with_a_reason(client: FlaskClient, query: str, 
 
 def test_unknown_and_example_records_are_not_found(client: FlaskClient, map_url: str) -> None:
     assert client.get("/hsds/services/a%00b").status_code == 400
-    for url in ("/hsds/services/bestaat-niet", "/hsds/services/mu-svc-clientondersteuning",
-                "/hsds/organizations/mu-org-clientondersteuning", "/hsds/taxonomies/nee",
-                "/hsds/taxonomy_terms/nee", "/hsds/service_at_locations/nee"):
+    for url in (
+        "/hsds/services/bestaat-niet",
+        "/hsds/services/mu-svc-clientondersteuning",
+        "/hsds/organizations/mu-org-clientondersteuning",
+        "/hsds/taxonomies/nee",
+        "/hsds/taxonomy_terms/nee",
+        "/hsds/service_at_locations/nee",
+    ):
         response = client.get(url)
         assert response.status_code == 404 and "niet gevonden" in response.get_json()["error"], url
     ids = set(_all_ids(client, "/hsds/services?gemeente=GM0344", 200))
     with session_scope(map_url) as session:
-        examples = {public_id("service", i) for i in session.execute(
-            select(models.Service.id).where(models.Service.demo.is_(True))).scalars()}
+        examples = {
+            public_id("service", i)
+            for i in session.execute(select(models.Service.id).where(models.Service.demo.is_(True))).scalars()
+        }
     assert examples and not ids & examples, "example records (demo) are not public data"
 
 
@@ -200,8 +235,7 @@ def test_public_read_only_and_without_sign_in(client: FlaskClient) -> None:
 
 def test_rate_limited_per_client_address(map_url: str) -> None:
     client = create_app({"TESTING": True, "DATABASE_URL": map_url, "HSDS_API_PER_MINUTE": 3}).test_client()
-    codes = [client.get("/hsds/taxonomies", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
-             for _ in range(4)]
+    codes = [client.get("/hsds/taxonomies", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     refused = client.get("/hsds/taxonomies", environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert refused.headers["Retry-After"] == "60" and "Te veel verzoeken" in refused.get_json()["error"]

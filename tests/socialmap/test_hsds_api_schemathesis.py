@@ -2,6 +2,7 @@
 generated parameters never cause a server error, and every 200 answer has the content type and the shape the
 official file and schemas describe. Our own filters (gemeente, arbeidsmarktregio) are not in that file, so
 tests/socialmap/test_hsds_api.py covers them."""
+
 from __future__ import annotations
 
 import copy
@@ -48,7 +49,6 @@ api = schemathesis.pytest.from_fixture("official_api")
 
 
 @api.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck),
-          database=None)
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_official_openapi_operations(case: Any) -> None:
     case.call_and_validate(checks=[not_a_server_error, content_type_conformance, response_schema_conformance])

@@ -1,4 +1,5 @@
 """Import and export of HSDS packages: round trips, and bad files rejected whole with every reason."""
+
 from __future__ import annotations
 
 import filecmp
@@ -76,8 +77,12 @@ def test_replace_source_swaps_a_source_and_leaves_others(sqlite_url: str, tmp_pa
         load_shipped(session)
         import_package(session, small_package(tmp_path / "p"))
     before = row_counts(sqlite_url)
-    write_csv(tmp_path / "p", "services.csv", ["id", "organization_id", "name", "status"],
-              [["t-svc", "t-org", "Nieuwe naam", "active"]])
+    write_csv(
+        tmp_path / "p",
+        "services.csv",
+        ["id", "organization_id", "name", "status"],
+        [["t-svc", "t-org", "Nieuwe naam", "active"]],
+    )
     with session_scope(sqlite_url) as session:
         report = import_package(session, tmp_path / "p", replace_source="test-bron")
     assert report.deleted == 5
@@ -89,8 +94,12 @@ def test_replace_source_swaps_a_source_and_leaves_others(sqlite_url: str, tmp_pa
 
 def test_missing_fields_are_reported_with_file_and_line(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "status"],
-              [["s-ok", "t-org", "Goed", "active"], ["s-no-name", "t-org", "", "active"], ["", "t-org", "Geen id", ""]])
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "organization_id", "name", "status"],
+        [["s-ok", "t-org", "Goed", "active"], ["s-no-name", "t-org", "", "active"], ["", "t-org", "Geen id", ""]],
+    )
     problems = _rejected(sqlite_url, folder)
     assert "services.csv, regel 3: verplicht veld name is leeg" in problems
     assert "services.csv, regel 4: verplicht veld id is leeg" in problems
@@ -117,25 +126,41 @@ def test_wrong_types_are_reported(sqlite_url: str, tmp_path: Path) -> None:
 
 def test_bad_values_are_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "status", "url", "email"],
-              [["t-svc", "t-org", "Test", "open", "www.example.org", "geen-mail"]])
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "organization_id", "name", "status", "url", "email"],
+        [["t-svc", "t-org", "Test", "open", "www.example.org", "geen-mail"]],
+    )
     problems = "\n".join(_rejected(sqlite_url, folder))
     assert "status: 'open' moet een van deze zijn" in problems
 
 
 def test_duplicate_ids_are_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "organizations.csv", ["id", "name", "description"],
-              [["t-org", "Een", "Eerste."], ["t-org", "Twee", "Tweede."]])
+    write_csv(
+        folder,
+        "organizations.csv",
+        ["id", "name", "description"],
+        [["t-org", "Een", "Eerste."], ["t-org", "Twee", "Tweede."]],
+    )
     problems = _rejected(sqlite_url, folder)
     assert "organizations.csv, regel 3: id 't-org' komt twee keer voor (ook op regel 2)" in problems
 
 
 def test_unknown_gemeente_is_reported_with_a_hint(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code"],
-              [["a1", "t-svc", "gemeente", "GM9999"], ["a2", "t-svc", "gemeente", "Houten"],
-               ["a3", "t-svc", "arbeidsmarktregio", "AR99"], ["a4", "t-svc", "provincie", "PV26"]])
+    write_csv(
+        folder,
+        "service_areas.csv",
+        ["id", "service_id", "scope", "code"],
+        [
+            ["a1", "t-svc", "gemeente", "GM9999"],
+            ["a2", "t-svc", "gemeente", "Houten"],
+            ["a3", "t-svc", "arbeidsmarktregio", "AR99"],
+            ["a4", "t-svc", "provincie", "PV26"],
+        ],
+    )
     problems = "\n".join(_rejected(sqlite_url, folder))
     assert "regel 2: onbekende gemeente 'GM9999'" in problems
     assert "regel 3: onbekende gemeente 'Houten'" in problems and "bedoelt u GM0321, Houten?" in problems
@@ -145,9 +170,16 @@ def test_unknown_gemeente_is_reported_with_a_hint(sqlite_url: str, tmp_path: Pat
 
 def test_unknown_taxonomy_term_and_bad_links_are_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "taxonomy_term_id"],
-              [["x1", "t-svc", "service", "thema:bakken"], ["x2", "t-org", "organization", "thema:zzp"],
-               ["x3", "niet-er", "service", "doelgroep:nugger"]])
+    write_csv(
+        folder,
+        "attributes.csv",
+        ["id", "link_id", "link_entity", "taxonomy_term_id"],
+        [
+            ["x1", "t-svc", "service", "thema:bakken"],
+            ["x2", "t-org", "organization", "thema:zzp"],
+            ["x3", "niet-er", "service", "doelgroep:nugger"],
+        ],
+    )
     problems = "\n".join(_rejected(sqlite_url, folder))
     assert "regel 2: onbekende taxonomieterm 'thema:bakken'" in problems
     assert "regel 3: een thema hoort bij een dienst" in problems
@@ -156,10 +188,18 @@ def test_unknown_taxonomy_term_and_bad_links_are_reported(sqlite_url: str, tmp_p
 
 def test_bad_times_are_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "schedules.csv", ["id", "service_id", "byday", "opens_at", "closes_at", "freq"],
-              [["t1", "t-svc", "MO", "25:00", "17:00", ""], ["t2", "t-svc", "MO", "17:00", "09:00", ""],
-               ["t3", "t-svc", "MAANDAG", "09:00", "17:00", ""], ["t4", "t-svc", "MO", "09:00", "", ""],
-               ["t5", "t-svc", "1MO", "09:00", "12:00", "MONTHLY"]])
+    write_csv(
+        folder,
+        "schedules.csv",
+        ["id", "service_id", "byday", "opens_at", "closes_at", "freq"],
+        [
+            ["t1", "t-svc", "MO", "25:00", "17:00", ""],
+            ["t2", "t-svc", "MO", "17:00", "09:00", ""],
+            ["t3", "t-svc", "MAANDAG", "09:00", "17:00", ""],
+            ["t4", "t-svc", "MO", "09:00", "", ""],
+            ["t5", "t-svc", "1MO", "09:00", "12:00", "MONTHLY"],
+        ],
+    )
     problems = "\n".join(_rejected(sqlite_url, folder))
     assert "regel 2: opens_at: '25:00' is geen geldige tijd" in problems
     assert "regel 3: closes_at (09:00) ligt niet na opens_at (17:00)" in problems
@@ -170,11 +210,17 @@ def test_bad_times_are_reported(sqlite_url: str, tmp_path: Path) -> None:
 
 def test_missing_reference_is_reported(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "status"],
-              [["t-svc", "t-org", "Goed", "active"], ["s2", "andere-org", "Wees", "active"]])
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "organization_id", "name", "status"],
+        [["t-svc", "t-org", "Goed", "active"], ["s2", "andere-org", "Wees", "active"]],
+    )
     problems = _rejected(sqlite_url, folder)
-    assert "services.csv, regel 3: organization_id: 'andere-org' verwijst naar een organization die niet bestaat" \
+    assert (
+        "services.csv, regel 3: organization_id: 'andere-org' verwijst naar een organization die niet bestaat"
         in problems
+    )
 
 
 def test_one_bad_row_stops_the_whole_import(sqlite_url: str, tmp_path: Path) -> None:
@@ -193,8 +239,12 @@ def test_source_defaults_to_the_package_and_must_match_replace_source(sqlite_url
         sources = session.execute(text("SELECT DISTINCT source, assured_date FROM service")).all()
         assert sources == [("mijn-pakket", None)], "no source: the package's folder; no date: not known"
         hsds_io.remove_source(session, "mijn-pakket")
-    write_csv(folder, "organizations.csv", ["id", "name", "description", "source", "assured_date"],
-              [["t-org", "Org", "Beschrijving.", "andere-bron", "2026-01-01"]])
+    write_csv(
+        folder,
+        "organizations.csv",
+        ["id", "name", "description", "source", "assured_date"],
+        [["t-org", "Org", "Beschrijving.", "andere-bron", "2026-01-01"]],
+    )
     problems = _rejected(sqlite_url, folder, replace_source="test-bron")
     assert any("niet de bron die vervangen wordt" in p for p in problems)
 
@@ -203,8 +253,12 @@ def test_removing_a_source_that_others_use_is_refused(db_url: str, tmp_path: Pat
     folder = small_package(tmp_path / "p")
     with session_scope(db_url) as session:
         import_package(session, folder)
-    write_csv(tmp_path / "q", "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
-              [["q-svc", "t-org", "Leunt op t-org", "active", "andere-bron", "2026-01-01"]])
+    write_csv(
+        tmp_path / "q",
+        "services.csv",
+        ["id", "organization_id", "name", "status", "source", "assured_date"],
+        [["q-svc", "t-org", "Leunt op t-org", "active", "andere-bron", "2026-01-01"]],
+    )
     with session_scope(db_url) as session:
         import_package(session, tmp_path / "q")
     before = row_counts(db_url)
@@ -220,8 +274,7 @@ def test_not_a_package_is_reported(sqlite_url: str, tmp_path: Path) -> None:
     assert any("geen HSDS-bestanden" in p for p in _rejected(sqlite_url, tmp_path / "leeg"))
 
 
-def test_cli_import_reports_and_exits_nonzero(sqlite_url: str, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture) -> None:
+def test_cli_import_reports_and_exits_nonzero(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     folder = small_package(tmp_path / "p")
     assert cli(["--db", sqlite_url, "import", str(folder)]) == 0
     assert "Geïmporteerd" in capsys.readouterr().out

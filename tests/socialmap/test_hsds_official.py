@@ -1,5 +1,6 @@
 """HSDS 3.0 as the field writes it: the official example package and JSON examples import unchanged, this project's
 own fields are optional, and every export is checked against the official HSDS 3.0 JSON schemas."""
+
 from __future__ import annotations
 
 import csv
@@ -30,11 +31,19 @@ EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 def _counts(url: str, source: str) -> Dict[str, int]:
     """Rows of one source per HSDS table; the tables kept as given are counted by their HSDS name."""
     with session_scope(url) as session:
-        counts = {m.__tablename__: session.execute(select(func.count()).where(m.source == source)).scalar()
-                  for m in models.HSDS_MODELS if m is not models.HsdsRecord}
+        counts = {
+            m.__tablename__: session.execute(select(func.count()).where(m.source == source)).scalar()
+            for m in models.HSDS_MODELS
+            if m is not models.HsdsRecord
+        }
         kept = models.HsdsRecord
-        counts.update(dict(session.execute(select(kept.table_name, func.count()).where(kept.source == source)
-                                           .group_by(kept.table_name)).all()))
+        counts.update(
+            dict(
+                session.execute(
+                    select(kept.table_name, func.count()).where(kept.source == source).group_by(kept.table_name)
+                ).all()
+            )
+        )
     return {table: n for table, n in counts.items() if n}
 
 
@@ -82,10 +91,13 @@ def test_official_example_package_imports_unchanged(db_url: str) -> None:
         assert funding.source == "csv", "funding.csv's own `source` is where the money comes from, not ours"
 
 
-@pytest.mark.parametrize("name, tables", [
-    ("service_full.json", 20),  # every table but meta_table_description
-    ("organization_full.json", 11),
-])
+@pytest.mark.parametrize(
+    "name, tables",
+    [
+        ("service_full.json", 20),  # every table but meta_table_description
+        ("organization_full.json", 11),
+    ],
+)
 def test_json_examples_import(db_url: str, name: str, tables: int) -> None:
     with session_scope(db_url) as session:
         report = import_package(session, EXAMPLES / name)
@@ -107,7 +119,7 @@ def test_export_is_hsds_3_0_by_the_official_schemas(sqlite_url: str, tmp_path: P
     for file in OFFICIAL_FILES:
         header = (tmp_path / "uit" / file).read_text(encoding="utf-8").splitlines()[0].split(",")
         official = (OFFICIAL_CSV / file).read_text(encoding="utf-8").splitlines()[0].split(",")
-        assert header[:len(official)] == official, f"{file}: HSDS columns first, in HSDS order"
+        assert header[: len(official)] == official, f"{file}: HSDS columns first, in HSDS order"
     assert _export_errors(tmp_path / "uit") == []
     meta = json.loads((tmp_path / "uit" / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["path"] for r in meta["resources"]} == set(OFFICIAL_FILES)
@@ -124,8 +136,12 @@ def test_export_is_hsds_3_0_by_the_official_schemas(sqlite_url: str, tmp_path: P
 
 def test_the_schema_check_finds_a_bad_export(tmp_path: Path) -> None:
     folder = tmp_path / "slecht"
-    write_csv(folder, "services.csv", ["id", "name", "status", "minimum_age", "email", "last_modified"],
-              [["s1", "Dienst", "open", "achttien", "geen-adres", "gisteren"]])
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "name", "status", "minimum_age", "email", "last_modified"],
+        [["s1", "Dienst", "open", "achttien", "geen-adres", "gisteren"]],
+    )
     errors = "\n".join(_export_errors(folder))
     assert "services.csv, regel 2: status: 'open' is not one of" in errors
     assert "minimum_age: 'achttien' is not of type 'number'" in errors
@@ -172,8 +188,12 @@ def test_service_area_is_read_from_hsds_fields() -> None:
 
 def test_service_area_without_scope_imports_by_name(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "service_areas.csv", ["id", "service_id", "name", "code"],
-              [["a1", "t-svc", "Gemeente Houten", ""], ["a2", "t-svc", "", "NL"], ["a3", "t-svc", "Ergens", ""]])
+    write_csv(
+        folder,
+        "service_areas.csv",
+        ["id", "service_id", "name", "code"],
+        [["a1", "t-svc", "Gemeente Houten", ""], ["a2", "t-svc", "", "NL"], ["a3", "t-svc", "Ergens", ""]],
+    )
     with session_scope(sqlite_url) as session:
         report = import_package(session, folder)
         areas = {a.id: (a.scope, a.code) for a in session.execute(select(models.ServiceArea)).scalars()}
@@ -183,8 +203,12 @@ def test_service_area_without_scope_imports_by_name(sqlite_url: str, tmp_path: P
 
 def test_a_package_may_not_invent_terms_in_this_projects_taxonomy(sqlite_url: str, tmp_path: Path) -> None:
     folder = small_package(tmp_path / "p")
-    write_csv(folder, "taxonomy_terms.csv", ["id", "name", "description"],
-              [["thema:bakken", "Bakken", "Brood"], ["eigen-term", "Eigen", "Een term van de bron zelf"]])
+    write_csv(
+        folder,
+        "taxonomy_terms.csv",
+        ["id", "name", "description"],
+        [["thema:bakken", "Bakken", "Brood"], ["eigen-term", "Eigen", "Een term van de bron zelf"]],
+    )
     with pytest.raises(ImportRejected) as rejected:
         with session_scope(sqlite_url) as session:
             import_package(session, folder)

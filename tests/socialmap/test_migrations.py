@@ -1,4 +1,5 @@
 """Migrations bring an empty database to the models' schema, on SQLite and PostgreSQL, and back."""
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,14 @@ def test_upgrade_and_downgrade_on_postgresql(postgres_schema_url: str) -> None:
 def test_db_upgrade_command_uses_database_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=settings.ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=settings.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "bijgewerkt" in done.stdout
     assert current_revision(url) == head_revision()

@@ -1,4 +1,5 @@
 """The HSDS tables hold what the search needs, with provenance, constraints and indexes on the hot path."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,14 @@ def _service(session, service_id: str = "s1") -> None:  # type: ignore[no-untype
     provenance = dict(source="test", assured_date=TODAY)
     session.add(models.Organization(id="o1", name="Org", description="Een organisatie.", **provenance))
     session.add(models.Service(id=service_id, organization_id="o1", name="Dienst", status="active", **provenance))
-    session.add(models.ServiceTaxonomy(id=f"{service_id}-t", service_id=service_id,
-                                       taxonomy_term_id="thema:jobcoaching", **provenance))
-    session.add(models.ServiceArea(id=f"{service_id}-a", service_id=service_id, scope="gemeente", code="GM0321",
-                                   **provenance))
+    session.add(
+        models.ServiceTaxonomy(
+            id=f"{service_id}-t", service_id=service_id, taxonomy_term_id="thema:jobcoaching", **provenance
+        )
+    )
+    session.add(
+        models.ServiceArea(id=f"{service_id}-a", service_id=service_id, scope="gemeente", code="GM0321", **provenance)
+    )
 
 
 def test_every_hsds_table_carries_provenance() -> None:
@@ -39,8 +44,12 @@ def test_records_round_trip_with_demo_false_by_default(db_url: str) -> None:
     with session_scope(db_url) as session:
         service = session.get(models.Service, "s1")
         assert service.demo is False and service.assured_date == TODAY
-        assert session.execute(select(models.TaxonomyTerm.name).where(
-            models.TaxonomyTerm.id == "thema:jobcoaching")).scalar() == "Jobcoaching"
+        assert (
+            session.execute(
+                select(models.TaxonomyTerm.name).where(models.TaxonomyTerm.id == "thema:jobcoaching")
+            ).scalar()
+            == "Jobcoaching"
+        )
 
 
 def test_a_theme_links_to_a_service_once(db_url: str) -> None:
@@ -49,8 +58,11 @@ def test_a_theme_links_to_a_service_once(db_url: str) -> None:
         _service(session)
     with pytest.raises(IntegrityError):
         with session_scope(db_url) as session:
-            session.add(models.ServiceTaxonomy(id="again", service_id="s1", taxonomy_term_id="thema:jobcoaching",
-                                               source="test", assured_date=TODAY))
+            session.add(
+                models.ServiceTaxonomy(
+                    id="again", service_id="s1", taxonomy_term_id="thema:jobcoaching", source="test", assured_date=TODAY
+                )
+            )
 
 
 def test_unmet_need_is_unique_per_theme_and_gemeente(db_url: str) -> None:
@@ -63,8 +75,14 @@ def test_unmet_need_is_unique_per_theme_and_gemeente(db_url: str) -> None:
 
 
 def test_unmet_need_has_no_room_for_personal_data() -> None:
-    assert set(models.UnmetNeed.__table__.c.keys()) == {"id", "theme", "gemeente_code", "count", "first_seen",
-                                                        "last_seen"}
+    assert set(models.UnmetNeed.__table__.c.keys()) == {
+        "id",
+        "theme",
+        "gemeente_code",
+        "count",
+        "first_seen",
+        "last_seen",
+    }
 
 
 def test_hot_path_indexes_exist(sqlite_url: str) -> None:

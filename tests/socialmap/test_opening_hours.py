@@ -1,4 +1,5 @@
 """Opening hours as one short Dutch line, computed for a given moment in Europe/Amsterdam."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,13 +10,14 @@ import pytest
 from bot.socialmap.opening_hours import TIMEZONE, opening_status
 
 T = dt.time.fromisoformat
-WEEKDAYS = SimpleNamespace(byday="MO,TU,WE,TH,FR", opens_at=T("09:00"), closes_at=T("17:00"), valid_from=None,
-                           valid_to=None)
+WEEKDAYS = SimpleNamespace(
+    byday="MO,TU,WE,TH,FR", opens_at=T("09:00"), closes_at=T("17:00"), valid_from=None, valid_to=None
+)
 MORNING = SimpleNamespace(byday="MO,TU,TH", opens_at=T("10:00"), closes_at=T("12:30"), valid_from=None, valid_to=None)
-AFTERNOON = SimpleNamespace(byday="MO,TU,TH", opens_at=T("13:30"), closes_at=T("16:00"), valid_from=None,
-                            valid_to=None)
-ALWAYS = SimpleNamespace(byday="MO,TU,WE,TH,FR,SA,SU", opens_at=T("00:00"), closes_at=T("23:59"), valid_from=None,
-                         valid_to=None)
+AFTERNOON = SimpleNamespace(byday="MO,TU,TH", opens_at=T("13:30"), closes_at=T("16:00"), valid_from=None, valid_to=None)
+ALWAYS = SimpleNamespace(
+    byday="MO,TU,WE,TH,FR,SA,SU", opens_at=T("00:00"), closes_at=T("23:59"), valid_from=None, valid_to=None
+)
 
 
 def at(day: int, clock: str) -> dt.datetime:
@@ -23,18 +25,21 @@ def at(day: int, clock: str) -> dt.datetime:
     return dt.datetime.combine(dt.date(2026, 11, 23) + dt.timedelta(days=day), T(clock), tzinfo=TIMEZONE)
 
 
-@pytest.mark.parametrize("schedules, moment, text", [
-    ([WEEKDAYS], at(1, "10:15"), "Vandaag open tot 17:00"),
-    ([WEEKDAYS], at(1, "08:00"), "Vandaag open van 09:00 tot 17:00"),
-    ([WEEKDAYS], at(1, "17:00"), "Nu gesloten, morgen open om 09:00"),
-    ([WEEKDAYS], at(4, "18:30"), "Nu gesloten, maandag open om 09:00"),
-    ([WEEKDAYS], at(5, "11:00"), "Nu gesloten, maandag open om 09:00"),
-    ([MORNING, AFTERNOON], at(0, "09:00"), "Vandaag open van 10:00 tot 12:30 en van 13:30 tot 16:00"),
-    ([MORNING, AFTERNOON], at(0, "12:45"), "Nu gesloten, vandaag weer open om 13:30"),
-    ([MORNING, AFTERNOON], at(0, "14:00"), "Vandaag open tot 16:00"),
-    ([MORNING, AFTERNOON], at(1, "16:30"), "Nu gesloten, donderdag open om 10:00"),
-    ([ALWAYS], at(6, "03:00"), "Dag en nacht bereikbaar"),
-])
+@pytest.mark.parametrize(
+    "schedules, moment, text",
+    [
+        ([WEEKDAYS], at(1, "10:15"), "Vandaag open tot 17:00"),
+        ([WEEKDAYS], at(1, "08:00"), "Vandaag open van 09:00 tot 17:00"),
+        ([WEEKDAYS], at(1, "17:00"), "Nu gesloten, morgen open om 09:00"),
+        ([WEEKDAYS], at(4, "18:30"), "Nu gesloten, maandag open om 09:00"),
+        ([WEEKDAYS], at(5, "11:00"), "Nu gesloten, maandag open om 09:00"),
+        ([MORNING, AFTERNOON], at(0, "09:00"), "Vandaag open van 10:00 tot 12:30 en van 13:30 tot 16:00"),
+        ([MORNING, AFTERNOON], at(0, "12:45"), "Nu gesloten, vandaag weer open om 13:30"),
+        ([MORNING, AFTERNOON], at(0, "14:00"), "Vandaag open tot 16:00"),
+        ([MORNING, AFTERNOON], at(1, "16:30"), "Nu gesloten, donderdag open om 10:00"),
+        ([ALWAYS], at(6, "03:00"), "Dag en nacht bereikbaar"),
+    ],
+)
 def test_opening_text(schedules: list, moment: dt.datetime, text: str) -> None:
     assert opening_status(schedules, moment).text == text
 

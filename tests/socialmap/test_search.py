@@ -1,4 +1,5 @@
 """The search widens from gemeente to arbeidsmarktregio to national, and gives what the assistant shows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -119,15 +120,33 @@ def test_limit_and_offset_are_bounded(shipped_readonly_url: str) -> None:
 def test_service_in_two_areas_is_listed_once_at_its_nearest_level(sqlite_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "p"
     common = {"source": "twee", "assured_date": "2026-01-01"}
-    write_csv(folder, "organizations.csv", ["id", "name", "description", "source", "assured_date"],
-              [["o", "Org", "Beschrijving.", *common.values()]])
-    write_csv(folder, "services.csv", ["id", "organization_id", "name", "status", "source", "assured_date"],
-              [["s", "o", "Dubbel", "active", *common.values()]])
-    write_csv(folder, "service_areas.csv", ["id", "service_id", "scope", "code", "source", "assured_date"],
-              [["a1", "s", "arbeidsmarktregio", "AM13", *common.values()],
-               ["a2", "s", "gemeente", "GM0321", *common.values()]])
-    write_csv(folder, "attributes.csv", ["id", "link_id", "link_entity", "taxonomy_term_id", "source", "assured_date"],
-              [["t", "s", "service", "thema:zzp", *common.values()]])
+    write_csv(
+        folder,
+        "organizations.csv",
+        ["id", "name", "description", "source", "assured_date"],
+        [["o", "Org", "Beschrijving.", *common.values()]],
+    )
+    write_csv(
+        folder,
+        "services.csv",
+        ["id", "organization_id", "name", "status", "source", "assured_date"],
+        [["s", "o", "Dubbel", "active", *common.values()]],
+    )
+    write_csv(
+        folder,
+        "service_areas.csv",
+        ["id", "service_id", "scope", "code", "source", "assured_date"],
+        [
+            ["a1", "s", "arbeidsmarktregio", "AM13", *common.values()],
+            ["a2", "s", "gemeente", "GM0321", *common.values()],
+        ],
+    )
+    write_csv(
+        folder,
+        "attributes.csv",
+        ["id", "link_id", "link_entity", "taxonomy_term_id", "source", "assured_date"],
+        [["t", "s", "service", "thema:zzp", *common.values()]],
+    )
     with session_scope(sqlite_url) as session:
         import_package(session, folder)
         result = search(session, "zzp", "GM0321")
@@ -158,7 +177,14 @@ def test_record_unmet_need_counts_per_theme_and_gemeente(db_url: str) -> None:
         assert needs[("zzp", "onbekend")].count == 1
 
 
-@pytest.mark.parametrize("text, theme", [("jobcoaching", "jobcoaching"), ("Solliciteren en cv", "solliciteren-en-cv"),
-                                         ("thema:zzp", "zzp"), ("ik heb schulden", "schulden-en-geld")])
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("jobcoaching", "jobcoaching"),
+        ("Solliciteren en cv", "solliciteren-en-cv"),
+        ("thema:zzp", "zzp"),
+        ("ik heb schulden", "schulden-en-geld"),
+    ],
+)
 def test_resolve_theme(text: str, theme: str) -> None:
     assert resolve_theme(text) == theme

@@ -1,4 +1,5 @@
 """The shipped social map: national organisations with only sure contact details, and the example region."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,19 @@ def test_shipped_packages_are_valid() -> None:
 
 def test_national_organisations_from_the_seeds_are_there() -> None:
     names = {r["name"] for r in _rows("landelijk", "organizations.csv")}
-    for name in ("UWV", "Ieder(in)", "MEE", "Emma at Work", "Onbeperkt aan de Slag", "Incluvisie", "JobOn",
-                 "113 Zelfmoordpreventie", "Het Juiste Loket", "Regelhulp", "Het Juridisch Loket"):
+    for name in (
+        "UWV",
+        "Ieder(in)",
+        "MEE",
+        "Emma at Work",
+        "Onbeperkt aan de Slag",
+        "Incluvisie",
+        "JobOn",
+        "113 Zelfmoordpreventie",
+        "Het Juiste Loket",
+        "Regelhulp",
+        "Het Juridisch Loket",
+    ):
         assert name in names
     assert any("IPS" in r["name"] for r in _rows("landelijk", "services.csv"))
 
@@ -46,8 +58,11 @@ def test_only_sure_contact_details() -> None:
 def test_national_data_is_real_and_example_data_is_marked() -> None:
     assert read_package(FOLDER / "landelijk").defaults["demo"] == "false"
     assert read_package(FOLDER / "midden-utrecht").defaults["demo"] == "true"
-    not_demo = [r for r in _rows("midden-utrecht", "services.csv") + _rows("midden-utrecht", "schedules.csv")
-                if r["demo"] == "false"]
+    not_demo = [
+        r
+        for r in _rows("midden-utrecht", "services.csv") + _rows("midden-utrecht", "schedules.csv")
+        if r["demo"] == "false"
+    ]
     assert not_demo == [], "every service and opening time of the example region is voorbeeldgegevens"
 
 
@@ -63,8 +78,15 @@ def test_every_gemeente_of_the_example_region_has_its_entry_point() -> None:
 def test_the_example_region_has_the_regional_services_a_person_needs() -> None:
     regional = {r["service_id"] for r in _rows("midden-utrecht", "service_areas.csv") if r["code"] == "AM13"}
     names = " | ".join(r["name"] for r in _rows("midden-utrecht", "services.csv") if r["id"] in regional)
-    for word in ("Werkgeversservicepunt", "Werkcafé", "Jongerenloket", "cliëntondersteuner", "jobcoaching",
-                 "Vrijwilligerswerk", "IPS"):
+    for word in (
+        "Werkgeversservicepunt",
+        "Werkcafé",
+        "Jongerenloket",
+        "cliëntondersteuner",
+        "jobcoaching",
+        "Vrijwilligerswerk",
+        "IPS",
+    ):
         assert word.lower() in names.lower(), word
 
 

@@ -1,4 +1,5 @@
 """One taxonomy of themes and audiences, and finding a theme in what people type."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,24 @@ import pytest
 from bot.common.regions import normalise
 from bot.socialmap.taxonomy import AUDIENCE, THEME, find_audiences_in_text, find_theme_in_text, load_taxonomy, term_id
 
-THEMES = {"re-integratie", "jobcoaching", "werkvoorzieningen", "solliciteren-en-cv", "scholing", "vrijwilligerswerk",
-          "passend-werk", "doelgroepregister", "clientondersteuning", "belangenbehartiging", "lotgenoten", "jongeren",
-          "zzp", "schulden-en-geld", "zorg-en-ggz", "crisis"}
+THEMES = {
+    "re-integratie",
+    "jobcoaching",
+    "werkvoorzieningen",
+    "solliciteren-en-cv",
+    "scholing",
+    "vrijwilligerswerk",
+    "passend-werk",
+    "doelgroepregister",
+    "clientondersteuning",
+    "belangenbehartiging",
+    "lotgenoten",
+    "jongeren",
+    "zzp",
+    "schulden-en-geld",
+    "zorg-en-ggz",
+    "crisis",
+}
 
 
 def test_all_themes_and_audiences_are_there() -> None:
@@ -24,26 +40,30 @@ def test_every_synonym_means_something_after_normalising() -> None:
             assert normalise(synonym.rstrip("*")), (term.id, synonym)
 
 
-@pytest.mark.parametrize("text, theme", [
-    ("wie helpt mij met mijn cv", "solliciteren-en-cv"),
-    ("Ik zoek een jobcoach", "jobcoaching"),
-    ("solicitatiebrief schrijven", "solliciteren-en-cv"),
-    ("jobcaoch", "jobcoaching"),
-    ("ik heb schulden", "schulden-en-geld"),
-    ("ik wil een eigen bedrijf beginnen", "zzp"),
-    ("kan ik in het doelgroepregister?", "doelgroepregister"),
-    ("ik zoek vrijwilligerswerk", "vrijwilligerswerk"),
-    ("waar kan ik terecht voor IPS", "zorg-en-ggz"),
-    ("ik heb een aangepaste werkplek nodig", "werkvoorzieningen"),
-    ("ik wil een opleiding doen", "scholing"),
-    ("Cliëntondersteuning", "clientondersteuning"),
-])
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("wie helpt mij met mijn cv", "solliciteren-en-cv"),
+        ("Ik zoek een jobcoach", "jobcoaching"),
+        ("solicitatiebrief schrijven", "solliciteren-en-cv"),
+        ("jobcaoch", "jobcoaching"),
+        ("ik heb schulden", "schulden-en-geld"),
+        ("ik wil een eigen bedrijf beginnen", "zzp"),
+        ("kan ik in het doelgroepregister?", "doelgroepregister"),
+        ("ik zoek vrijwilligerswerk", "vrijwilligerswerk"),
+        ("waar kan ik terecht voor IPS", "zorg-en-ggz"),
+        ("ik heb een aangepaste werkplek nodig", "werkvoorzieningen"),
+        ("ik wil een opleiding doen", "scholing"),
+        ("Cliëntondersteuning", "clientondersteuning"),
+    ],
+)
 def test_find_theme_in_text(text: str, theme: str) -> None:
     assert find_theme_in_text(text) == theme
 
 
-@pytest.mark.parametrize("text", ["Ik wil niet meer leven", "ik denk aan zelfmoord en zoek werk",
-                                  "ik zie het niet meer zitten met mijn cv"])
+@pytest.mark.parametrize(
+    "text", ["Ik wil niet meer leven", "ik denk aan zelfmoord en zoek werk", "ik zie het niet meer zitten met mijn cv"]
+)
 def test_crisis_always_wins(text: str) -> None:
     assert find_theme_in_text(text) == "crisis"
 

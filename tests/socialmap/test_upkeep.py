@@ -1,4 +1,5 @@
 """Stale records, the generator's reproducibility, and the benchmark's use of indexes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,9 @@ def test_stale_lists_records_older_than_the_limit(sqlite_url: str, tmp_path: Pat
     assert service.assured_date == dt.date(2026, 1, 15)
 
 
-def test_stale_default_comes_from_the_setting(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture) -> None:
+def test_stale_default_comes_from_the_setting(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     with session_scope(sqlite_url) as session:
         import_package(session, small_package(tmp_path / "p"))
     monkeypatch.setattr(settings, "STALE_DAYS", 1)

@@ -2,6 +2,7 @@
 
 axe-core is added as an init script, which the page's Content-Security-Policy does not block: the pages are
 tested under their real strict policy, and any violation shows up as a console error."""
+
 from __future__ import annotations
 
 import time
@@ -99,7 +100,8 @@ def live_region_in_accessibility_tree(page: Any) -> List[str]:
 def answer_start_in_view(page: Any, item: str = "") -> bool:
     """Whether the first line of an element (default: the start of the latest answer, i.e. the first assistant
     message after the person's last one) can be seen: inside the panel and not under its header or footer."""
-    return page.evaluate("""selector => {
+    return page.evaluate(
+        """selector => {
         const items = [...document.querySelectorAll('.ww-msg')];
         let target = selector ? document.querySelector(selector) : null;
         if (!selector) {
@@ -113,4 +115,6 @@ def answer_start_in_view(page: Any, item: str = "") -> bool:
         if (y < 0 || y > window.innerHeight) { return false; }
         const seen = document.elementFromPoint(x, y);
         return !!seen && target.contains(seen);
-    }""", item)
+    }""",
+        item,
+    )

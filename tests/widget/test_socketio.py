@@ -1,6 +1,7 @@
 """Rasa's socket.io channel as the widget uses it, from Python (polling transport; see platform.md): with session
 persistence on, a bot reply arrives, a new connection with the same session id continues the same conversation,
 and the gemeente sent as metadata is used without asking."""
+
 from __future__ import annotations
 
 import contextlib
@@ -102,8 +103,14 @@ def test_the_widgets_gemeente_can_be_corrected_at_the_summary(socket_url: str) -
     chat = SocketChat(socket_url)
     utrecht = {"gemeente": "GM0344"}
     try:
-        for text in ("/request_human", "/affirm", '/inform{"channel": "telefoon"}', "06 12345678",
-                     '/inform{"preferred_time": "ochtend"}', "Sam"):
+        for text in (
+            "/request_human",
+            "/affirm",
+            '/inform{"channel": "telefoon"}',
+            "06 12345678",
+            '/inform{"preferred_time": "ochtend"}',
+            "Sam",
+        ):
             chat.say(text, utrecht)
         assert "Gemeente: Utrecht" in texts(chat.say('/deny{"field": "rest"}', utrecht))  # "Sla de rest over"
         assert "welke gemeente" in texts(chat.say('/deny{"field": "gemeente"}', utrecht)).lower()

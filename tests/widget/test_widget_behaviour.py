@@ -2,6 +2,7 @@
 (fake_socket.js) playing the server: rendering, safe links, quick replies, unread badge, offline queue,
 restart, keyboard and persistence; what a screen reader is told and in which order; the handoff footer and its
 code; reading aloud; small heights (200 % zoom). No Rasa needed, so every case is exact and quick."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,9 +33,12 @@ pytestmark = needs_browser
 
 
 def serve(route: Any) -> None:
-    path = route.request.url[len(ORIGIN):].split("?")[0]
-    files = {"/widget/widget.js": STATIC / "widget.js", "/widget/widget.css": STATIC / "widget.css",
-             "/widget/vendor/socket.io.min.js": Path(__file__).with_name("fake_socket.js")}
+    path = route.request.url[len(ORIGIN) :].split("?")[0]
+    files = {
+        "/widget/widget.js": STATIC / "widget.js",
+        "/widget/widget.css": STATIC / "widget.css",
+        "/widget/vendor/socket.io.min.js": Path(__file__).with_name("fake_socket.js"),
+    }
     headers = {"Content-Security-Policy": csp()}
     if path in files:
         kind = "text/css" if path.endswith(".css") else "text/javascript"
@@ -90,10 +94,15 @@ def test_open_greets_and_sends_the_gemeente_as_metadata(page: Any) -> None:
 
 def test_markdown_subset_is_built_from_dom_nodes_and_links_are_safe(page: Any) -> None:
     open_chat(page)
-    say(page, {"text": "**Let op** lees [de wet](https://wetten.overheid.nl/x) of "
-                       "[dit](javascript:alert(1)) of mail [ons](mailto:werk@voorbeeld.nl)\n"
-                       "- een\n- twee <img src=x onerror=alert(2)>\n1. eerst\n2. dan\n"
-                       "<script>alert(3)</script> zie https://www.uwv.nl."})
+    say(
+        page,
+        {
+            "text": "**Let op** lees [de wet](https://wetten.overheid.nl/x) of "
+            "[dit](javascript:alert(1)) of mail [ons](mailto:werk@voorbeeld.nl)\n"
+            "- een\n- twee <img src=x onerror=alert(2)>\n1. eerst\n2. dan\n"
+            "<script>alert(3)</script> zie https://www.uwv.nl."
+        },
+    )
     message = page.locator(".ww-msg-bot").last
     assert message.locator("strong").inner_text() == "Let op"
     assert message.locator("ul li").count() == 2 and message.locator("ol li").count() == 2
@@ -111,8 +120,13 @@ def test_markdown_subset_is_built_from_dom_nodes_and_links_are_safe(page: Any) -
 
 def test_quick_replies_send_the_payload_and_show_the_title(page: Any) -> None:
     open_chat(page)
-    say(page, {"text": "Wil je meer weten?", "quick_replies": [
-        {"content_type": "text", "title": "Meer uitleg", "payload": "/more_info"}]})
+    say(
+        page,
+        {
+            "text": "Wil je meer weten?",
+            "quick_replies": [{"content_type": "text", "title": "Meer uitleg", "payload": "/more_info"}],
+        },
+    )
     page.get_by_role("group", name="Kies een antwoord").get_by_role("button", name="Meer uitleg").click()
     assert sent(page)[-1]["message"] == "/more_info"
     assert page.locator(".ww-msg-user").last.inner_text().endswith("Meer uitleg")
@@ -239,8 +253,13 @@ def test_narrow_screen_larger_text_and_axe(page: Any) -> None:
     page.set_viewport_size({"width": 320, "height": 640})
     assert serious_violations(page) == []
     open_chat(page)
-    say(page, {"text": "Een lang antwoord met een heel lang woord: loonkostensubsidieaanvraagformulier.",
-               "quick_replies": [{"title": "Praat met een medewerker", "payload": "/request_human"}]})
+    say(
+        page,
+        {
+            "text": "Een lang antwoord met een heel lang woord: loonkostensubsidieaanvraagformulier.",
+            "quick_replies": [{"title": "Praat met een medewerker", "payload": "/request_human"}],
+        },
+    )
     page.get_by_role("button", name="Grotere letters").click()
     assert page.get_by_role("button", name="Grotere letters").get_attribute("aria-pressed") == "true"
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # nothing sticks out sideways
@@ -255,8 +274,13 @@ HANDOFF_TURN = [  # the last turn of a handoff, as the assistant sends it: five 
     {"text": f"Je code is {CODE}. Bewaar deze code."},
     {"text": "Je hoort uiterlijk dinsdag 8 december van de gemeente."},
     {"text": "Het kantoor is nu dicht. Een consulent leest je bericht vanaf maandag 9 uur."},
-    {"text": "Kan ik je nog ergens mee helpen?", "quick_replies": [
-        {"title": "Nee, dank je", "payload": "/deny"}, {"title": "Nog een vraag", "payload": "/affirm"}]},
+    {
+        "text": "Kan ik je nog ergens mee helpen?",
+        "quick_replies": [
+            {"title": "Nee, dank je", "payload": "/deny"},
+            {"title": "Nog een vraag", "payload": "/affirm"},
+        ],
+    },
 ]
 
 
@@ -269,7 +293,7 @@ def test_every_message_of_a_turn_is_announced_in_order_and_choices_are_announced
     wait_until(page, f"window.__announced.length >= {len(expected)}")
     assert announced(page) == expected, "queued: none is replaced before it could be read, the code included"
     in_tree = live_region_in_accessibility_tree(page)
-    assert in_tree == expected[-len(in_tree):] and len(in_tree) >= 5 and in_tree[-1].startswith("Er zijn 2 knoppen")
+    assert in_tree == expected[-len(in_tree) :] and len(in_tree) >= 5 and in_tree[-1].startswith("Er zijn 2 knoppen")
     times = page.evaluate("""() => { const t = []; let last = 0;
         return new Promise(done => { const live = document.querySelector('.ww-live');
             new MutationObserver(() => { const now = performance.now(); t.push(now - last); last = now;
@@ -287,8 +311,13 @@ def test_the_start_of_a_long_answer_stays_in_view(page: Any) -> None:
         page.keyboard.press("Enter")
         long = "\n".join(f"- Punt {i}: de gemeente betaalt een deel van je loon aan je werkgever." for i in range(12))
         say(page, {"text": "**Loonkostensubsidie**\n" + long})
-        say(page, {"text": "Wil je meer weten?", "quick_replies": [
-            {"title": f"Keuze {i}", "payload": f"/keuze{i}"} for i in range(6)]})
+        say(
+            page,
+            {
+                "text": "Wil je meer weten?",
+                "quick_replies": [{"title": f"Keuze {i}", "payload": f"/keuze{i}"} for i in range(6)],
+            },
+        )
         assert answer_start_in_view(page), f"{width}×{height}: the start of the answer"
         assert page.locator(".ww-msg-bot").nth(-2).locator("strong").inner_text() == "Loonkostensubsidie"
 
@@ -331,17 +360,31 @@ def test_the_footer_follows_the_handoff_and_keeps_the_code_in_view(page: Any) ->
     human.click()
     assert not human.is_visible()
     assert page.locator(".ww-handoff").inner_text() == "Je vraag wordt doorgegeven. Beantwoord de vragen in de chat."
-    say(page, {"text": "Zal ik je vraag doorgeven?", "quick_replies": [
-        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
-        {"title": "Nee, liever niet", "payload": "/deny"}]})
+    say(
+        page,
+        {
+            "text": "Zal ik je vraag doorgeven?",
+            "quick_replies": [
+                {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
+                {"title": "Nee, liever niet", "payload": "/deny"},
+            ],
+        },
+    )
     page.get_by_role("button", name="Nee, liever niet").click()
     assert human.is_visible() and not page.locator(".ww-handoff").is_visible(), "she said no: a person, one click"
     page.get_by_label("Typ je vraag").fill("ik wil een mens spreken")  # in her own words, not with the button
     page.keyboard.press("Enter")
     assert human.is_visible()
-    say(page, {"text": "Zal ik je vraag doorgeven?", "quick_replies": [
-        {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
-        {"title": "Nee, liever niet", "payload": "/deny"}]})
+    say(
+        page,
+        {
+            "text": "Zal ik je vraag doorgeven?",
+            "quick_replies": [
+                {"title": "Ja, geef mijn vraag door", "payload": "/affirm"},
+                {"title": "Nee, liever niet", "payload": "/deny"},
+            ],
+        },
+    )
     assert not human.is_visible() and "wordt doorgegeven" in page.locator(".ww-handoff").inner_text()
     page.get_by_role("button", name="Ja, geef mijn vraag door").click()
     for message in HANDOFF_TURN:
@@ -408,9 +451,12 @@ def reading_page(browser: Any, voices: str) -> Any:
 
 
 def test_read_aloud_uses_a_dutch_voice_on_the_device(browser: Any) -> None:
-    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, "
-                                 "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}, "
-                                 "{name: 'Xander', lang: 'nl-NL', localService: true}]")
+    page = reading_page(
+        browser,
+        "[{name: 'Samantha', lang: 'en-US', localService: true}, "
+        "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}, "
+        "{name: 'Xander', lang: 'nl-NL', localService: true}]",
+    )
     read = page.locator(".ww-msg-bot").last.locator(".ww-read")
     read.click()
     spoken = page.evaluate("window.__spoken")
@@ -422,8 +468,11 @@ def test_read_aloud_uses_a_dutch_voice_on_the_device(browser: Any) -> None:
 
 
 def test_read_aloud_says_plainly_when_there_is_no_dutch_voice(browser: Any) -> None:
-    page = reading_page(browser, "[{name: 'Samantha', lang: 'en-US', localService: true}, "
-                                 "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}]")
+    page = reading_page(
+        browser,
+        "[{name: 'Samantha', lang: 'en-US', localService: true}, "
+        "{name: 'Google Nederlands', lang: 'nl-NL', localService: false}]",
+    )
     page.locator(".ww-msg-bot").last.get_by_role("button", name="Lees voor").click()
     wait_until(page, "!!document.querySelector('.ww-note')")
     note = "Voorlezen lukt niet: je browser heeft geen Nederlandse stem."

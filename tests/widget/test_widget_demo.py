@@ -3,6 +3,7 @@ transport, session persistence) and the action server; a handoff made in the wid
 At a laptop, a tablet, a phone and a laptop at 200 % zoom, the start of each answer and the handoff's code stay in
 view and a screen reader is given every message in order. Screenshots go to test-artifacts/widget/; docs/widget.png
 in the README is a copy of "answer-1366x768"."""
+
 from __future__ import annotations
 
 import uuid
@@ -72,8 +73,9 @@ def demo(stack: Any) -> str:
     return f"http://127.0.0.1:{stack.web_port}/demo/"
 
 
-def test_question_quick_reply_reload_handoff_and_portal(browser: Any, demo: str, stack: Any,
-                                                       stack_database: Path) -> None:
+def test_question_quick_reply_reload_handoff_and_portal(
+    browser: Any, demo: str, stack: Any, stack_database: Path
+) -> None:
     page = new_page(browser, viewport={"width": 1280, "height": 800})
     console = Console(page)
     page.goto(demo)
@@ -159,12 +161,23 @@ def test_bad_input_is_shown_as_text(browser: Any, demo: str) -> None:
     page.context.close()
 
 
-VIEWPORTS = {"1366x768": (1366, 768), "768x1024": (768, 1024), "360x740": (360, 740),
-             "640x384-zoom200": (640, 384)}  # the last: a 1280 × 768 laptop at 200 % zoom
+VIEWPORTS = {
+    "1366x768": (1366, 768),
+    "768x1024": (768, 1024),
+    "360x740": (360, 740),
+    "640x384-zoom200": (640, 384),
+}  # the last: a 1280 × 768 laptop at 200 % zoom
 # How the test answers the handoff's questions: the first of these buttons it finds, else the text for the
 # question. Led by what the assistant asks, so a shorter handoff (fewer questions) needs no change here.
-CHOICES = ("Ja, geef mijn vraag door", "Ja, verstuur", "Bellen", "Ochtend", "Sla de rest over", "Nee, niets",
-           "Overslaan")
+CHOICES = (
+    "Ja, geef mijn vraag door",
+    "Ja, verstuur",
+    "Bellen",
+    "Ochtend",
+    "Sla de rest over",
+    "Nee, niets",
+    "Overslaan",
+)
 TYPED = (("telefoonnummer", "06 12345678"), ("welke gemeente", "Utrecht"), ("noemen", "Sam"))
 MAX_HANDOFF_TURNS = 15
 
@@ -226,8 +239,11 @@ def test_answer_and_code_in_view_and_every_message_announced(browser: Any, demo:
     if size == "1366x768":
         # Debian's Chromium: it reads with a Dutch voice of the device, or says plainly that it has none.
         page.locator(".ww-msg-bot .ww-read").last.click()
-        wait_until(page, "!!document.querySelector('.ww-note') || [...document.querySelectorAll('.ww-read')]"
-                         ".some(b => b.textContent === 'Stop voorlezen')")
+        wait_until(
+            page,
+            "!!document.querySelector('.ww-note') || [...document.querySelectorAll('.ww-read')]"
+            ".some(b => b.textContent === 'Stop voorlezen')",
+        )
         if page.locator(".ww-note").count():
             assert page.locator(".ww-note").inner_text().startswith("Voorlezen lukt niet")
         else:
@@ -254,7 +270,7 @@ def test_answer_and_code_in_view_and_every_message_announced(browser: Any, demo:
     assert any(code in text for text in spoken)
     assert any(text.startswith(("Er zijn ", "Er is 1 knop")) for text in said), "choices are announced"
     in_tree = live_region_in_accessibility_tree(page)
-    assert in_tree and in_tree == said[-len(in_tree):]
+    assert in_tree and in_tree == said[-len(in_tree) :]
 
     # The next question: the code is still in view, and the answer starts in view.
     ask(page, "Wat is een jobcoach?")

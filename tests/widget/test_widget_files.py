@@ -1,4 +1,5 @@
 """What the web app serves for the widget, and the rules the widget's code keeps (Flask test client, no Rasa)."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,12 @@ def client(tmp_path: Any) -> Any:
 
 
 def test_widget_files_and_privacy_page_are_served(client: Any) -> None:
-    for path, kind in (("/widget/widget.js", "text/javascript"), ("/widget/widget.css", "text/css"),
-                       ("/widget/vendor/socket.io.min.js", "text/javascript"), ("/widget/privacy", "text/html")):
+    for path, kind in (
+        ("/widget/widget.js", "text/javascript"),
+        ("/widget/widget.css", "text/css"),
+        ("/widget/vendor/socket.io.min.js", "text/javascript"),
+        ("/widget/privacy", "text/html"),
+    ):
         response = client.get(path)
         assert response.status_code == 200 and response.mimetype == kind, path
     assert client.get("/widget/vendor/socket.io.min.js.map").status_code == 404  # only the listed files
@@ -51,8 +56,16 @@ def test_socket_address_can_be_configured(client: Any, monkeypatch: pytest.Monke
 
 def test_widget_code_never_writes_html_or_inline_style() -> None:
     code = (STATIC / "widget.js").read_text(encoding="utf-8")
-    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                      "setAttribute(\"style\"", "style.cssText", "new Function"):
+    for forbidden in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        'setAttribute("style"',
+        "style.cssText",
+        "new Function",
+    ):
         assert forbidden not in code, forbidden
     # The one style the widget sets is the accent colour as a CSS custom property through CSSOM.
     assert re.findall(r"\.style\.\w+", code) == [".style.setProperty"]

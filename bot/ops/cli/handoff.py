@@ -1,4 +1,5 @@
 """Command line for handoffs: `python -m bot handoff {notify,status,purge,check-config,requeue}` (see `--help`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     notify = sub.add_parser("notify", help="klaarstaande overdrachten naar de gemeenten sturen")
     notify.add_argument("--once", action="store_true", help="één ronde en dan stoppen")
-    notify.add_argument("--interval", type=float, default=None,
-                        help=f"seconden tussen rondes (standaard {settings.HANDOFF_NOTIFY_INTERVAL_SECONDS})")
+    notify.add_argument(
+        "--interval",
+        type=float,
+        default=None,
+        help=f"seconden tussen rondes (standaard {settings.HANDOFF_NOTIFY_INTERVAL_SECONDS})",
+    )
     status = sub.add_parser("status", help="de stand van een overdracht opzoeken")
     status.add_argument("code")
     sub.add_parser("purge", help="afgesloten overdrachten na de bewaartermijn verwijderen (tellingen blijven)")
@@ -73,8 +78,10 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"- {problem}")
         return PROBLEM
     examples = sum(1 for e in config.entries.values() if e.example)
-    print(f"{path}: in orde. {len(config.entries)} gemeenten met een eigen vermelding ({examples} voorbeeld), "
-          f"plus 'default' ({'webhook' if config.default.endpoint else 'alleen portaal'}).")
+    print(
+        f"{path}: in orde. {len(config.entries)} gemeenten met een eigen vermelding ({examples} voorbeeld), "
+        f"plus 'default' ({'webhook' if config.default.endpoint else 'alleen portaal'})."
+    )
     for warning in config.warnings:
         print(f"- let op: {warning}")
     return OK
@@ -94,8 +101,7 @@ def _requeue(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"notify": _notify, "status": _status, "purge": _purge, "check-config": _check_config,
-            "requeue": _requeue}
+COMMANDS = {"notify": _notify, "status": _status, "purge": _purge, "check-config": _check_config, "requeue": _requeue}
 
 
 def main(argv: List[str]) -> int:

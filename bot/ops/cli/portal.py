@@ -1,5 +1,6 @@
 """Command line for the portal:
 `python -m bot portal {create-user,list-users,unlock,reset-totp,create-token,audit-export,purge}`."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,16 +26,21 @@ def _parser() -> argparse.ArgumentParser:
     create = sub.add_parser("create-user", help="een account aanmaken (het wachtwoord wordt één keer getoond)")
     create.add_argument("--username", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
-    create.add_argument("--gemeente", required=True, action="append",
-                        help="CBS-code, bijvoorbeeld GM0344 (mag vaker)")
+    create.add_argument("--gemeente", required=True, action="append", help="CBS-code, bijvoorbeeld GM0344 (mag vaker)")
     create.add_argument("--password-stdin", action="store_true", help="het wachtwoord van stdin lezen")
-    create.add_argument("--totp", action="store_true",
-                        help="meteen een tweede stap met een app (elke rol); anders stelt het account die zelf in")
+    create.add_argument(
+        "--totp",
+        action="store_true",
+        help="meteen een tweede stap met een app (elke rol); anders stelt het account die zelf in",
+    )
     sub.add_parser("list-users", help="alle accounts")
     unlock = sub.add_parser("unlock", help="een geblokkeerd account vrijgeven")
     unlock.add_argument("username")
-    reset = sub.add_parser("reset-totp", help="de tweede stap van een account weghalen (telefoon kwijt); het "
-                                              "account stelt bij de volgende keer inloggen een nieuwe in")
+    reset = sub.add_parser(
+        "reset-totp",
+        help="de tweede stap van een account weghalen (telefoon kwijt); het "
+        "account stelt bij de volgende keer inloggen een nieuwe in",
+    )
     reset.add_argument("username")
     token = sub.add_parser("create-token", help="een API-token maken (vervangt het vorige; één keer getoond)")
     token.add_argument("username")
@@ -49,8 +55,9 @@ def _create_user(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     try:
         with session_scope(args.db) as session:
-            password = accounts.create_user(session, args.username, args.role, args.gemeente, password,
-                                            with_totp=args.totp)
+            password = accounts.create_user(
+                session, args.username, args.role, args.gemeente, password, with_totp=args.totp
+            )
             user = accounts.find_user(session, args.username)
             totp = user.totp_secret if user else None
     except accounts.AccountError as problem:
@@ -94,8 +101,10 @@ def _reset_totp(args: argparse.Namespace) -> int:
     except accounts.AccountError as problem:
         print(f"{problem}.")
         return PROBLEM
-    print(f"De tweede stap van {args.username} is weggehaald; bij de volgende keer inloggen stelt het account een "
-          "nieuwe in (als de gemeente die verplicht) of kan het er zelf een instellen.")
+    print(
+        f"De tweede stap van {args.username} is weggehaald; bij de volgende keer inloggen stelt het account een "
+        "nieuwe in (als de gemeente die verplicht) of kan het er zelf een instellen."
+    )
     return OK
 
 
@@ -131,8 +140,15 @@ def _purge(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"create-user": _create_user, "list-users": _list_users, "unlock": _unlock, "reset-totp": _reset_totp,
-            "create-token": _create_token, "audit-export": _audit_export, "purge": _purge}
+COMMANDS = {
+    "create-user": _create_user,
+    "list-users": _list_users,
+    "unlock": _unlock,
+    "reset-totp": _reset_totp,
+    "create-token": _create_token,
+    "audit-export": _audit_export,
+    "purge": _purge,
+}
 
 
 def main(argv: List[str]) -> int:

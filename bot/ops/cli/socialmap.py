@@ -1,4 +1,5 @@
 """Command line for the social map: `python -m bot socialmap <command> …` (see `--help`)."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,18 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="de sociale kaart als HSDS-gegevens wegschrijven")
     exp.add_argument("path", type=Path)
     exp.add_argument("--source", metavar="BRON", help="alleen records van deze bron")
-    exp.add_argument("--public-ids", action="store_true",
-                     help="ids als UUID, zoals de HSDS-API ze laat zien (voor andere systemen; niet om terug te importeren)")
+    exp.add_argument(
+        "--public-ids",
+        action="store_true",
+        help="ids als UUID, zoals de HSDS-API ze laat zien (voor andere systemen; niet om terug te importeren)",
+    )
     stale = sub.add_parser("stale", help="records die lang niet zijn gecontroleerd")
-    stale.add_argument("--days", type=int, default=None, help=f"ouder dan zoveel dagen (standaard WW_STALE_DAYS, "
-                                                              f"nu {settings.STALE_DAYS})")
+    stale.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help=f"ouder dan zoveel dagen (standaard WW_STALE_DAYS, nu {settings.STALE_DAYS})",
+    )
     gen = sub.add_parser("generate", help="een synthetische sociale kaart maken (voorbeeldgegevens)")
     gen.add_argument("--services", type=int, required=True)
     gen.add_argument("--seed", type=int, required=True)
@@ -37,8 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     rem.add_argument("source", metavar="BRON")
     sub.add_parser("load-shipped", help="de meegeleverde gegevens (knowledge/socialmap) laden; veilig om te herhalen")
     sub.add_parser("regions-report", help="de gemeenten en arbeidsmarktregio's van 2026 en fouten in de regiobestanden")
-    doors = sub.add_parser("front-doors", help="de voordeur van elke gemeente (werk en inkomen) als HSDS-gegevens "
-                                              "schrijven, uit het Register van Overheidsorganisaties")
+    doors = sub.add_parser(
+        "front-doors",
+        help="de voordeur van elke gemeente (werk en inkomen) als HSDS-gegevens "
+        "schrijven, uit het Register van Overheidsorganisaties",
+    )
     doors.add_argument("path", type=Path, help="map, bijvoorbeeld knowledge/socialmap/gemeenten")
     find = sub.add_parser("search", help="zoeken zoals de assistent dat doet")
     find.add_argument("theme")
@@ -83,7 +94,6 @@ def _generate(args: argparse.Namespace) -> int:
     records = generator.write_generated(args.path, args.services, args.seed)
     print(f"{len(records['service'])} diensten gemaakt in {args.path} (seed {args.seed}, voorbeeldgegevens).")
     return OK
-
 
 
 def _remove_source(args: argparse.Namespace) -> int:
@@ -147,9 +157,16 @@ def _unmet_needs(args: argparse.Namespace) -> int:
 
 
 COMMANDS: Dict[str, Callable[[argparse.Namespace], int]] = {
-    "import": _import, "export": _export, "stale": _stale, "generate": _generate,
-    "remove-source": _remove_source, "load-shipped": _load_shipped, "regions-report": _regions_report,
-    "search": _search, "unmet-needs": _unmet_needs, "front-doors": _front_doors,
+    "import": _import,
+    "export": _export,
+    "stale": _stale,
+    "generate": _generate,
+    "remove-source": _remove_source,
+    "load-shipped": _load_shipped,
+    "regions-report": _regions_report,
+    "search": _search,
+    "unmet-needs": _unmet_needs,
+    "front-doors": _front_doors,
 }
 # These only read or write files, or make their own databases.
 WITHOUT_DATABASE = ("generate", "load-shipped", "regions-report", "front-doors")

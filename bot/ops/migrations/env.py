@@ -1,4 +1,5 @@
 """Alembic environment: one migration history for the application database (see bot/ops/migrate.py)."""
+
 from __future__ import annotations
 
 from alembic import context

@@ -3,6 +3,7 @@
 The model is closed-loop, as people are: a user reads the answer and thinks before the next message, so a slow
 server gets fewer messages, and latency (not a growing queue in the client) shows the strain.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -97,13 +98,22 @@ def judge(turn: Turn, status: int, body: Any, script: Script, tally: Tally) -> N
             tally.surprise(turn, texts)
 
 
-async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, script: Script,
-               tally: Tally, timeout: float, step: int = 0) -> None:
+async def send(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    turn: Turn,
+    script: Script,
+    tally: Tally,
+    timeout: float,
+    step: int = 0,
+) -> None:
     tally.sent += 1
     start = time.perf_counter()
     try:
-        async with session.post(url, json={"sender": sender, "message": turn.message},
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+        async with session.post(
+            url, json={"sender": sender, "message": turn.message}, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
             status = response.status
             body = await response.json(content_type=None) if status == 200 else None
     except asyncio.TimeoutError:
@@ -118,8 +128,17 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn
     judge(turn, status, body, script, tally)
 
 
-async def user(number: int, session: aiohttp.ClientSession, url: str, script: Script, tally: Tally,
-               end: float, think: Tuple[float, float], timeout: float, run_id: str) -> None:
+async def user(
+    number: int,
+    session: aiohttp.ClientSession,
+    url: str,
+    script: Script,
+    tally: Tally,
+    end: float,
+    think: Tuple[float, float],
+    timeout: float,
+    run_id: str,
+) -> None:
     """One person: conversations one after the other until the level's time is up, each with a new sender id."""
     rng = random.Random(number)
     # Spread the first messages, so the level does not start with every user sending at the same moment.
@@ -138,8 +157,15 @@ async def user(number: int, session: aiohttp.ClientSession, url: str, script: Sc
         tally.conversations += 1  # finished ones only
 
 
-async def drive(url: str, script: Script, users: int, duration: float, think: Tuple[float, float],
-                timeout: float = DEFAULT_TIMEOUT_S, run_id: str = "") -> Tuple[Tally, float]:
+async def drive(
+    url: str,
+    script: Script,
+    users: int,
+    duration: float,
+    think: Tuple[float, float],
+    timeout: float = DEFAULT_TIMEOUT_S,
+    run_id: str = "",
+) -> Tuple[Tally, float]:
     """`users` users for `duration` seconds; messages under way at the end are still awaited and counted."""
     tally = Tally()
     # No limit on connections: every user has its own, as in a browser.
@@ -147,25 +173,44 @@ async def drive(url: str, script: Script, users: int, duration: float, think: Tu
     run_id = run_id or f"{script.name}-{users}-{int(time.time())}"
     start = time.monotonic()
     async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(user(n, session, url, script, tally, start + duration, think, timeout, run_id)
-                               for n in range(users)))
+        await asyncio.gather(
+            *(user(n, session, url, script, tally, start + duration, think, timeout, run_id) for n in range(users))
+        )
     return tally, time.monotonic() - start
 
 
-def run_level(bot: str, url: str, script: Script, users: int, duration: float, think: Tuple[float, float],
-              timeout: float = DEFAULT_TIMEOUT_S) -> LevelResult:
+def run_level(
+    bot: str,
+    url: str,
+    script: Script,
+    users: int,
+    duration: float,
+    think: Tuple[float, float],
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> LevelResult:
     """One level, measured: the figures the benchmark prints (memory and load are added by the caller)."""
     tally, elapsed = asyncio.run(drive(url, script, users, duration, think, timeout))
     lat = tally.latencies_ms
     return LevelResult(
-        bot=bot, users=users, duration_s=round(elapsed, 1), sent=tally.sent, answered=tally.answered,
-        errors=tally.errors, lost=tally.lost, unexpected=tally.unexpected, conversations=tally.conversations,
+        bot=bot,
+        users=users,
+        duration_s=round(elapsed, 1),
+        sent=tally.sent,
+        answered=tally.answered,
+        errors=tally.errors,
+        lost=tally.lost,
+        unexpected=tally.unexpected,
+        conversations=tally.conversations,
         msgs_per_s=round(tally.answered / elapsed, 2) if elapsed else 0.0,
-        p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95), p99_ms=percentile(lat, 99),
-        max_ms=max(lat) if lat else None, error_samples=tally.error_samples,
+        p50_ms=percentile(lat, 50),
+        p95_ms=percentile(lat, 95),
+        p99_ms=percentile(lat, 99),
+        max_ms=max(lat) if lat else None,
+        error_samples=tally.error_samples,
         unexpected_samples=tally.unexpected_samples,
-        step_p50_ms=[percentile(tally.by_step_ms.get(step, []), 50)
-                     for step in range(max(len(c) for c in script.conversations))],
+        step_p50_ms=[
+            percentile(tally.by_step_ms.get(step, []), 50) for step in range(max(len(c) for c in script.conversations))
+        ],
     )
 
 

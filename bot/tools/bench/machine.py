@@ -1,4 +1,5 @@
 """The machine a benchmark ran on, so that its figures are read with the hardware and the load beside them."""
+
 from __future__ import annotations
 
 import os
@@ -55,5 +56,7 @@ def describe() -> Dict[str, Any]:
 
 
 def one_line(machine: Dict[str, Any]) -> str:
-    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}, "
-            f"Python {machine['python']}, rasa {machine['rasa']}, rasa-sdk {machine['rasa_sdk']}")
+    return (
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}, "
+        f"Python {machine['python']}, rasa {machine['rasa']}, rasa-sdk {machine['rasa_sdk']}"
+    )

@@ -2,6 +2,7 @@
 
 psutil is not among the project's packages; /proc is enough for the two numbers the benchmark needs.
 """
+
 from __future__ import annotations
 
 import os

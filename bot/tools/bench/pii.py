@@ -3,6 +3,7 @@
 Runs our patterns (bot/common/privacy.py) and, when it is installed, the `deduce` library over bot/tools/bench/pii_sentences.yml:
 per kind, how many details were removed completely, and how many sentences without any were changed anyway.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,13 @@ Detector = Callable[[str], Spans]
 def ours(text: str) -> Spans:
     from bot.common import privacy
 
-    found = [*privacy.find_iban(text), *privacy.find_bsn(text), *privacy.find_date(text),
-             *privacy.find_postcode(text), *privacy.find_address(text)]
+    found = [
+        *privacy.find_iban(text),
+        *privacy.find_bsn(text),
+        *privacy.find_date(text),
+        *privacy.find_postcode(text),
+        *privacy.find_address(text),
+    ]
     return [(f.start, f.end, f.kind) for f in found]
 
 
@@ -53,13 +59,20 @@ def measure(detect: Detector) -> Dict[str, object]:
                 covered = {i for s, e, _ in spans for i in range(s, e)}
                 found[kind] += all(i in covered for i in range(start, start + len(detail)) if not text[i].isspace())
     clean = sum(1 for s in sentences if s.get("none"))
-    return {"found": found, "total": total, "false_positives": false_positives, "clean": clean,
-            "ms_per_sentence": 1000 * (time.perf_counter() - started) / len(sentences)}
+    return {
+        "found": found,
+        "total": total,
+        "false_positives": false_positives,
+        "clean": clean,
+        "ms_per_sentence": 1000 * (time.perf_counter() - started) / len(sentences),
+    }
 
 
 def table(results: Dict[str, Dict[str, object]]) -> str:
-    lines = ["| detector | " + " | ".join(KINDS) + " | false positives | ms per sentence |",
-             "|---" * (len(KINDS) + 3) + "|"]
+    lines = [
+        "| detector | " + " | ".join(KINDS) + " | false positives | ms per sentence |",
+        "|---" * (len(KINDS) + 3) + "|",
+    ]
     for name, r in results.items():
         cells = [f"{r['found'][k]}/{r['total'][k]}" for k in KINDS]  # type: ignore[index]
         fp = f"{len(r['false_positives'])}/{r['clean']}"  # type: ignore[arg-type]

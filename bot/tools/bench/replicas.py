@@ -6,6 +6,7 @@ nothing lost. Users think 0.5–1.5 s between messages here (2–5 s in the main
 be driven past its limit by a few hundred simulated users from the same machine. Each N gets fresh PostgreSQL
 databases and its own Redis key prefix, dropped afterwards.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -75,8 +76,12 @@ class Deployment:
         engine = create_engine(self.postgres, future=True)
         try:
             with engine.connect() as connection:
-                return int(connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(:names)"),
-                                              {"names": self.databases}).scalar_one())
+                return int(
+                    connection.execute(
+                        text("SELECT count(*) FROM pg_stat_activity WHERE datname = ANY(:names)"),
+                        {"names": self.databases},
+                    ).scalar_one()
+                )
         finally:
             engine.dispose()
 
@@ -144,23 +149,39 @@ def production(instances: int, options: ReplicaOptions, folder: Path) -> Iterato
     prefix = f"wwbench{tag}"
     # The load comes from one address: the rate limits (meant for the internet) are off here and only here.
     stack = ProductionStack(
-        model=options.model.resolve(), log_dir=folder / "logs", nginx_dir=folder / "nginx", instances=instances,
-        rasa_ports=[free_port() for _ in range(instances)], action_ports=[free_port() for _ in range(instances)],
-        public_port=free_port(), actions_lb_port=free_port(), web_port=free_port(),
-        database_url=_database(options.postgres, names[0]), tracker_db=_database(options.postgres, names[1]),
-        redis_url=options.redis, redis_key_prefix=prefix,
-        env={"PGSSLMODE": "disable", "WW_VAR_DIR": str(folder), "WW_RATE_LIMIT_PER_CLIENT": "0",
-             "WW_RATE_LIMIT_PER_SENDER": "0"})
+        model=options.model.resolve(),
+        log_dir=folder / "logs",
+        nginx_dir=folder / "nginx",
+        instances=instances,
+        rasa_ports=[free_port() for _ in range(instances)],
+        action_ports=[free_port() for _ in range(instances)],
+        public_port=free_port(),
+        actions_lb_port=free_port(),
+        web_port=free_port(),
+        database_url=_database(options.postgres, names[0]),
+        tracker_db=_database(options.postgres, names[1]),
+        redis_url=options.redis,
+        redis_key_prefix=prefix,
+        env={
+            "PGSSLMODE": "disable",
+            "WW_VAR_DIR": str(folder),
+            "WW_RATE_LIMIT_PER_CLIENT": "0",
+            "WW_RATE_LIMIT_PER_SENDER": "0",
+        },
+    )
     try:
         stack.start()
         pids = [s.process.pid for s in stack.services if s.process is not None]
-        roles = {role: [s.process.pid for s in stack.services if s.process is not None and s.name.startswith(role)]
-                 for role in ("rasa", "actions")}
+        roles = {
+            role: [s.process.pid for s in stack.services if s.process is not None and s.name.startswith(role)]
+            for role in ("rasa", "actions")
+        }
         roles["nginx, web, notifier"] = [pid for pid in pids if not any(pid in group for group in roles.values())]
         pairs = [[_pid(stack, f"rasa-{i + 1}"), _pid(stack, f"actions-{i + 1}")] for i in range(instances)]
         with cpu_limited(pairs, options.cpu_per_replica):
-            yield Deployment(Target(f"{instances}x", stack.rest_url, pids), roles, options.postgres, names,
-                             options.redis)
+            yield Deployment(
+                Target(f"{instances}x", stack.rest_url, pids), roles, options.postgres, names, options.redis
+            )
     finally:
         stack.stop()
         _drop_databases(options.postgres, names)
@@ -182,20 +203,26 @@ def measured_with_roles(deployment: Deployment, users: int, options: ReplicaOpti
     level["postgres_connections"] = deployment.connections()
     level["cpu_ms_per_msg_by_role"] = {
         **{role: round(1000 * (tree_cpu_seconds(pids) - before[role]) / answered, 1) for role, pids in groups.items()},
-        "load generator": round(1000 * (time.process_time() - own_before) / answered, 1)}
+        "load generator": round(1000 * (time.process_time() - own_before) / answered, 1),
+    }
     busy, total = (after - first for after, first in zip(machine_after, machine_before))
     level["machine_cpu_busy_pct"] = round(100 * busy / total, 1) if total else None
-    say(f"             machine CPU busy {level['machine_cpu_busy_pct']} %; CPU ms/msg "
+    say(
+        f"             machine CPU busy {level['machine_cpu_busy_pct']} %; CPU ms/msg "
         + ", ".join(f"{role} {ms}" for role, ms in level["cpu_ms_per_msg_by_role"].items())
         + f"; PostgreSQL connections {level['postgres_connections']}, Redis commands/msg "
-          f"{level['redis_commands_per_msg']}")
+        f"{level['redis_commands_per_msg']}"
+    )
     return level
 
 
 def capacity(levels: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The level with the most answered messages a second among those within the p95 limit, clean."""
-    fine = [level for level in levels if level["errors"] == 0 and level["lost"] == 0 and level["p95_ms"] is not None
-            and level["p95_ms"] <= MAX_P95_MS]
+    fine = [
+        level
+        for level in levels
+        if level["errors"] == 0 and level["lost"] == 0 and level["p95_ms"] is not None and level["p95_ms"] <= MAX_P95_MS
+    ]
     return max(fine, key=lambda level: level["msgs_per_s"]) if fine else None
 
 
@@ -205,8 +232,12 @@ def run_replicas(options: ReplicaOptions, folder: Path) -> Dict[str, Any]:
     if options.cpu_per_replica is not None and (problem := cpu_limit_problem()):
         say(f"No CPU limit per replica on this machine ({problem}): every process may use every core.")
         options.cpu_per_replica = None
-    result: Dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
-                              "options": {**asdict(options), "model": str(options.model)}, "runs": []}
+    result: Dict[str, Any] = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": info,
+        "options": {**asdict(options), "model": str(options.model)},
+        "runs": [],
+    }
     script = wegwijzer()
     for instances in options.instances:
         say(f"Production profile, {instances} Rasa + {instances} action servers behind nginx …")
@@ -223,8 +254,14 @@ def run_replicas(options: ReplicaOptions, folder: Path) -> Dict[str, Any]:
                 time.sleep(2)
         best = capacity(levels)
         result["runs"].append({"instances": instances, "levels": levels, "capacity": best})
-        say(f"  capacity with {instances}: " + (f"{best['msgs_per_s']:.1f} msgs/s at {best['users']} users "
-                                                 f"(p95 {best['p95_ms']:.0f} ms)" if best else "none within 1 s"))
+        say(
+            f"  capacity with {instances}: "
+            + (
+                f"{best['msgs_per_s']:.1f} msgs/s at {best['users']} users (p95 {best['p95_ms']:.0f} ms)"
+                if best
+                else "none within 1 s"
+            )
+        )
     result["scaling"] = scaling(result["runs"])
     return result
 
@@ -238,9 +275,14 @@ def scaling(runs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             rows.append({"instances": run["instances"], "msgs_per_s": None, "factor": None, "efficiency": None})
             continue
         factor = run["capacity"]["msgs_per_s"] / base["capacity"]["msgs_per_s"]
-        rows.append({"instances": run["instances"], "msgs_per_s": run["capacity"]["msgs_per_s"],
-                     "factor": round(factor, 2),
-                     "efficiency": round(factor / (run["instances"] / base["instances"]), 2)})
+        rows.append(
+            {
+                "instances": run["instances"],
+                "msgs_per_s": run["capacity"]["msgs_per_s"],
+                "factor": round(factor, 2),
+                "efficiency": round(factor / (run["instances"] / base["instances"]), 2),
+            }
+        )
     return rows
 
 
@@ -250,42 +292,62 @@ def _figure(value: Optional[float]) -> str:
 
 def markdown(result: Dict[str, Any]) -> str:
     options = result["options"]
-    lines = [f"# Replicas, {result['date']}", "",
-             f"Machine: {machine.one_line(result['machine'])}; load average at start "
-             f"{result['machine']['load_at_start']}.",
-             f"Production profile (`bot/ops/production.py`): N Rasa + N action servers behind nginx, PostgreSQL "
-             f"(tracker store and app database), Redis lock store; the same four-message conversations as the main "
-             f"benchmark, think time {options['think'][0]:g}–{options['think'][1]:g} s, {options['duration']:.0f} s "
-             f"per level. Capacity: the most answered messages a second at a level with p95 ≤ "
-             f"{MAX_P95_MS:.0f} ms, no errors, nothing lost. CPU ms / msg counts our processes (Rasa, actions, web, "
-             "notifier, nginx), not PostgreSQL, Redis or the load generator, which share the same cores. "
-             + (f"Each Rasa + action server pair was limited to {options['cpu_per_replica']:g} CPU together (a "
-                "cgroup CPU quota, as a container's CPU limit), so that N pairs have N times the CPU and the rest "
-                "of the machine stays for PostgreSQL, Redis, nginx and the load generator."
-                if options.get("cpu_per_replica") else "No CPU limit: every process could use every core."), "",
-             "| N | users | msgs/s | p50 ms | p95 ms | p99 ms | errors | lost | CPU ms / msg | machine CPU busy | load "
-             "| PostgreSQL connections | Redis commands / msg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Replicas, {result['date']}",
+        "",
+        f"Machine: {machine.one_line(result['machine'])}; load average at start {result['machine']['load_at_start']}.",
+        f"Production profile (`bot/ops/production.py`): N Rasa + N action servers behind nginx, PostgreSQL "
+        f"(tracker store and app database), Redis lock store; the same four-message conversations as the main "
+        f"benchmark, think time {options['think'][0]:g}–{options['think'][1]:g} s, {options['duration']:.0f} s "
+        f"per level. Capacity: the most answered messages a second at a level with p95 ≤ "
+        f"{MAX_P95_MS:.0f} ms, no errors, nothing lost. CPU ms / msg counts our processes (Rasa, actions, web, "
+        "notifier, nginx), not PostgreSQL, Redis or the load generator, which share the same cores. "
+        + (
+            f"Each Rasa + action server pair was limited to {options['cpu_per_replica']:g} CPU together (a "
+            "cgroup CPU quota, as a container's CPU limit), so that N pairs have N times the CPU and the rest "
+            "of the machine stays for PostgreSQL, Redis, nginx and the load generator."
+            if options.get("cpu_per_replica")
+            else "No CPU limit: every process could use every core."
+        ),
+        "",
+        "| N | users | msgs/s | p50 ms | p95 ms | p99 ms | errors | lost | CPU ms / msg | machine CPU busy | load "
+        "| PostgreSQL connections | Redis commands / msg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for run in result["runs"]:
         for level in run["levels"]:
-            lines.append(f"| {run['instances']} | {level['users']} | {level['msgs_per_s']:.1f} | "
-                         f"{level['p50_ms'] or 0:.0f} | {level['p95_ms'] or 0:.0f} | {level['p99_ms'] or 0:.0f} | "
-                         f"{level['errors']} | {level['lost']} | {level.get('cpu_ms_per_msg') or '–'} | "
-                         f"{_figure(level.get('machine_cpu_busy_pct'))} % | {level.get('load_avg', '–')} | "
-                         f"{level.get('postgres_connections', '–')} | {level.get('redis_commands_per_msg', '–')} |")
-    busiest = [(run["instances"], run["capacity"]) for run in result["runs"]
-               if run["capacity"] and run["capacity"].get("cpu_ms_per_msg_by_role")]
+            lines.append(
+                f"| {run['instances']} | {level['users']} | {level['msgs_per_s']:.1f} | "
+                f"{level['p50_ms'] or 0:.0f} | {level['p95_ms'] or 0:.0f} | {level['p99_ms'] or 0:.0f} | "
+                f"{level['errors']} | {level['lost']} | {level.get('cpu_ms_per_msg') or '–'} | "
+                f"{_figure(level.get('machine_cpu_busy_pct'))} % | {level.get('load_avg', '–')} | "
+                f"{level.get('postgres_connections', '–')} | {level.get('redis_commands_per_msg', '–')} |"
+            )
+    busiest = [
+        (run["instances"], run["capacity"])
+        for run in result["runs"]
+        if run["capacity"] and run["capacity"].get("cpu_ms_per_msg_by_role")
+    ]
     if busiest:
         roles = list(busiest[0][1]["cpu_ms_per_msg_by_role"])
-        lines += ["", "Where the CPU went at each N's capacity level (ms per answered message):", "",
-                  "| N | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
-        lines += [f"| {n} | " + " | ".join(str(level["cpu_ms_per_msg_by_role"][r]) for r in roles) + " |"
-                  for n, level in busiest]
+        lines += [
+            "",
+            "Where the CPU went at each N's capacity level (ms per answered message):",
+            "",
+            "| N | " + " | ".join(roles) + " |",
+            "|---|" + "---|" * len(roles),
+        ]
+        lines += [
+            f"| {n} | " + " | ".join(str(level["cpu_ms_per_msg_by_role"][r]) for r in roles) + " |"
+            for n, level in busiest
+        ]
     lines += ["", "| N | capacity msgs/s | × one | per replica |", "|---|---|---|---|"]
     for row in result["scaling"]:
-        lines.append(f"| {row['instances']} | {_figure(row['msgs_per_s'])} | "
-                     f"{row['factor'] if row['factor'] is not None else '–'} | "
-                     f"{row['efficiency'] if row['efficiency'] is not None else '–'} |")
+        lines.append(
+            f"| {row['instances']} | {_figure(row['msgs_per_s'])} | "
+            f"{row['factor'] if row['factor'] is not None else '–'} | "
+            f"{row['efficiency'] if row['efficiency'] is not None else '–'} |"
+        )
     return "\n".join(lines) + "\n"
 
 

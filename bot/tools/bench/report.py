@@ -1,4 +1,5 @@
 """The benchmark's results: the targets met or not, and reports/bench.json, bench.md and bench.png."""
+
 from __future__ import annotations
 
 import json
@@ -46,37 +47,76 @@ def targets(result: Result) -> List[Dict[str, Any]]:
     if ours and ref and ours["p95_ms"] and ref["p95_ms"]:
         ratio = ours["p95_ms"] / ref["p95_ms"]
         clean = ours["errors"] == 0 and ours["lost"] == 0
-        found.append(_target("latency", f"p95 at {RATIO_USERS} users ≤ {MAX_P95_RATIO:.0f}× reference, 0 errors, "
-                             "0 lost", f"{ours['p95_ms']:.0f} ms vs {ref['p95_ms']:.0f} ms = {ratio:.2f}×, "
-                             f"{ours['errors']} errors, {ours['lost']} lost", ratio <= MAX_P95_RATIO and clean))
+        found.append(
+            _target(
+                "latency",
+                f"p95 at {RATIO_USERS} users ≤ {MAX_P95_RATIO:.0f}× reference, 0 errors, 0 lost",
+                f"{ours['p95_ms']:.0f} ms vs {ref['p95_ms']:.0f} ms = {ratio:.2f}×, "
+                f"{ours['errors']} errors, {ours['lost']} lost",
+                ratio <= MAX_P95_RATIO and clean,
+            )
+        )
     else:
-        found.append(_target("latency", f"p95 at {RATIO_USERS} users ≤ {MAX_P95_RATIO:.0f}× reference",
-                             "not measured in this run", None))
+        found.append(
+            _target(
+                "latency",
+                f"p95 at {RATIO_USERS} users ≤ {MAX_P95_RATIO:.0f}× reference",
+                "not measured in this run",
+                None,
+            )
+        )
     if ours and ref and ours.get("cpu_ms_per_msg") and ref.get("cpu_ms_per_msg"):
         cpu = ours["cpu_ms_per_msg"] / ref["cpu_ms_per_msg"]
-        found.append(_target("cpu", f"CPU per answered message at {RATIO_USERS} users ≤ {MAX_CPU_RATIO}× reference",
-                             f"{ours['cpu_ms_per_msg']:.0f} ms vs {ref['cpu_ms_per_msg']:.0f} ms = {cpu:.2f}×",
-                             cpu <= MAX_CPU_RATIO))
+        found.append(
+            _target(
+                "cpu",
+                f"CPU per answered message at {RATIO_USERS} users ≤ {MAX_CPU_RATIO}× reference",
+                f"{ours['cpu_ms_per_msg']:.0f} ms vs {ref['cpu_ms_per_msg']:.0f} ms = {cpu:.2f}×",
+                cpu <= MAX_CPU_RATIO,
+            )
+        )
     else:
-        found.append(_target("cpu", f"CPU per answered message ≤ {MAX_CPU_RATIO}× reference", "not measured in "
-                             "this run", None))
+        found.append(
+            _target("cpu", f"CPU per answered message ≤ {MAX_CPU_RATIO}× reference", "not measured in this run", None)
+        )
     busy, busy_ref = _level(result["ours"], THROUGHPUT_USERS), _level(result["reference"], THROUGHPUT_USERS)
     if busy and busy_ref and busy_ref["msgs_per_s"]:
         share = busy["msgs_per_s"] / busy_ref["msgs_per_s"]
-        found.append(_target("throughput", f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× "
-                             "reference", f"{busy['msgs_per_s']:.1f} vs {busy_ref['msgs_per_s']:.1f} msgs/s = "
-                             f"{share:.2f}×", share >= MIN_THROUGHPUT_RATIO))
+        found.append(
+            _target(
+                "throughput",
+                f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× reference",
+                f"{busy['msgs_per_s']:.1f} vs {busy_ref['msgs_per_s']:.1f} msgs/s = {share:.2f}×",
+                share >= MIN_THROUGHPUT_RATIO,
+            )
+        )
     else:
-        found.append(_target("throughput", f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× "
-                             "reference", "not measured in this run", None))
+        found.append(
+            _target(
+                "throughput",
+                f"throughput at {THROUGHPUT_USERS} users ≥ {MIN_THROUGHPUT_RATIO}× reference",
+                "not measured in this run",
+                None,
+            )
+        )
     row = next((r for r in result.get("socialmap") or [] if r["services"] == SOCIALMAP_SIZE), None)
-    found.append(_target("socialmap", f"social map p95 < {MAX_SOCIALMAP_P95_MS:.0f} ms at 100k services",
-                         f"{row['p95_ms']:.1f} ms" if row else "not measured in this run",
-                         row["p95_ms"] < MAX_SOCIALMAP_P95_MS if row else None))
+    found.append(
+        _target(
+            "socialmap",
+            f"social map p95 < {MAX_SOCIALMAP_P95_MS:.0f} ms at 100k services",
+            f"{row['p95_ms']:.1f} ms" if row else "not measured in this run",
+            row["p95_ms"] < MAX_SOCIALMAP_P95_MS if row else None,
+        )
+    )
     training = result.get("training")
-    found.append(_target("training", f"full training < {MAX_TRAINING_S / 60:.0f} min",
-                         f"{training['wall_s'] / 60:.1f} min" if training else "not measured in this run",
-                         training["wall_s"] < MAX_TRAINING_S if training else None))
+    found.append(
+        _target(
+            "training",
+            f"full training < {MAX_TRAINING_S / 60:.0f} min",
+            f"{training['wall_s'] / 60:.1f} min" if training else "not measured in this run",
+            training["wall_s"] < MAX_TRAINING_S if training else None,
+        )
+    )
     return found
 
 
@@ -89,16 +129,21 @@ def _ms(value: Optional[float]) -> str:
 
 
 def level_table(levels: List[Dict[str, Any]], ratio: Dict[int, Optional[float]]) -> List[str]:
-    lines = ["| bot | users | msgs/s | p50 ms | p95 ms | p99 ms | sent | errors | lost | unexpected | "
-             "peak RSS MB | CPU ms / msg | load | p95 / reference |", "|" + "---|" * 14]
+    lines = [
+        "| bot | users | msgs/s | p50 ms | p95 ms | p99 ms | sent | errors | lost | unexpected | "
+        "peak RSS MB | CPU ms / msg | load | p95 / reference |",
+        "|" + "---|" * 14,
+    ]
     for level in levels:
         rss = f"{level['peak_rss_mb']:.0f}" if level.get("peak_rss_mb") else "–"
         r = ratio.get(level["users"]) if level["bot"] != "reference" else None
-        lines.append(f"| {level['bot']} | {level['users']} | {level['msgs_per_s']:.1f} | {_ms(level['p50_ms'])} | "
-                     f"{_ms(level['p95_ms'])} | {_ms(level['p99_ms'])} | {level['sent']} | {level['errors']} | "
-                     f"{level['lost']} | {level['unexpected']} | {rss} | {_ms(level.get('cpu_ms_per_msg'))} | "
-                     f"{level.get('load_avg', '–')} | "
-                     f"{f'{r:.2f}×' if r else '–'} |")
+        lines.append(
+            f"| {level['bot']} | {level['users']} | {level['msgs_per_s']:.1f} | {_ms(level['p50_ms'])} | "
+            f"{_ms(level['p95_ms'])} | {_ms(level['p99_ms'])} | {level['sent']} | {level['errors']} | "
+            f"{level['lost']} | {level['unexpected']} | {rss} | {_ms(level.get('cpu_ms_per_msg'))} | "
+            f"{level.get('load_avg', '–')} | "
+            f"{f'{r:.2f}×' if r else '–'} |"
+        )
     return lines
 
 
@@ -106,37 +151,63 @@ def markdown(result: Result) -> str:
     options = result["options"]
     ratio = {int(k): v for k, v in result["ratios"].items()}
     both = sorted(result["ours"] + result["reference"], key=lambda level: (level["users"], level["bot"] != "wegwijzer"))
-    lines = [f"# Benchmark, {result['date']}", "",
-             f"Machine: {one_line(result['machine'])}; load average at start {result['machine']['load_at_start']}.",
-             f"Target: {result['target']}. Load: {options['duration']:.0f} s per level, think time "
-             f"{options['think'][0]:g}–{options['think'][1]:g} s, timeout {options['timeout']:.0f} s, conversations of "
-             "4 messages (ours: knowledge question, social-map search in a gemeente, follow-up, thanks; reference: "
-             "the `rasa init` moodbot's greet, mood, affirm/deny, goodbye).", "",
-             "## Messages", ""] + level_table(both, ratio)
-    lines += ["", "Errors: no answer, a timeout, a status other than 200, or the assistant's own failure message. "
-              "Lost: an empty answer. Unexpected: answered without the words that show it understood. Peak RSS: "
-              "the server processes and their children (ours: actions, Rasa, web, notifier), sampled twice a "
-              "second. CPU ms / msg: the CPU time those processes used during the level, per answered message. Load: the one-minute load average after the level (2 cores: above 2 means queueing)."]
+    lines = [
+        f"# Benchmark, {result['date']}",
+        "",
+        f"Machine: {one_line(result['machine'])}; load average at start {result['machine']['load_at_start']}.",
+        f"Target: {result['target']}. Load: {options['duration']:.0f} s per level, think time "
+        f"{options['think'][0]:g}–{options['think'][1]:g} s, timeout {options['timeout']:.0f} s, conversations of "
+        "4 messages (ours: knowledge question, social-map search in a gemeente, follow-up, thanks; reference: "
+        "the `rasa init` moodbot's greet, mood, affirm/deny, goodbye).",
+        "",
+        "## Messages",
+        "",
+    ] + level_table(both, ratio)
+    lines += [
+        "",
+        "Errors: no answer, a timeout, a status other than 200, or the assistant's own failure message. "
+        "Lost: an empty answer. Unexpected: answered without the words that show it understood. Peak RSS: "
+        "the server processes and their children (ours: actions, Rasa, web, notifier), sampled twice a "
+        "second. CPU ms / msg: the CPU time those processes used during the level, per answered message. Load: the one-minute load average after the level (2 cores: above 2 means queueing).",
+    ]
     steps = [level for level in result["ours"] if any(level.get("step_p50_ms") or [])]
     if steps:
-        lines += ["", f"Median latency per message of a conversation ({result['target_label']}: 1 knowledge question, "
-                  "2 social-map search, 3 follow-up, 4 thanks):", "",
-                  "| users | " + " | ".join(f"{n + 1}" for n in range(len(steps[0]["step_p50_ms"]))) + " |",
-                  "|---|" + "---|" * len(steps[0]["step_p50_ms"])]
-        lines += [f"| {level['users']} | " + " | ".join(_ms(v) for v in level["step_p50_ms"]) + " |"
-                  for level in steps]
+        lines += [
+            "",
+            f"Median latency per message of a conversation ({result['target_label']}: 1 knowledge question, "
+            "2 social-map search, 3 follow-up, 4 thanks):",
+            "",
+            "| users | " + " | ".join(f"{n + 1}" for n in range(len(steps[0]["step_p50_ms"]))) + " |",
+            "|---|" + "---|" * len(steps[0]["step_p50_ms"]),
+        ]
+        lines += [f"| {level['users']} | " + " | ".join(_ms(v) for v in level["step_p50_ms"]) + " |" for level in steps]
     if result.get("reference_facts"):
-        lines += ["", f"Reference bot: `rasa init --no-prompt` (creates and trains it) took "
-                      f"{result['reference_facts']['init_and_train_s']:.0f} s."]
+        lines += [
+            "",
+            f"Reference bot: `rasa init --no-prompt` (creates and trains it) took "
+            f"{result['reference_facts']['init_and_train_s']:.0f} s.",
+        ]
     if result.get("training"):
         t = result["training"]
-        lines += ["", "## Training", "", f"Full `rasa train` of our bot (empty cache): {t['wall_s'] / 60:.1f} min, "
-                  f"model {t['model_mb']:.1f} MB."]
+        lines += [
+            "",
+            "## Training",
+            "",
+            f"Full `rasa train` of our bot (empty cache): {t['wall_s'] / 60:.1f} min, model {t['model_mb']:.1f} MB.",
+        ]
     if result.get("socialmap"):
-        lines += ["", "## Social map search (SQLite, synthetic map)", "", "| services | p50 ms | p95 ms | growth p95 "
-                  "| indexes used |", "|---|---|---|---|---|"]
-        lines += [f"| {r['services']:,} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['growth']:.1f}× | "
-                  f"{'yes' if r['plan_ok'] else 'NO'} |" for r in result["socialmap"]]
+        lines += [
+            "",
+            "## Social map search (SQLite, synthetic map)",
+            "",
+            "| services | p50 ms | p95 ms | growth p95 | indexes used |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['services']:,} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['growth']:.1f}× | "
+            f"{'yes' if r['plan_ok'] else 'NO'} |"
+            for r in result["socialmap"]
+        ]
     lines += ["", "## Targets", "", "| target | figure | |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['figure']} | {verdict(t['met'])} |" for t in result["targets"]]
     return "\n".join(lines) + "\n"
@@ -151,8 +222,10 @@ def plot(result: Result, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (latency, rate) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for levels, colour, label in ((result["ours"], "tab:blue", result["target_label"]),
-                                  (result["reference"], "tab:orange", "reference (rasa init)")):
+    for levels, colour, label in (
+        (result["ours"], "tab:blue", result["target_label"]),
+        (result["reference"], "tab:orange", "reference (rasa init)"),
+    ):
         levels = [level for level in levels if level["p95_ms"] is not None]
         if not levels:
             continue
@@ -160,8 +233,7 @@ def plot(result: Result, path: Path) -> None:
         latency.plot(users, [level["p95_ms"] for level in levels], "o-", color=colour, label=f"{label} p95")
         latency.plot(users, [level["p50_ms"] for level in levels], "o:", color=colour, label=f"{label} p50")
         rate.plot(users, [level["msgs_per_s"] for level in levels], "o-", color=colour, label=label)
-    latency.set(xlabel="concurrent users", ylabel="latency per message (ms)", yscale="log",
-                title="Latency vs users")
+    latency.set(xlabel="concurrent users", ylabel="latency per message (ms)", yscale="log", title="Latency vs users")
     rate.set(xlabel="concurrent users", ylabel="answered messages per second", title="Throughput vs users")
     users = sorted({level["users"] for level in result["ours"] + result["reference"]})
     for axis in (latency, rate):

@@ -1,4 +1,5 @@
 """One benchmark run: training, social-map search, then the load levels against our bot and the reference."""
+
 from __future__ import annotations
 
 import contextlib
@@ -42,17 +43,20 @@ def say(text: str) -> None:
 def measure_level(target: Target, script: Script, users: int, options: LevelOptions) -> Dict[str, Any]:
     cpu_before = tree_cpu_seconds(target.pids)
     with PeakSampler(target.pids) as memory:
-        result: LevelResult = run_level(target.name, target.url, script, users, options.duration, options.think,
-                                        options.timeout)
+        result: LevelResult = run_level(
+            target.name, target.url, script, users, options.duration, options.think, options.timeout
+        )
     cpu = tree_cpu_seconds(target.pids) - cpu_before
     result.peak_rss_mb = round(memory.peak / 2**20, 1) if target.pids else None
     result.cpu_ms_per_msg = round(1000 * cpu / result.answered, 1) if target.pids and result.answered else None
     result.load_avg = machine.load_average()
     rss = f", peak RSS {result.peak_rss_mb:.0f} MB" if result.peak_rss_mb else ""
     rss += f", CPU {result.cpu_ms_per_msg:.0f} ms/msg" if result.cpu_ms_per_msg else ""
-    say(f"  {target.name:>10} {users:>4} users: {result.msgs_per_s:6.1f} msgs/s, p50 {result.p50_ms or 0:7.0f} ms, "
+    say(
+        f"  {target.name:>10} {users:>4} users: {result.msgs_per_s:6.1f} msgs/s, p50 {result.p50_ms or 0:7.0f} ms, "
         f"p95 {result.p95_ms or 0:7.0f} ms, p99 {result.p99_ms or 0:7.0f} ms, {result.sent} sent, "
-        f"{result.errors} errors, {result.lost} lost, {result.unexpected} unexpected{rss}, load {result.load_avg}")
+        f"{result.errors} errors, {result.lost} lost, {result.unexpected} unexpected{rss}, load {result.load_avg}"
+    )
     for sample in result.error_samples:
         say(f"             error: {sample}")
     for sample in result.unexpected_samples:
@@ -105,11 +109,16 @@ def run(options: Options) -> Dict[str, Any]:
     info = machine.describe()
     say(f"Machine: {machine.one_line(info)}; load average {info['load_at_start']}")
     result: Dict[str, Any] = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": info,
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": info,
         "options": {**asdict(options), "model": str(options.model)},
         "target": options.target_url or "our stack started by the benchmark (actions, Rasa, web, notifier; SQLite)",
         "target_label": "target" if options.target_url else "wegwijzer",
-        "ours": [], "reference": [], "training": None, "socialmap": None, "reference_facts": None,
+        "ours": [],
+        "reference": [],
+        "training": None,
+        "socialmap": None,
+        "reference_facts": None,
     }
     with tempfile.TemporaryDirectory(prefix="ww-bench-") as tmp:
         folder = Path(tmp)

@@ -1,4 +1,5 @@
 """The bots under load: our stack (or any deployment given by URL) and the `rasa init` reference bot."""
+
 from __future__ import annotations
 
 import contextlib
@@ -39,22 +40,34 @@ def our_stack(model: Path, folder: Path) -> Iterator[Target]:
     shipped social map loaded, as `make run` starts it."""
     # The load comes from one address, many senders at a time: the rate limits (meant for the internet) would turn
     # the measurement into a count of 429s; they are switched off (0) here and only here.
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), model=model, log_dir=folder / "logs",
-                  env={"TRACKER_DB": str(folder / "tracker.db"), "WW_VAR_DIR": str(folder),
-                       "DATABASE_URL": f"sqlite:///{folder / 'wegwijzer.db'}",
-                       "WW_RATE_LIMIT_PER_CLIENT": "0", "WW_RATE_LIMIT_PER_SENDER": "0"})
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        model=model,
+        log_dir=folder / "logs",
+        env={
+            "TRACKER_DB": str(folder / "tracker.db"),
+            "WW_VAR_DIR": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder / 'wegwijzer.db'}",
+            "WW_RATE_LIMIT_PER_CLIENT": "0",
+            "WW_RATE_LIMIT_PER_SENDER": "0",
+        },
+    )
     try:
         stack.start()
-        yield Target("wegwijzer", stack.rest_url,
-                     [s.process.pid for s in stack.services if s.process is not None])
+        yield Target("wegwijzer", stack.rest_url, [s.process.pid for s in stack.services if s.process is not None])
     finally:
         stack.stop()
 
 
 def _rasa_env(folder: Path) -> Dict[str, str]:
     # A cache of its own: the reference bot never reuses (or fills) the project's training cache.
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "RASA_CACHE_DIRECTORY": str(folder / "cache")}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_CACHE_DIRECTORY": str(folder / "cache"),
+    }
 
 
 def _wait_ready(process: subprocess.Popen, url: str, log: Path, timeout: float = 180.0) -> None:
@@ -73,8 +86,12 @@ def create_reference(folder: Path) -> float:
     """`rasa init --no-prompt` in `folder/moodbot` (which also trains it); the seconds that took."""
     (folder / "moodbot").mkdir()  # rasa init refuses a folder that does not exist
     start = time.monotonic()
-    run_logged([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder / "moodbot")], folder,
-               _rasa_env(folder), folder / "reference-init.log")
+    run_logged(
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder / "moodbot")],
+        folder,
+        _rasa_env(folder),
+        folder / "reference-init.log",
+    )
     return time.monotonic() - start
 
 
@@ -99,11 +116,17 @@ def reference_bot(folder: Path, port: Optional[int] = None) -> Iterator[Target]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(port)],
-            cwd=project, env=_rasa_env(folder), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=project,
+            env=_rasa_env(folder),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_ready(process, f"http://127.0.0.1:{port}/", log)
-        yield Target("reference", f"http://127.0.0.1:{port}{REST_PATH}", [process.pid],
-                     {"init_and_train_s": round(seconds, 1)})
+        yield Target(
+            "reference", f"http://127.0.0.1:{port}{REST_PATH}", [process.pid], {"init_and_train_s": round(seconds, 1)}
+        )
     finally:
         stop_process(process)
 
@@ -116,7 +139,11 @@ def time_training(folder: Path) -> Dict[str, float]:
     """A full `rasa train` of our bot into `folder` (never over models/), with an empty cache so nothing is
     reused from earlier trainings: the wall time and the model's size."""
     start = time.monotonic()
-    run_logged([str(BIN / "rasa"), "train", "--out", str(folder / "models"), "--fixed-model-name", "bench",
-                "--force"], settings.ROOT, _rasa_env(folder), folder / "train.log")
+    run_logged(
+        [str(BIN / "rasa"), "train", "--out", str(folder / "models"), "--fixed-model-name", "bench", "--force"],
+        settings.ROOT,
+        _rasa_env(folder),
+        folder / "train.log",
+    )
     seconds = time.monotonic() - start
     return {"wall_s": round(seconds, 1), "model_mb": round(model_folder_size(folder / "models") / 2**20, 1)}

@@ -4,6 +4,7 @@ Each map is the shipped data (the 342 front doors, the national organisations, t
 generated map of the given size, searched as the assistant searches, with an age now and then (the generated
 records count as real ones here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,8 +93,9 @@ def _measure(url: str, size: int, queries: int, seed: int) -> Tuple[List[float],
     return timings, plan
 
 
-def run_bench(sizes: Sequence[int] = DEFAULT_SIZES, queries: int = 200, seed: int = 1,
-              folder: Optional[Path] = None) -> List[BenchRow]:
+def run_bench(
+    sizes: Sequence[int] = DEFAULT_SIZES, queries: int = 200, seed: int = 1, folder: Optional[Path] = None
+) -> List[BenchRow]:
     """Build a generated map of each size in a fresh SQLite file and time random searches on it."""
     rows: List[BenchRow] = []
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
@@ -101,26 +103,35 @@ def run_bench(sizes: Sequence[int] = DEFAULT_SIZES, queries: int = 200, seed: in
             timings, plan = _measure(f"sqlite:///{Path(tmp) / f'bench-{size}.db'}", size, queries, seed)
             p95 = statistics.quantiles(timings, n=20)[-1]
             base = rows[0].p95_ms if rows else p95
-            rows.append(BenchRow(size, queries, statistics.median(timings), p95, p95 / base,
-                                 plan_uses_indexes(plan), tuple(plan)))
+            rows.append(
+                BenchRow(
+                    size, queries, statistics.median(timings), p95, p95 / base, plan_uses_indexes(plan), tuple(plan)
+                )
+            )
     return rows
 
 
 def format_table(rows: Sequence[BenchRow]) -> str:
     """The results as a plain text table, with the growth of p95 next to the growth of the map."""
-    lines = [f"{'diensten':>9}  {'zoekvragen':>10}  {'p50 (ms)':>9}  {'p95 (ms)':>9}  {'groei p95':>9}  "
-             f"{'groei kaart':>11}  indexen"]
+    lines = [
+        f"{'diensten':>9}  {'zoekvragen':>10}  {'p50 (ms)':>9}  {'p95 (ms)':>9}  {'groei p95':>9}  "
+        f"{'groei kaart':>11}  indexen"
+    ]
     for row in rows:
-        lines.append(f"{row.services:>9,}".replace(",", ".") + f"  {row.queries:>10}  {row.p50_ms:>9.2f}  "
-                     f"{row.p95_ms:>9.2f}  {row.growth:>8.1f}x  {row.services / rows[0].services:>10.0f}x  "
-                     f"{'ja' if row.plan_ok else 'NEE'}")
+        lines.append(
+            f"{row.services:>9,}".replace(",", ".") + f"  {row.queries:>10}  {row.p50_ms:>9.2f}  "
+            f"{row.p95_ms:>9.2f}  {row.growth:>8.1f}x  {row.services / rows[0].services:>10.0f}x  "
+            f"{'ja' if row.plan_ok else 'NEE'}"
+        )
     return "\n".join(lines)
 
 
 def main(argv: List[str]) -> int:
     """`python -m bot.tools.bench.socialmap`: the table, the query plan and whether p95 grows sublinearly (0), else 1."""
-    parser = argparse.ArgumentParser(prog="python -m bot.tools.bench.socialmap",
-                                     description="Zoeksnelheid van de sociale kaart op SQLite bij 1k, 10k en 100k diensten.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.tools.bench.socialmap",
+        description="Zoeksnelheid van de sociale kaart op SQLite bij 1k, 10k en 100k diensten.",
+    )
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
@@ -131,8 +142,10 @@ def main(argv: List[str]) -> int:
     print("\nQueryplan (zoekvraag voor alle drie de niveaus):")
     print("\n".join(f"  {line}" for line in rows[-1].plan))
     sublinear = rows[-1].growth < rows[-1].services / rows[0].services
-    print(f"\nGroei p95 {rows[-1].growth:.1f}x bij {rows[-1].services // rows[0].services}x zoveel diensten: "
-          f"{'sublineair' if sublinear else 'NIET sublineair'}.")
+    print(
+        f"\nGroei p95 {rows[-1].growth:.1f}x bij {rows[-1].services // rows[0].services}x zoveel diensten: "
+        f"{'sublineair' if sublinear else 'NIET sublineair'}."
+    )
     return 0 if sublinear and all(r.plan_ok for r in rows) else 1
 
 

@@ -4,6 +4,7 @@ Authentication is a bearer token per account (`python -m bot portal create-token
 so a web page can never make a signed-in consulent's browser call the API (no CSRF), and 401 is unambiguous.
 The same rules as the pages apply (bot/portal/service.py), and every fetch and change is in the audit log.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -59,8 +60,13 @@ def list_handoffs():  # type: ignore[no-untyped-def]
     # One entry per gemeente, so each gemeente's beheerder sees the read; counts only, no personal data.
     for code in g.api_user.gemeente_codes:
         count = sum(1 for h in handoffs if h.gemeente_code == code)
-        service.audit(db, g.api_user, "api_lijst", gemeente_code=code,
-                      detail=f"{_token()}; status {status or 'alle'}; {count} overdrachten")
+        service.audit(
+            db,
+            g.api_user,
+            "api_lijst",
+            gemeente_code=code,
+            detail=f"{_token()}; status {status or 'alle'}; {count} overdrachten",
+        )
     db.commit()
     return jsonify(handoffs=[service.list_item(h) for h in handoffs])
 
@@ -91,8 +97,15 @@ def set_status(code: str):  # type: ignore[no-untyped-def]
     if not all(isinstance(v, str) for v in fields.values()):
         return _error(400, "outcome, outcome_detail en contact_method zijn tekst")
     try:
-        service.set_status(db, g.api_user, handoff, body["status"], fields["outcome"], fields["outcome_detail"],
-                           fields["contact_method"])
+        service.set_status(
+            db,
+            g.api_user,
+            handoff,
+            body["status"],
+            fields["outcome"],
+            fields["outcome_detail"],
+            fields["contact_method"],
+        )
     except service.Forbidden as problem:
         db.rollback()
         return _error(403, str(problem))

@@ -1,5 +1,6 @@
 """Who is signed in: Flask-Login with a per-account nonce in the session (sign-out ends every old cookie),
 idle and absolute session expiry, and a role check for views."""
+
 from __future__ import annotations
 
 import time

@@ -1,6 +1,7 @@
 """The assistant's messages as the person saw them in the chat: bold, links and lists shown, everything else
 escaped. markdown-it-py (CommonMark, installed with Rasa already) escapes raw HTML and refuses javascript: links,
 so no hand-made sanitiser is needed."""
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -10,7 +11,8 @@ from markupsafe import Markup
 
 # The widget's subset (bot/web/static/widget/widget.js): bold (and italic), links, lists, line breaks.
 _MARKDOWN = MarkdownIt("zero", {"html": False, "breaks": True}).enable(
-    ["emphasis", "link", "list", "newline", "escape"])
+    ["emphasis", "link", "list", "newline", "escape"]
+)
 
 
 def _link_open(renderer: Any, tokens: Sequence[Any], index: int, options: Any, env: Any) -> str:

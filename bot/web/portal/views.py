@@ -1,5 +1,6 @@
 """The portal's pages: sign-in (password, then the second factor, or setting one up), inbox, handoff page with
 its actions, and the beheerder's accounts, audit log and the gemeente's handoff settings."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,9 @@ from bot.web.database import get_db
 from bot.web.portal.auth import SignedIn, role_required, start_session
 from bot.web.portal.rendering import as_seen
 
-bp = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/portal")
+bp = Blueprint(
+    "portal", __name__, template_folder="templates", static_folder="static", static_url_path="/static/portal"
+)
 READERS = (CONSULENT, TEAMLEIDER)
 SIGN_IN_FAILED = "Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord, of probeer het later opnieuw."
 CODE_FORMAT = "Vul de 6 cijfers in die je app nu laat zien, zonder letters of andere tekens."
@@ -84,10 +86,17 @@ bp.add_app_template_filter(as_seen, "as_seen")
 
 @bp.app_context_processor
 def labels() -> dict:
-    return {"status_label": status_label, "statuses": STATUSES, "outcomes": service.OUTCOMES,
-            "gemeente_label": gemeente_label, "phone_national": phone_national,
-            "contact_methods": service.CONTACT_METHODS, "role_labels": ROLE_LABELS,
-            "opening_hours": handoff_settings.opening_hours, "secret_labels": handoff_settings.SECRET_LABELS}
+    return {
+        "status_label": status_label,
+        "statuses": STATUSES,
+        "outcomes": service.OUTCOMES,
+        "gemeente_label": gemeente_label,
+        "phone_national": phone_national,
+        "contact_methods": service.CONTACT_METHODS,
+        "role_labels": ROLE_LABELS,
+        "opening_hours": handoff_settings.opening_hours,
+        "secret_labels": handoff_settings.SECRET_LABELS,
+    }
 
 
 def _user() -> PortalUser:
@@ -110,8 +119,9 @@ def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("portal/login.html")
     db = get_db()
-    result = accounts.check_password(db, request.form.get("username", "")[:100], request.form.get("password", ""),
-                                     _source())
+    result = accounts.check_password(
+        db, request.form.get("username", "")[:100], request.form.get("password", ""), _source()
+    )
     if result.user is None:
         db.commit()
         _fail_slowly()
@@ -190,9 +200,8 @@ def _enrolment_page(user: PortalUser, status: int = 200):  # type: ignore[no-unt
     # segno writes the SVG itself from the otpauth address; nothing typed by a person is in the markup.
     svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR-code voor je app", dark="#000")
     qr = Markup(svg)  # noqa: S704
-    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
-    return render_template("portal/enrol.html", qr=qr, secret=grouped,
-                           required=accounts.totp_required(user)), status
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render_template("portal/enrol.html", qr=qr, secret=grouped, required=accounts.totp_required(user)), status
 
 
 def _enrol(user: PortalUser, finish: Any):  # type: ignore[no-untyped-def]
@@ -262,16 +271,28 @@ def home():  # type: ignore[no-untyped-def]
         return redirect(url_for("portal.accounts_page"))
     db = get_db()
     args = request.args
-    filters = service.Filters(status=args.get("status", "")[:20], topic=args.get("onderwerp", "")[:100],
-                              older_than=args.get("ouder", "")[:5], code=args.get("code", "")[:20],
-                              mine=args.get("alleen_mijn") == "1")
+    filters = service.Filters(
+        status=args.get("status", "")[:20],
+        topic=args.get("onderwerp", "")[:100],
+        older_than=args.get("ouder", "")[:5],
+        code=args.get("code", "")[:20],
+        mine=args.get("alleen_mijn") == "1",
+    )
     handoffs = service.list_handoffs(db, _user(), filters)
-    all_topics = sorted({t for h in service.list_handoffs(db, _user(), service.Filters(status="alle"))
-                         for t in service.topics_of(h)})
+    all_topics = sorted(
+        {t for h in service.list_handoffs(db, _user(), service.Filters(status="alle")) for t in service.topics_of(h)}
+    )
     work = {h.id: db.get(service.HandoffWork, h.id) for h in handoffs}
-    return render_template("portal/inbox.html", handoffs=handoffs, filters=filters, topics=all_topics,
-                           work=work, deadline=service.deadline_state, topics_of=service.topics_of,
-                           age_filters=service.AGE_FILTERS)
+    return render_template(
+        "portal/inbox.html",
+        handoffs=handoffs,
+        filters=filters,
+        topics=all_topics,
+        work=work,
+        deadline=service.deadline_state,
+        topics_of=service.topics_of,
+        age_filters=service.AGE_FILTERS,
+    )
 
 
 def _handoff(code: str):  # type: ignore[no-untyped-def]
@@ -291,9 +312,15 @@ def handoff_page(code: str):  # type: ignore[no-untyped-def]
     work = db.get(service.HandoffWork, handoff.id) or service.HandoffWork()
     config = effective_config(db).for_gemeente(handoff.gemeente_code)
     return render_template(
-        "portal/handoff.html", handoff=handoff, work=work, gemeente=config.name,
-        summary=json.loads(handoff.summary), transcript=json.loads(handoff.transcript),
-        topics=service.topics_of(handoff), notes=service.notes_of(db, handoff), deadline=service.deadline_state(handoff),
+        "portal/handoff.html",
+        handoff=handoff,
+        work=work,
+        gemeente=config.name,
+        summary=json.loads(handoff.summary),
+        transcript=json.loads(handoff.transcript),
+        topics=service.topics_of(handoff),
+        notes=service.notes_of(db, handoff),
+        deadline=service.deadline_state(handoff),
         may_change=service.may_change(_user(), work) and handoff.status != "closed",
         colleagues=service.colleagues(db, handoff) if current_user.role == TEAMLEIDER else [],
         delivery_problem=service.delivery_problem(handoff),
@@ -303,15 +330,22 @@ def handoff_page(code: str):  # type: ignore[no-untyped-def]
 
 ACTIONS = {
     "oppakken": (lambda db, user, h, form: service.pick_up(db, user, h), "Je hebt deze overdracht opgepakt."),
-    "contact": (lambda db, user, h, form: service.record_contact(db, user, h, form.get("method", "")),
-                "Het contact is vastgelegd."),
-    "notitie": (lambda db, user, h, form: service.add_note(db, user, h, form.get("text", "")),
-                "De notitie is opgeslagen."),
-    "afsluiten": (lambda db, user, h, form: service.close(db, user, h, form.get("outcome", ""),
-                                                          form.get("detail", "")),
-                  "De overdracht is afgesloten."),
-    "toewijzen": (lambda db, user, h, form: service.reassign(db, user, h, form.get("username", "")),
-                  "De overdracht is toegewezen."),
+    "contact": (
+        lambda db, user, h, form: service.record_contact(db, user, h, form.get("method", "")),
+        "Het contact is vastgelegd.",
+    ),
+    "notitie": (
+        lambda db, user, h, form: service.add_note(db, user, h, form.get("text", "")),
+        "De notitie is opgeslagen.",
+    ),
+    "afsluiten": (
+        lambda db, user, h, form: service.close(db, user, h, form.get("outcome", ""), form.get("detail", "")),
+        "De overdracht is afgesloten.",
+    ),
+    "toewijzen": (
+        lambda db, user, h, form: service.reassign(db, user, h, form.get("username", "")),
+        "De overdracht is toegewezen.",
+    ),
 }
 # A note's message is shown beside the note form, not at the top of the page: the consulent's eye stays there.
 FLASH_CATEGORIES = {"notitie": ("note", "note-error")}
@@ -347,8 +381,13 @@ def _confirm_close(db: Any, handoff: Any):  # type: ignore[no-untyped-def]
     service.changeable(db, _user(), handoff)
     db.rollback()  # only asked: nothing is stored until the consulent confirms
     detail = service.check_close(request.form.get("outcome", ""), request.form.get("detail", ""))
-    return render_template("portal/close_confirm.html", handoff=handoff, outcome=request.form["outcome"],
-                           detail=detail, retention_days=settings.HANDOFF_RETENTION_DAYS)
+    return render_template(
+        "portal/close_confirm.html",
+        handoff=handoff,
+        outcome=request.form["outcome"],
+        detail=detail,
+        retention_days=settings.HANDOFF_RETENTION_DAYS,
+    )
 
 
 @bp.route("/beheer/accounts", methods=["GET", "POST"])
@@ -370,11 +409,18 @@ def accounts_page():  # type: ignore[no-untyped-def]
         except accounts.AccountError as problem:
             db.rollback()
             flash(f"Dat lukte niet: {problem}.", "error")
-    users = [u for u in db.query(PortalUser).order_by(PortalUser.username).all()
-             if set(u.gemeente_codes) & set(me.gemeente_codes)]
-    return render_template("portal/accounts.html", users=users, new_password=new_password,
-                           my_gemeenten=me.gemeente_codes,
-                           lockout_end=lambda user: accounts.lockout_end(db, user.username))
+    users = [
+        u
+        for u in db.query(PortalUser).order_by(PortalUser.username).all()
+        if set(u.gemeente_codes) & set(me.gemeente_codes)
+    ]
+    return render_template(
+        "portal/accounts.html",
+        users=users,
+        new_password=new_password,
+        my_gemeenten=me.gemeente_codes,
+        lockout_end=lambda user: accounts.lockout_end(db, user.username),
+    )
 
 
 @bp.post("/beheer/accounts/<username>/ontgrendelen")
@@ -402,15 +448,19 @@ def audit_page():  # type: ignore[no-untyped-def]
 @role_required(BEHEERDER)
 def audit_csv():  # type: ignore[no-untyped-def]
     entries = service.audit_entries(get_db(), _user(), limit=None)
-    return Response(accounts.audit_as_csv(entries), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=auditlog.csv"})
+    return Response(
+        accounts.audit_as_csv(entries),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=auditlog.csv"},
+    )
 
 
 @bp.get("/beheer/instellingen")
 @role_required(BEHEERDER)
 def settings_page():  # type: ignore[no-untyped-def]
-    return render_template("portal/settings.html",
-                           gemeenten=handoff_settings.overview(get_db(), _user().gemeente_codes))
+    return render_template(
+        "portal/settings.html", gemeenten=handoff_settings.overview(get_db(), _user().gemeente_codes)
+    )
 
 
 def _own_gemeente(code: str) -> str:
@@ -435,11 +485,14 @@ def settings_edit(code: str):  # type: ignore[no-untyped-def]
         changed = handoff_settings.save(db, _user(), code, form)
     except handoff_settings.Problems as problems:
         db.rollback()
-        return render_template("portal/settings_edit.html", current=current, form=form,
-                               errors=problems.errors), 400
+        return render_template("portal/settings_edit.html", current=current, form=form, errors=problems.errors), 400
     db.commit()
-    flash("De instellingen zijn opgeslagen. Nieuwe overdrachten krijgen ze meteen." if changed
-          else "Er is niets veranderd.", "info")
+    flash(
+        "De instellingen zijn opgeslagen. Nieuwe overdrachten krijgen ze meteen."
+        if changed
+        else "Er is niets veranderd.",
+        "info",
+    )
     return redirect(url_for("portal.settings_page"))
 
 
@@ -456,22 +509,28 @@ def settings_reset(code: str):  # type: ignore[no-untyped-def]
 
 @bp.app_errorhandler(403)
 def forbidden(_error: Any):  # type: ignore[no-untyped-def]
-    return render_template("portal/error.html", title="Geen toegang",
-                           message="Je hebt geen toegang tot deze pagina of deze handeling."), 403
+    return render_template(
+        "portal/error.html", title="Geen toegang", message="Je hebt geen toegang tot deze pagina of deze handeling."
+    ), 403
 
 
 @bp.app_errorhandler(404)
 def not_found(_error: Any):  # type: ignore[no-untyped-def]
     if request.path.startswith("/api/"):
         return {"error": "niet gevonden"}, 404
-    return render_template("portal/error.html", title="Niet gevonden",
-                           message="Deze pagina of overdracht bestaat niet, of je hebt er geen toegang toe."), 404
+    return render_template(
+        "portal/error.html",
+        title="Niet gevonden",
+        message="Deze pagina of overdracht bestaat niet, of je hebt er geen toegang toe.",
+    ), 404
 
 
 @bp.app_errorhandler(400)
 def bad_request(error: Any):  # type: ignore[no-untyped-def]
     if request.path.startswith("/api/"):
         return {"error": "ongeldig verzoek"}, 400
-    return render_template("portal/error.html", title="Ongeldig verzoek",
-                           message="Dit verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het "
-                                   "nog eens."), 400
+    return render_template(
+        "portal/error.html",
+        title="Ongeldig verzoek",
+        message="Dit verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens.",
+    ), 400

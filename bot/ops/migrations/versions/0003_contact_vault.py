@@ -3,6 +3,7 @@
 Revision ID: 0003_contact_vault
 Revises: 0002_handoff
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

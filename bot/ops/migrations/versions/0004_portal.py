@@ -3,6 +3,7 @@
 Revision ID: 0004_portal
 Revises: 0003_contact_vault
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 Revision ID: 0005_portal_settings
 Revises: 0004_portal
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa

@@ -4,6 +4,7 @@ locks only their own address out, not the person whose name they used.
 Revision ID: 0006_sign_in_failures
 Revises: 0005_portal_settings
 """
+
 from typing import Sequence, Union
 
 import sqlalchemy as sa
