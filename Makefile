@@ -22,13 +22,14 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nu
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
-.PHONY: help setup run run-production nginx train shell test test-fast validate eval bench bench-replicas clean db content-report test-deps
+.PHONY: help setup run run-production nginx train shell test test-fast lint validate eval bench bench-replicas clean db content-report test-deps
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
 	@echo "make run-production - 2 Rasa + 2 action servers behind nginx, on PostgreSQL and Redis (README, Production)"
 	@echo "make test   - set up and run the whole test suite"
-	@echo "make test-fast - the tests without model, servers or browser, in parallel (< 3 min)"
+	@echo "make test-fast - lint, then the tests without model, servers or browser, in parallel (< 3 min)"
+	@echo "make lint  - ruff (lint and format), import layers, mypy"
 	@echo "make train  - train the model when data or config changed"
 	@echo "make shell  - talk to the assistant in this terminal"
 	@echo "make eval   - quality: NLU on the held-out file, test stories, content (reports/eval.md)"
@@ -73,18 +74,25 @@ shell: $(MODEL)
 validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings
 
-# The production-profile tests (tests/production) start their own multi-process stack on PostgreSQL, Redis and
-# nginx and run in a pytest process of their own: in one full-suite run three of them failed after the rest of the
-# suite had run in the same process, while alone they pass (cause under investigation; see README, Production).
+# The whole suite in one pytest process, after the checks of `make lint`. (Until session 6 tests/production ran in a
+# process of its own: three of its tests hung after the rest of the suite. The cause was the PostgreSQL test proxy,
+# which marked muted connections by id(); after a long run CPython reuses addresses and a new connection inherited
+# the mark. Fixed in tests/production (keyed by the connection itself); see docs/testing.md.)
 # `timeout` is a last guard for CI's 90 minutes: a run that hangs ends with a message instead of a silent kill.
-test: $(MODEL) test-deps
-	timeout -k 30 2700 $(PY) -m pytest --ignore=tests/production
-	timeout -k 30 1200 $(PY) -m pytest tests/production
+test: $(MODEL) test-deps lint
+	timeout -k 30 3300 $(PY) -m pytest
 
-# The fast lane: everything that needs no trained model, no running servers and no browser (tests/conftest.py,
-# `--fast`), on every core; under 3 minutes. `make test` remains the whole suite.
-test-fast: $(VENV)/.installed
+# The fast lane: the checks of `make lint`, then everything that needs no trained model, no running servers and no
+# browser (tests/conftest.py, `--fast`), on every core; under 3 minutes. `make test` remains the whole suite.
+test-fast: lint
 	$(PY) -m pytest --fast -n auto -p no:cacheprovider
+
+# Lint and format (ruff.toml), the layers between the folders (.importlinter), types (mypy.ini); docs/layout.md.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 eval: $(MODEL)
 	$(PY) -m bot.tools.evaluation

@@ -208,9 +208,9 @@ def ask_term_once(dispatcher: CollectingDispatcher, tracker: Tracker, text: str)
     Not in the same turn as the offer of a person (one question at a time), and never again once asked.
     """
     own = own_term(text)
-    if own is None or tracker.get_slot("preferred_term") or _term_asked(tracker):
-        return
     default = term(default_term())
+    if own is None or default is None or tracker.get_slot("preferred_term") or _term_asked(tracker):
+        return
     dispatcher.utter_message(
         text=term_text("ask", own=own.word),
         buttons=[

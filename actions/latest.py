@@ -55,7 +55,7 @@ def named_gemeente(tracker: Tracker) -> Optional[str]:
     if not text or text.startswith("/"):
         return None
     place = find_gemeente_in_text(text)
-    return place.gemeente.code if place.found else None
+    return place.gemeente.code if place.gemeente else None
 
 
 def known_gemeente(tracker: Tracker) -> Optional[str]:

@@ -79,6 +79,8 @@ def withdraw_answer(code: str) -> str:
             if found.status in FINISHED:
                 return text("withdrawn_already", code=found.reference_code)
             handoff = withdraw(session, code)
+            if handoff is None:  # gone between the two look-ups
+                return status_message(session, code)
             return handoff_texts.text("status_meaning.withdrawn", code=handoff.reference_code, datum="")
     except SQLAlchemyError:
         return message("technical_problem")["text"]

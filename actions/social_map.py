@@ -52,7 +52,7 @@ def read_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
         )
     events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
     place = find_gemeente_in_text(text)
-    if place.found:
+    if place.gemeente:
         say_former(place, dispatcher)
         events.append(SlotSet("gemeente", place.gemeente.code))
     elif not tracker.get_slot("gemeente") and (widget := widget_gemeente(tracker)):
@@ -131,7 +131,7 @@ def _and_list(names: List[str]) -> str:
 def say_former(found: Resolution, dispatcher: CollectingDispatcher) -> None:
     """An old gemeente named: one short sentence on where it went ("Weesp hoort sinds 2022 bij de gemeente
     Amsterdam"), so the person knows why another name appears. Nothing for a current name."""
-    if found.former and found.found:
+    if found.former and found.gemeente:
         dispatcher.utter_message(
             text=message_text(
                 "gemeente_former", old=found.former.name, year=found.former.year, new=found.gemeente.roo_name
@@ -155,7 +155,7 @@ def check_gemeente(value: Any, dispatcher: CollectingDispatcher, tracker: Tracke
     found = resolve_gemeente(str(value or ""))
     if not found.found and not found.ambiguous:
         found = find_gemeente_in_text(str(value or ""))
-    if found.found:
+    if found.gemeente:
         say_former(found, dispatcher)
         return {"gemeente": found.gemeente.code}
     if split_question(found) is not None:

@@ -52,7 +52,8 @@ def test_a_person_can_be_asked_for_in_the_middle_of_a_search(chat: Chat):
     assert "computerprogramma" in chat.say_text("hallo"), "no form is active any more"
 
 
-# --- All of the Netherlands in 2026 (issue 16); the same at the action level: tests/test_gemeenten_2026_conversations.py
+# --- All of the Netherlands in 2026 (issue 16); the same at the action level:
+# tests/test_gemeenten_2026_conversations.py
 
 
 def test_a_gemeente_formed_in_2022_is_found_and_comes_first_with_its_number(chat: Chat):

@@ -56,8 +56,8 @@ def facet_heading(intent: str, facet: str) -> str:
     "story, intent",
     [
         (
-            "Hoi, ik ben 26 en heb autisme. Ik krijg geen uitkering omdat mijn partner werkt. Kan ik ergens hulp krijgen "
-            "bij het vinden van werk?",
+            "Hoi, ik ben 26 en heb autisme. Ik krijg geen uitkering omdat mijn partner werkt. "
+            "Kan ik ergens hulp krijgen bij het vinden van werk?",
             ("ask_right_to_support", "ask_finding_work", "ask_what_is_nugger"),
         ),
         (

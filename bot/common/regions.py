@@ -133,11 +133,13 @@ def _build_regions(folder: Path) -> Tuple[Dict[str, Gemeente], Dict[str, Arbeids
         members[regio.code] = set(row["gemeente_codes"].split("|"))
     gemeenten: Dict[str, Gemeente] = {}
     for row in _read_csv(folder / GEMEENTEN_FILE):
-        regio = regios.get(row["arbeidsmarktregio_code"])
-        if regio is None or row["code"] not in members[regio.code]:
+        named = regios.get(row["arbeidsmarktregio_code"])
+        if named is None or row["code"] not in members[named.code]:
             detail = f"arbeidsmarktregio {row['arbeidsmarktregio_code']} klopt niet met {REGIOS_FILE}"
             problems.append(RegionProblem("datafout", row["name"], detail))
-        gemeenten[row["code"]] = Gemeente(row["code"], row["name"], row["naam_roo"], row["provincie"], regio)
+        if named is None:  # reported above; without its regio the gemeente cannot be offered
+            continue
+        gemeenten[row["code"]] = Gemeente(row["code"], row["name"], row["naam_roo"], row["provincie"], named)
     for code, codes in members.items():
         for unknown in sorted(codes - set(gemeenten)):
             problems.append(RegionProblem("datafout", unknown, f"{REGIOS_FILE}: lid van {code}, maar geen gemeente"))
@@ -220,8 +222,8 @@ def _older_names(data: RegionData, folder: Path) -> None:
         else:
             year, known = merged.setdefault(row["old_name"], (int(row["year"]), set()))
             known.update(codes)
-    for name, (year, codes) in merged.items():
-        _add(data, name, codes, "voormalige gemeente", Former(name, year, tuple(sorted(codes))))
+    for name, (year, into) in merged.items():
+        _add(data, name, into, "voormalige gemeente", Former(name, year, tuple(sorted(into))))
 
 
 def _build_index(data: RegionData, folder: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from typing import List, Optional, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 from urllib.parse import urlparse
 
 import requests
@@ -85,7 +85,7 @@ def resolve(host: str, port: int) -> List[Address]:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise UnsafeEndpoint(f"De naam {host} is niet gevonden. Controleer het adres.") from error
-    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in found))
+    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in found))
 
 
 def safe_addresses(host: str, port: int, allow_loopback: bool = False) -> List[Address]:
@@ -137,7 +137,7 @@ class _Guarded:
     allow_loopback = False
 
     def _new_conn(self) -> socket.socket:
-        address = safe_addresses(self._dns_host, self.port, self.allow_loopback)[0]  # type: ignore[attr-defined]
+        address = safe_addresses(self._dns_host, self.port, self.allow_loopback)[0]  # type: ignore[attr-defined,has-type]
         self._dns_host = str(address)
         return super()._new_conn()  # type: ignore[misc]
 
@@ -157,7 +157,7 @@ class _GuardedAdapter(HTTPAdapter):
         self._classes = _pools(allow_loopback)
         super().__init__(max_retries=0)
 
-    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = self._classes
 

@@ -97,7 +97,8 @@ def build_summary(
     `answers` is a flat dict as a Rasa action has it from slots: why_no_benefit, beperking, work_history,
     current, trend, own_view, involved, wish, first_step, help_wanted, limits_and_wishes, helps, in_the_way
     (reflection-card domains gezondheid/geldzaken/familie/huis/werk, optionally {"domain", "note"}),
-    decision_style, communication, preferred_term (the person's word for their beperking). Unknown keys are kept under "Overig" rather than lost.
+    decision_style, communication, preferred_term (the person's word for their beperking). Unknown keys are kept
+    under "Overig" rather than lost.
     `articles_shown` holds article ids or {"id", "title"} dicts; `unanswered` the person's own words of each
     question the assistant said it did not understand, or only guessed at (bot/handoff/transcript.py).
     """

@@ -156,7 +156,7 @@ def clean(
         # Scrub before cutting, so a number split at the cut cannot leave half of itself behind.
         text = _readable(who, str(turn.get("text") or ""))
         text = _cut(privacy.mask_known_contact(privacy.scrub(text), phone, email))
-        checked = {"who": who, "text": text, "time": _time(turn.get("time"))}
+        checked: Dict[str, Any] = {"who": who, "text": text, "time": _time(turn.get("time"))}
         if who == PERSON and turn.get(ANSWERED) is False:
             checked[ANSWERED] = False
         result.append(checked)

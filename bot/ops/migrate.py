@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Callable, List, Optional
 
 from alembic import command
 from alembic.config import Config
@@ -27,7 +27,7 @@ def alembic_config(url: Optional[str] = None) -> Config:
     return config
 
 
-def _run(url: Optional[str], action, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _run(url: Optional[str], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     # Reuse the application's engine so SQLite gets the same pragmas (foreign keys on) as at run time.
     config = alembic_config(url)
     with get_engine(url).begin() as connection:

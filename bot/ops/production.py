@@ -95,7 +95,8 @@ def nginx_config(
     forwarded = """proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;"""
-    # Per client address, across all Rasa servers (each also counts for itself: bot/common/rate_limit.py); 429 beyond it.
+    # Per client address, across all Rasa servers (each also counts for itself: bot/common/rate_limit.py);
+    # 429 beyond it.
     zone = (
         (f"limit_req_zone $binary_remote_addr zone=rasa_clients:10m rate={per_minute}r/m;\n    limit_req_status 429;")
         if per_minute > 0

@@ -1,7 +1,7 @@
 """Starts and stops the running product: action server, Rasa server, the web app (portal) and the notifier.
 
-`python -m bot.ops` (bot/ops/__main__.py) is what `make run` calls; the end-to-end tests use `Stack` to start the same processes
-on free ports.
+`python -m bot.ops` (bot/ops/__main__.py) is what `make run` calls; the end-to-end tests use `Stack` to start the
+same processes on free ports.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
-from sanic import Sanic, response
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -163,7 +163,7 @@ class GuardedRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
-    def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[no-untyped-def]
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = super().blueprint(guarded(on_new_message, limit_senders=False))
         blueprint.middleware(_refuse_when_too_fast, "request")
         blueprint.listener("before_server_start")(_limit_request_size)
@@ -186,8 +186,8 @@ class GuardedRestInput(RestInput):
 
 def rest_sender(raw: Any) -> str:
     """The conversation id of a REST message. Without a sender every anonymous visitor would share Rasa's "default"
-    conversation. "sio-…" ids belong to socket.io conversations (bot/rasa/socket_sessions.py): a REST sender never reaches
-    one. A long id, odd characters or personal details in it (a BSN, phone number, e-mail address) are never
+    conversation. "sio-…" ids belong to socket.io conversations (bot/rasa/socket_sessions.py): a REST sender never
+    reaches one. A long id, odd characters or personal details in it (a BSN, phone number, e-mail address) are never
     stored: such an id becomes a keyed hash, the same for every message with that id (safe_sender_id)."""
     sender = without_socket_prefix(str(raw)) if raw not in (None, "") else ""
     return safe_sender_id(sender, _SENDER_KEY) if sender else uuid.uuid4().hex
@@ -232,5 +232,5 @@ class GuardedSocketIOInput(SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
-    def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[no-untyped-def]
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         return socket_blueprint(self, guarded(on_new_message))

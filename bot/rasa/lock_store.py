@@ -40,7 +40,7 @@ class AtomicRedisLockStore(RedisLockStore):
         # Rasa builds a custom lock store from its endpoint entry; the same keys as `type: redis`.
         super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
 
-    def _atomically(self, conversation_id: Text, change: Change) -> T:
+    def _atomically(self, conversation_id: Text, change: Change[T]) -> T:
         import redis
 
         key = self.key_prefix + conversation_id

@@ -121,9 +121,9 @@ def _user_message_init(self: UserMessage, text: Any = None, *args: Any, **kwargs
 
 def apply() -> None:
     server.configure_cors = _configure_cors
-    UserMessage.__init__ = _user_message_init  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+    UserMessage.__init__ = _user_message_init
+    RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
     tracker_store.create_engine_kwargs = _engine_kwargs
     if not event.contains(Engine, "connect", _sqlite_wal):
         event.listen(Engine, "connect", _sqlite_wal)

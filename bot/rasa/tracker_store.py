@@ -50,7 +50,8 @@ class SQLTrackerStore(rasa_tracker_store.SQLTrackerStore):
 class ResilientSQLTrackerStore(SQLTrackerStore):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # connects, waits for the database, creates the table
-        url = self.engine.url
-        self.engine.dispose()
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]  # made in Rasa's untyped __init__
+        url = engine.url
+        engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **rasa_tracker_store.create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

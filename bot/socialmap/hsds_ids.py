@@ -96,7 +96,7 @@ def own_id(session: Session, table: str, value: str) -> str:
         cached = _cache.get(table)
     if cached is None or cached[0] != state:
         ids_query = select(column) if where is None else select(column).where(where)
-        mapping = {public_id(table, i): i for i in session.execute(ids_query).scalars()}
+        mapping = {str(public_id(table, i)): i for i in session.execute(ids_query).scalars()}
         with _lock:
             _cache[table] = cached = (state, mapping)
     return cached[1].get(value.lower(), value)

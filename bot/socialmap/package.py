@@ -114,11 +114,11 @@ def read_package(path: Path) -> Package:
         if (folder / old).exists() and (folder / new).exists():
             package.errors.append((old, f"staat naast {new}: gebruik alleen {new} (de naam in HSDS 3.0)"))
     for file in ALL_FILES:
-        old = next((o for o, n in OLD_NAMES.items() if n == file), None)
+        former = next((o for o, n in OLD_NAMES.items() if n == file), None)
         if (folder / file).exists():
             _read_csv(folder / file, file, package)
-        elif old and (folder / old).exists():
-            _read_csv(folder / old, file, package)
+        elif former and (folder / former).exists():
+            _read_csv(folder / former, file, package)
     if not package.rows and not package.errors:
         package.errors.append((str(folder), "geen HSDS-bestanden gevonden (bijvoorbeeld organizations.csv)"))
     return package

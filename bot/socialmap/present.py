@@ -74,6 +74,6 @@ def result_messages(result: SearchResult) -> List[Message]:
         intro = text("results_intro", theme=label, gemeente=result.gemeente.roo_name)
     else:
         intro = text("results_intro_national", theme=label)
-    messages = [{"text": intro}] + [service_message(hit, result.gemeente) for hit in result.hits]
+    messages: List[Message] = [{"text": intro}] + [service_message(hit, result.gemeente) for hit in result.hits]
     messages[-1]["buttons"] = ([MORE] if result.has_more else []) + [OTHER, HUMAN]
     return messages

@@ -357,7 +357,7 @@ def search(
         more = _ranked(session, national.limit(wanted + len(seen)))
         ordered += [(i, level) for i, level in more if i not in seen][: wanted - len(ordered)]
     counts = {level: sum(1 for _, found in ordered if found == level) for level, _ in areas}
-    front_door = bool(own) and any(service_id == front_door_id(own) for service_id, _ in ordered)
+    front_door = own is not None and any(service_id == front_door_id(own) for service_id, _ in ordered)
     page = _details(session, ordered[offset : offset + limit], now or dt.datetime.now(TIMEZONE))
     return SearchResult(
         theme=theme_code,

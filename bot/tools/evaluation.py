@@ -142,7 +142,7 @@ def dialogue_scores(model: Path, stories: Path, out: Path) -> Dict[str, Any]:
 
 def _spread(scores: Dict[str, float]) -> Dict[str, Any]:
     """Median and worst of per-article scores (higher is easier), with the article that scores worst."""
-    worst = min(scores, key=scores.get)
+    worst = min(scores, key=lambda article: scores[article])
     return {"median": statistics.median(scores.values()), "worst": scores[worst], "worst_article": worst}
 
 
@@ -181,7 +181,8 @@ def markdown(result: Dict[str, Any]) -> str:
         "",
         "| | accuracy | macro F1 | weighted F1 |",
         "|---|---|---|---|",
-        f"| Wegwijzer Werk (StoryReader) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {ours['weighted_f1']:.3f} |",
+        f"| Wegwijzer Werk (StoryReader) | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | "
+        f"{ours['weighted_f1']:.3f} |",
         f"| baseline (TF-IDF + logistic regression) | {base['accuracy']:.3f} | {base['macro_f1']:.3f} | "
         f"{base['weighted_f1']:.3f} |",
         "",

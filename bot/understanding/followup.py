@@ -55,7 +55,7 @@ def names_topic(text: str, article: Article) -> bool:
     if any(w[:6] in stems for w in _WORD.findall(text.lower()) if w not in _GENERIC):
         return True
     acronym = _LEADING_ACRONYM.match(article.title)
-    return bool(acronym) and acronym.group(1).lower() in re.findall(r"\w+", text.lower())
+    return acronym is not None and acronym.group(1).lower() in re.findall(r"\w+", text.lower())
 
 
 def pointing_back(text: str, predicted_intent: str) -> Optional[Facet]:

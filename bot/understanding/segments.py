@@ -13,7 +13,8 @@ from typing import List
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*|(?<=[.!?])(?=[A-Z])")
 _QUESTION_START = re.compile(
     r"^(en |maar |dus |of |ook )?(wat|wie|wiens|waar\w*|waarom|wanneer|hoe\w*|welke?|kan|kun|kunnen|kunt|mag|mogen|"
-    r"moet|moeten|heb|hebben|heeft|is|zijn (?:er|die|dat|ze|jullie)|krijg|krijgen|krijgt|ben|bestaat|bestaan|zou|zouden|weet|weten|geldt|"
+    r"moet|moeten|heb|hebben|heeft|is|zijn (?:er|die|dat|ze|jullie)|krijg|krijgen|krijgt|ben|bestaat|bestaan|"
+    r"zou|zouden|weet|weten|geldt|"
     r"gelden|klopt|word|wordt|worden|doe|doet|gaat|ga|betaalt|vergoedt|telt|zit|zitten|valt|val|hoort|hoor|"
     r"helpt|help|regelt|biedt|bieden|komt|kom|staat|sta|blijf|blijft|verlies|verliest|raak)\b"
 )

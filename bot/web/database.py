@@ -1,4 +1,5 @@
-"""The request's database session: opened on first use through bot.common.db, closed (rolled back if uncommitted) at the end."""
+"""The request's database session: opened on first use through bot.common.db, closed (rolled back if uncommitted)
+at the end."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import threading
 from typing import Set
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 
 from bot.handoff.notifier import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from bot.web.security import csp
@@ -29,7 +30,7 @@ def _received() -> Set[str]:
 
 @bp.get("/", defaults={"name": "werk"})
 @bp.get("/contact", defaults={"name": "contact"})
-def page(name: str):  # type: ignore[no-untyped-def]
+def page(name: str) -> ResponseReturnValue:
     """Gemeente Voorbeeld's "Werk en inkomen" pages, with the widget embedded by one script tag. Two pages, so
     that going from one to the other shows the conversation carrying on."""
     server = socket_url(request)
@@ -40,7 +41,7 @@ def page(name: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/handoff-receiver")
-def handoff_receiver():  # type: ignore[no-untyped-def]
+def handoff_receiver() -> ResponseReturnValue:
     secret = os.environ.get(SECRET_ENV, "")
     body = request.get_data()
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Request, abort, render_template, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from bot.common import settings
 
@@ -20,14 +21,14 @@ bp = Blueprint("widget", __name__, url_prefix="/widget")
 
 
 @bp.get("/<path:name>")
-def asset(name: str):  # type: ignore[no-untyped-def]
+def asset(name: str) -> ResponseReturnValue:
     if name not in FILES:
         abort(404)
     return send_from_directory(STATIC, name, max_age=MAX_AGE_SECONDS)
 
 
 @bp.get("/privacy")
-def privacy():  # type: ignore[no-untyped-def]
+def privacy() -> ResponseReturnValue:
     return render_template(
         "widget/privacy.html",
         retention_days=settings.CONVERSATION_RETENTION_DAYS,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import create_engine
 
+# Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
 import bot.handoff.contact_vault
 import bot.handoff.models
 import bot.portal.models
-
-# Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
 import bot.socialmap.models  # noqa: F401
 from bot.common.db import Base
 
@@ -17,7 +18,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _configure(**kwargs) -> None:  # type: ignore[no-untyped-def]
+def _configure(**kwargs: Any) -> None:
     # SQLite cannot ALTER most things in place; batch mode lets later migrations change columns anyway.
     context.configure(target_metadata=target_metadata, render_as_batch=True, compare_type=True, **kwargs)
 

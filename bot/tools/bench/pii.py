@@ -1,7 +1,9 @@
-"""How well a detector finds personal details in Dutch chat messages: `python -m bot.tools.bench.pii` (docs/measures/pii.md).
+"""How well a detector finds personal details in Dutch chat messages: `python -m bot.tools.bench.pii`
+(docs/measures/pii.md).
 
-Runs our patterns (bot/common/privacy.py) and, when it is installed, the `deduce` library over bot/tools/bench/pii_sentences.yml:
-per kind, how many details were removed completely, and how many sentences without any were changed anyway.
+Runs our patterns (bot/common/privacy.py) and, when it is installed, the `deduce` library over
+bot/tools/bench/pii_sentences.yml: per kind, how many details were removed completely, and how many sentences
+without any were changed anyway.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple, cast
 
 import yaml
 
@@ -43,7 +45,8 @@ def deduce_detector() -> Detector:
 def measure(detect: Detector) -> Dict[str, object]:
     """Per kind: details found completely / all details; false positives: sentences without details that got a span."""
     sentences = yaml.safe_load(SENTENCES.read_text(encoding="utf-8"))
-    found, total = Counter(), Counter()
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     false_positives: List[str] = []
     started = time.perf_counter()
     for sentence in sentences:
@@ -88,7 +91,7 @@ def main(argv: List[str]) -> int:
         print("deduce is not installed: only our patterns are measured", file=sys.stderr)
     print(table(results))
     for name, r in results.items():
-        for line in r["false_positives"]:  # type: ignore[union-attr]
+        for line in cast(List[str], r["false_positives"]):
             print(f"- {name}: {line}")
     return 0
 

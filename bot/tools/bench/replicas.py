@@ -134,9 +134,9 @@ def cpu_limited(groups: List[List[int]], cores: Optional[float]) -> Iterator[Non
         yield
     finally:
         for group in made:
-            for pid in (group / "cgroup.procs").read_text().split():
+            for left in (group / "cgroup.procs").read_text().split():
                 with contextlib.suppress(OSError):
-                    (CGROUP_CPU / "cgroup.procs").write_text(pid)
+                    (CGROUP_CPU / "cgroup.procs").write_text(left)
             with contextlib.suppress(OSError):
                 group.rmdir()
 

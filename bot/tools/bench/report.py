@@ -168,7 +168,8 @@ def markdown(result: Result) -> str:
         "Errors: no answer, a timeout, a status other than 200, or the assistant's own failure message. "
         "Lost: an empty answer. Unexpected: answered without the words that show it understood. Peak RSS: "
         "the server processes and their children (ours: actions, Rasa, web, notifier), sampled twice a "
-        "second. CPU ms / msg: the CPU time those processes used during the level, per answered message. Load: the one-minute load average after the level (2 cores: above 2 means queueing).",
+        "second. CPU ms / msg: the CPU time those processes used during the level, per answered message. Load: the "
+        "one-minute load average after the level (2 cores: above 2 means queueing).",
     ]
     steps = [level for level in result["ours"] if any(level.get("step_p50_ms") or [])]
     if steps:

@@ -87,7 +87,7 @@ def _measure(url: str, size: int, queries: int, seed: int) -> Tuple[List[float],
             start = time.perf_counter()
             search(session, theme, gemeente.code, audience=audience, now=NOW, age=age)
             timings.append((time.perf_counter() - start) * 1000)
-        utrecht = regions.get_gemeente("GM0344")
+        utrecht = regions.load().gemeenten["GM0344"]
         plan = query_plan(session, utrecht, f"{THEME}:jobcoaching", f"{AUDIENCE}:jongere")
     get_engine(url).dispose()
     return timings, plan
@@ -127,7 +127,7 @@ def format_table(rows: Sequence[BenchRow]) -> str:
 
 
 def main(argv: List[str]) -> int:
-    """`python -m bot.tools.bench.socialmap`: the table, the query plan and whether p95 grows sublinearly (0), else 1."""
+    """`python -m bot.tools.bench.socialmap`: the table, the query plan, and 0 when p95 grows sublinearly, else 1."""
     parser = argparse.ArgumentParser(
         prog="python -m bot.tools.bench.socialmap",
         description="Zoeksnelheid van de sociale kaart op SQLite bij 1k, 10k en 100k diensten.",

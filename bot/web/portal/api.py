@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
 
+from bot.handoff.models import Handoff
 from bot.portal import accounts, service
 from bot.portal.models import PortalUser
 from bot.web.database import get_db
@@ -18,7 +20,7 @@ from bot.web.database import get_db
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _error(status: int, message: str):  # type: ignore[no-untyped-def]
+def _error(status: int, message: str) -> ResponseReturnValue:
     response = jsonify(error=message)
     response.status_code = status
     if status == 401:
@@ -46,12 +48,12 @@ def _token() -> str:
     return f"token {g.api_user.api_token_hash[:8]}"
 
 
-def _handoff(code: str):  # type: ignore[no-untyped-def]
+def _handoff(code: str) -> Handoff:
     return service.get_handoff(get_db(), g.api_user, code)
 
 
 @bp.get("/handoffs")
-def list_handoffs():  # type: ignore[no-untyped-def]
+def list_handoffs() -> ResponseReturnValue:
     status = request.args.get("status", "")[:20]
     if status and status not in (*service.STATUSES, "alle"):
         return _error(400, "onbekende status")
@@ -72,7 +74,7 @@ def list_handoffs():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/handoffs/<code>")
-def get_handoff(code: str):  # type: ignore[no-untyped-def]
+def get_handoff(code: str) -> ResponseReturnValue:
     db = get_db()
     try:
         handoff = _handoff(code)
@@ -84,7 +86,7 @@ def get_handoff(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/handoffs/<code>/status")
-def set_status(code: str):  # type: ignore[no-untyped-def]
+def set_status(code: str) -> ResponseReturnValue:
     db = get_db()
     try:
         handoff = _handoff(code)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional
 import pyotp
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -18,7 +19,7 @@ from bot.common import regions, settings
 from bot.handoff import transcript as transcripts
 from bot.handoff.config import effective_config
 from bot.handoff.contact import InvalidContact, validate_phone
-from bot.handoff.models import STATUSES
+from bot.handoff.models import STATUSES, Handoff
 from bot.handoff.service import status_label
 from bot.portal import accounts, handoff_settings, service
 from bot.portal.models import BEHEERDER, CONSULENT, ROLES, TEAMLEIDER, PortalUser
@@ -46,7 +47,7 @@ def local_time(moment: Optional[Any], with_time: bool = True) -> str:
         try:
             moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
         except ValueError:
-            return moment
+            return str(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     local = moment.astimezone(service.LOCAL)
@@ -113,7 +114,7 @@ def _source() -> str:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("portal.home"))
     if request.method == "GET":
@@ -136,7 +137,7 @@ def login():  # type: ignore[no-untyped-def]
     return _finish_sign_in(result.user)
 
 
-def _finish_sign_in(user: PortalUser):  # type: ignore[no-untyped-def]
+def _finish_sign_in(user: PortalUser) -> ResponseReturnValue:
     db = get_db()
     accounts.signed_in(db, user, _source())
     service.audit(db, user, "inloggen", gemeente_code=user.gemeente_codes[0])
@@ -156,7 +157,7 @@ def _pending() -> Optional[PortalUser]:
     return pending.user if pending else None
 
 
-def _wrong_code(user: PortalUser, again: Callable[[], Any]):  # type: ignore[no-untyped-def]
+def _wrong_code(user: PortalUser, again: Callable[[], Any]) -> ResponseReturnValue:
     """Wrong codes count like wrong passwords, for this name from this source: after too many, start again;
     otherwise `again` shows the page once more."""
     db = get_db()
@@ -173,7 +174,7 @@ def _wrong_code(user: PortalUser, again: Callable[[], Any]):  # type: ignore[no-
 
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])
-def second_factor():  # type: ignore[no-untyped-def]
+def second_factor() -> ResponseReturnValue:
     user = _pending()
     if user is None or not user.totp_secret:
         session.clear()
@@ -191,7 +192,7 @@ def second_factor():  # type: ignore[no-untyped-def]
     return _wrong_code(user, lambda: render_template("portal/second_factor.html"))
 
 
-def _enrolment_page(user: PortalUser, status: int = 200):  # type: ignore[no-untyped-def]
+def _enrolment_page(user: PortalUser, status: int = 200) -> ResponseReturnValue:
     """The secret of the new second factor, as a QR code and as text; it lives in the session until the first
     right code stores it, and is never shown again after that."""
     secret = session.get("enrol_secret") or pyotp.random_base32()
@@ -204,7 +205,7 @@ def _enrolment_page(user: PortalUser, status: int = 200):  # type: ignore[no-unt
     return render_template("portal/enrol.html", qr=qr, secret=grouped, required=accounts.totp_required(user)), status
 
 
-def _enrol(user: PortalUser, finish: Any):  # type: ignore[no-untyped-def]
+def _enrol(user: PortalUser, finish: Any) -> ResponseReturnValue:
     if request.method == "GET":
         return _enrolment_page(user)
     code = request.form.get("code", "")[:50]
@@ -224,7 +225,7 @@ def _enrol(user: PortalUser, finish: Any):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/inloggen/tweede-stap", methods=["GET", "POST"])
-def enrol():  # type: ignore[no-untyped-def]
+def enrol() -> ResponseReturnValue:
     """Setting up the second factor during sign-in, for an account whose gemeente requires one."""
     user = _pending()
     if user is None or user.totp_secret:
@@ -235,14 +236,14 @@ def enrol():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/tweede-stap", methods=["GET", "POST"])
 @role_required(*ROLES)
-def enrol_voluntarily():  # type: ignore[no-untyped-def]
+def enrol_voluntarily() -> ResponseReturnValue:
     """Any signed-in account can add a second factor, also where its gemeente does not require one."""
     user = _user()
     if user.totp_secret:
         flash("Je account heeft al een tweede stap. Kwijt? Vraag de beheerder van je gemeente.", "info")
         return redirect(url_for("portal.home"))
 
-    def done(_user: PortalUser):  # type: ignore[no-untyped-def]
+    def done(_user: PortalUser) -> ResponseReturnValue:
         get_db().commit()
         flash("Je tweede stap is ingesteld. Vanaf nu vraagt het portaal bij het inloggen om een code.", "info")
         return redirect(url_for("portal.home"))
@@ -251,7 +252,7 @@ def enrol_voluntarily():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/uitloggen")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         db = get_db()
         user = _user()
@@ -266,7 +267,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @role_required(*ROLES)
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     if current_user.role == BEHEERDER:
         return redirect(url_for("portal.accounts_page"))
     db = get_db()
@@ -295,7 +296,7 @@ def home():  # type: ignore[no-untyped-def]
     )
 
 
-def _handoff(code: str):  # type: ignore[no-untyped-def]
+def _handoff(code: str) -> Handoff:
     try:
         return service.get_handoff(get_db(), _user(), code)
     except service.NotFound:
@@ -304,7 +305,7 @@ def _handoff(code: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/overdracht/<code>")
 @role_required(*READERS)
-def handoff_page(code: str):  # type: ignore[no-untyped-def]
+def handoff_page(code: str) -> ResponseReturnValue:
     db = get_db()
     handoff = _handoff(code)
     service.audit(db, _user(), "bekijken", handoff)
@@ -353,7 +354,7 @@ FLASH_CATEGORIES = {"notitie": ("note", "note-error")}
 
 @bp.post("/overdracht/<code>/<action>")
 @role_required(*READERS)
-def handoff_action(code: str, action: str):  # type: ignore[no-untyped-def]
+def handoff_action(code: str, action: str) -> ResponseReturnValue:
     if action not in ACTIONS:
         abort(404)
     db = get_db()
@@ -376,7 +377,7 @@ def handoff_action(code: str, action: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("portal.handoff_page", code=handoff.reference_code))
 
 
-def _confirm_close(db: Any, handoff: Any):  # type: ignore[no-untyped-def]
+def _confirm_close(db: Any, handoff: Any) -> ResponseReturnValue:
     """Closing cannot be undone, so it is asked once more, with the chosen outcome in words."""
     service.changeable(db, _user(), handoff)
     db.rollback()  # only asked: nothing is stored until the consulent confirms
@@ -392,7 +393,7 @@ def _confirm_close(db: Any, handoff: Any):  # type: ignore[no-untyped-def]
 
 @bp.route("/beheer/accounts", methods=["GET", "POST"])
 @role_required(BEHEERDER)
-def accounts_page():  # type: ignore[no-untyped-def]
+def accounts_page() -> ResponseReturnValue:
     db = get_db()
     me = _user()
     new_password = None
@@ -425,7 +426,7 @@ def accounts_page():  # type: ignore[no-untyped-def]
 
 @bp.post("/beheer/accounts/<username>/ontgrendelen")
 @role_required(BEHEERDER)
-def unlock(username: str):  # type: ignore[no-untyped-def]
+def unlock(username: str) -> ResponseReturnValue:
     db = get_db()
     me = _user()
     user = accounts.find_user(db, username)
@@ -440,13 +441,13 @@ def unlock(username: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/beheer/audit")
 @role_required(BEHEERDER)
-def audit_page():  # type: ignore[no-untyped-def]
+def audit_page() -> ResponseReturnValue:
     return render_template("portal/audit.html", entries=service.audit_entries(get_db(), _user()))
 
 
 @bp.get("/beheer/audit.csv")
 @role_required(BEHEERDER)
-def audit_csv():  # type: ignore[no-untyped-def]
+def audit_csv() -> ResponseReturnValue:
     entries = service.audit_entries(get_db(), _user(), limit=None)
     return Response(
         accounts.audit_as_csv(entries),
@@ -457,7 +458,7 @@ def audit_csv():  # type: ignore[no-untyped-def]
 
 @bp.get("/beheer/instellingen")
 @role_required(BEHEERDER)
-def settings_page():  # type: ignore[no-untyped-def]
+def settings_page() -> ResponseReturnValue:
     return render_template(
         "portal/settings.html", gemeenten=handoff_settings.overview(get_db(), _user().gemeente_codes)
     )
@@ -473,7 +474,7 @@ def _own_gemeente(code: str) -> str:
 
 @bp.route("/beheer/instellingen/<code>", methods=["GET", "POST"])
 @role_required(BEHEERDER)
-def settings_edit(code: str):  # type: ignore[no-untyped-def]
+def settings_edit(code: str) -> ResponseReturnValue:
     db = get_db()
     code = _own_gemeente(code)
     current = handoff_settings.settings_of(db, code)
@@ -498,7 +499,7 @@ def settings_edit(code: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/beheer/instellingen/<code>/standaard")
 @role_required(BEHEERDER)
-def settings_reset(code: str):  # type: ignore[no-untyped-def]
+def settings_reset(code: str) -> ResponseReturnValue:
     db = get_db()
     code = _own_gemeente(code)
     done = handoff_settings.reset(db, _user(), code)
@@ -508,14 +509,14 @@ def settings_reset(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.app_errorhandler(403)
-def forbidden(_error: Any):  # type: ignore[no-untyped-def]
+def forbidden(_error: Any) -> ResponseReturnValue:
     return render_template(
         "portal/error.html", title="Geen toegang", message="Je hebt geen toegang tot deze pagina of deze handeling."
     ), 403
 
 
 @bp.app_errorhandler(404)
-def not_found(_error: Any):  # type: ignore[no-untyped-def]
+def not_found(_error: Any) -> ResponseReturnValue:
     if request.path.startswith("/api/"):
         return {"error": "niet gevonden"}, 404
     return render_template(
@@ -526,7 +527,7 @@ def not_found(_error: Any):  # type: ignore[no-untyped-def]
 
 
 @bp.app_errorhandler(400)
-def bad_request(error: Any):  # type: ignore[no-untyped-def]
+def bad_request(error: Any) -> ResponseReturnValue:
     if request.path.startswith("/api/"):
         return {"error": "ongeldig verzoek"}, 400
     return render_template(
