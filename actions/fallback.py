@@ -10,14 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Text
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import followup_reading
 from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
-from bot.common import settings
+from bot.common import content
 from bot.conversation.answers import HUMAN, facet_answer, section_answer
 from bot.conversation.care import term
 from bot.conversation.knowledge import library
@@ -33,7 +32,7 @@ YOUNG_UNTIL = 27  # the jongeren article is for people up to 27 (knowledge/artic
 
 @lru_cache(maxsize=None)
 def intent_labels() -> Dict[str, str]:
-    labels = yaml.safe_load((settings.KNOWLEDGE_DIR / "intent_labels.yml").read_text(encoding="utf-8"))
+    labels = content.load("intent_labels.yml")
     articles = {intent: a.title for intent, a in library().by_intent.items()}
     return {**articles, **labels}
 

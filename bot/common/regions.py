@@ -17,9 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-import yaml
-
-from bot.common import settings
+from bot.common import content, settings
 
 MAX_INPUT_LENGTH = 500
 FUZZY_CUTOFF = 0.8
@@ -227,7 +225,7 @@ def _older_names(data: RegionData, folder: Path) -> None:
 
 
 def _build_index(data: RegionData, folder: Path) -> None:
-    synonyms = yaml.safe_load((folder / "synonyms.yml").read_text(encoding="utf-8"))
+    synonyms = content.load_file(folder / "synonyms.yml")
     data.config = {
         k: [normalise(str(w)) for w in synonyms.get(k, [])]
         for k in ("ignore_before", "ignore_after", "needs_context", "location_words", "not_after")

@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Pattern, Tuple
 
-import yaml
-
-from bot.common import settings
+from bot.common import content as content_files
 
 
-@lru_cache(maxsize=None)
 def content() -> Dict[str, Any]:
-    return yaml.safe_load((settings.KNOWLEDGE_DIR / "conversation_care.yml").read_text(encoding="utf-8"))
+    return content_files.load("conversation_care.yml")
 
 
 def _compiled(section: str, value: str) -> List[Tuple[Pattern[str], str]]:

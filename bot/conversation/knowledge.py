@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 import yaml
 
-from bot.common import settings
+from bot.common import content, settings
 
 REQUIRED_FIELDS = ("id", "title", "intents", "short", "sources", "checked")
 
@@ -68,7 +68,7 @@ def split_front_matter(text: str, path: Path) -> tuple[Dict[str, Any], str]:
 
 @lru_cache(maxsize=None)
 def _seed_titles() -> Dict[str, str]:
-    return yaml.safe_load((settings.KNOWLEDGE_DIR / "sources.yml").read_text(encoding="utf-8"))["seeds"]
+    return content.load("sources.yml")["seeds"]
 
 
 def _source(raw: Dict[str, Any], seed_titles: Dict[str, Any], path: Path) -> Source:
@@ -227,7 +227,7 @@ class Facet:
 
 @lru_cache(maxsize=None)
 def facets() -> Dict[str, Facet]:
-    raw = yaml.safe_load((settings.KNOWLEDGE_DIR / "facets.yml").read_text(encoding="utf-8"))
+    raw = content.load("facets.yml")
     return {
         key: Facet(
             key=key,

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict
 
-import yaml
-
-from bot.common import settings
+from bot.common import content
 
 
-@lru_cache(maxsize=None)
 def _all() -> Dict[str, Dict[str, Any]]:
-    path = settings.KNOWLEDGE_DIR / "system_messages.yml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return content.load("system_messages.yml")
 
 
 def message(key: str, **values: Any) -> Dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -36,6 +36,9 @@ KNOWN_FIELDS = {*REQUIRED, "name", "example", "endpoint", "secret_env", "email",
 # the CBS list, and the portal never decides which environment variable is read (that would expose it).
 PORTAL_FIELDS = ("contact_route", "response_days", "office_hours", "holidays", "endpoint", "email")
 MAX_RESPONSE_DAYS = 30
+MAX_ROUTE = 600  # characters of contact_route
+MAX_URL = 500
+MAX_HOLIDAYS = 60  # a gemeente's own closing days
 HOLIDAY_YEARS_AHEAD = 10  # a deadline is weeks away at most; ten years of holidays cost nothing
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _ENV_REFERENCE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(?::-([^}]*))?\}")
@@ -163,22 +166,34 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
         problems.append(f"{where}: verplicht veld '{missing}' ontbreekt")
     for unknown in sorted(set(value) - KNOWN_FIELDS):
         problems.append(f"{where}: onbekend veld '{unknown}'")
-    days = _response_days(value.get("response_days"), where, problems)
+    present = [f for f in ("contact_route", "response_days") if value.get(f) not in (None, "")]
+    route = (
+        _field(check_contact_route, value.get("contact_route"), where, "contact_route", problems)
+        if ("contact_route" in present)
+        else None
+    )
+    days = (
+        _field(check_response_days, value.get("response_days"), where, "response_days", problems)
+        if ("response_days" in present)
+        else 0
+    )
     hours = _office_hours(value.get("office_hours"), where, problems)
-    endpoint = _endpoint(value.get("endpoint"), where, problems)
+    endpoint = _field(check_endpoint_address, value.get("endpoint"), where, "endpoint", problems)
     secret_env = _secret_env(value.get("secret_env"), endpoint, where, problems)
-    email = _email(value.get("email"), where, problems)
-    own = _dates(value.get("holidays") or [], f"{where}.holidays", problems)
+    email = _field(check_email, value.get("email"), where, "email", problems)
+    own = _field(
+        check_holidays, _dates(value.get("holidays") or [], f"{where}.holidays", problems), where, "holidays", problems
+    )
     if len(problems) > before:
         return None
     name = str(value.get("name") or (gemeente.roo_name if gemeente else "je gemeente"))
     return GemeenteConfig(
         code=code,
         name=name,
-        contact_route=" ".join(str(value["contact_route"]).split()),
+        contact_route=route or "",
         response_days=days,
         office_hours=hours,
-        holidays=national | own,
+        holidays=national | (own or frozenset()),
         endpoint=endpoint,
         secret_env=secret_env,
         email=email,
@@ -186,22 +201,78 @@ def _entry(key: str, value: Any, national: FrozenSet[date], problems: List[str])
     )
 
 
-def _email(value: Any, where: str, problems: List[str]) -> Optional[str]:
-    if value in (None, ""):
-        return None
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", str(value)):
-        problems.append(f"{where}: e-mailadres '{value}' klopt niet")
-        return None
-    return str(value)
+class FieldProblem(ValueError):
+    """One field of a gemeente's settings is not right; the message is the sentence a beheerder reads."""
 
 
-def _response_days(value: Any, where: str, problems: List[str]) -> int:
-    if value is None:
-        return 0
+# The rules for each field, one home for the file (parse_config: "GM0321: email: …") and for the portal
+# (bot/portal/handoff_settings.py shows the sentence under the field, and saves through apply_override).
+def check_response_days(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RESPONSE_DAYS:
-        problems.append(f"{where}: response_days moet een heel getal van 1 tot {MAX_RESPONSE_DAYS} zijn")
-        return 0
+        raise FieldProblem(f"Vul een heel getal in van 1 tot en met {MAX_RESPONSE_DAYS}.")
     return value
+
+
+def check_contact_route(value: Any) -> str:
+    route = " ".join(str(value or "").split())
+    if not route:
+        raise FieldProblem("Vul in wat iemand zelf kan doen terwijl die wacht.")
+    if len(route) > MAX_ROUTE:
+        raise FieldProblem(f"Gebruik hoogstens {MAX_ROUTE} tekens. Nu zijn het er {len(route)}.")
+    return route
+
+
+def check_email(value: Any) -> Optional[str]:
+    text = str(value or "").strip()
+    if text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", text):
+        raise FieldProblem("Dit e-mailadres klopt niet. Schrijf het zoals team@gemeente.nl.")
+    return text or None
+
+
+def check_endpoint_address(value: Any, expand: bool = True) -> Optional[str]:
+    """A webhook address: https (http only to this computer, for the demo), no user or password in it. The file
+    may name environment variables (${WW_…}); the portal may not, or its form would show their values."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if "${" in text and not expand:
+        raise FieldProblem(f"{_HTTPS} Een ${{…}} mag er niet in staan.")
+    try:
+        url = expand_env(text).strip() if expand else text
+    except KeyError as error:
+        raise FieldProblem(f"Het adres gebruikt omgevingsvariabele {error.args[0]}, maar die is niet gezet.") from error
+    parsed = urlparse(url)
+    local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
+    if len(url) > MAX_URL or not parsed.hostname or not (parsed.scheme == "https" or local):
+        raise FieldProblem(_HTTPS)
+    if parsed.username or parsed.password:
+        raise FieldProblem(
+            "Zet geen gebruikersnaam of wachtwoord in het adres. Het geheim om te ondertekenen gaat apart."
+        )
+    return url or None
+
+
+def check_holidays(days: Iterable[date]) -> FrozenSet[date]:
+    found = frozenset(days)
+    if len(found) > MAX_HOLIDAYS:
+        raise FieldProblem(f"Vul hoogstens {MAX_HOLIDAYS} dagen in.")
+    return found
+
+
+_HTTPS = (
+    "Dit adres klopt niet. Het moet beginnen met https:// (http:// mag alleen naar deze computer zelf, voor de demo)."
+)
+
+
+def _field(check: Callable[..., Any], value: Any, where: str, field: str, problems: List[str], *args: Any) -> Any:
+    """`check(value)` for the file: a problem is listed as "where: field: sentence", the value is then None."""
+    try:
+        return check(value, *args)
+    except FieldProblem as problem:
+        problems.append(f"{where}: {field}: {problem}")
+        return None
 
 
 def _office_hours(value: Any, where: str, problems: List[str]) -> OfficeHours:
@@ -271,33 +342,6 @@ def expand_env(text: str) -> str:
     return _ENV_REFERENCE.sub(value, text)
 
 
-def _endpoint(value: Any, where: str, problems: List[str], expand: bool = True) -> Optional[str]:
-    if value in (None, ""):
-        return None
-    if not expand and "${" in str(value):
-        # Only the file may name environment variables: from the portal, "${WW_…}" would leak their values.
-        problems.append(f"{where}: endpoint mag geen ${{…}} bevatten")
-        return None
-    try:
-        url = expand_env(str(value)).strip() if expand else str(value).strip()
-    except KeyError as error:
-        problems.append(f"{where}: endpoint gebruikt omgevingsvariabele {error.args[0]}, maar die is niet gezet")
-        return None
-    if not url:
-        return None
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        problems.append(f"{where}: endpoint '{url}' is geen http(s)-adres")
-        return None
-    if parsed.scheme == "http" and parsed.hostname not in LOCAL_HOSTS:
-        problems.append(
-            f"{where}: endpoint '{url}' gebruikt http; persoonsgegevens gaan alleen via https "
-            "(http mag alleen naar deze computer zelf, voor de demo)"
-        )
-        return None
-    return url
-
-
 def _secret_env(value: Any, endpoint: Optional[str], where: str, problems: List[str]) -> Optional[str]:
     if value in (None, ""):
         if endpoint:
@@ -354,21 +398,28 @@ def apply_override(
     for unknown in sorted(set(override) - set(PORTAL_FIELDS)):
         problems.append(f"{where}: veld '{unknown}' kan niet in het portaal worden gewijzigd")
     if "contact_route" in override:
-        changes["contact_route"] = " ".join(str(override["contact_route"] or "").split())
-        if not changes["contact_route"]:
-            problems.append(f"{where}: verplicht veld 'contact_route' ontbreekt")
+        changes["contact_route"] = _field(
+            check_contact_route, override["contact_route"], where, "contact_route", problems
+        )
     if "response_days" in override:
-        if override["response_days"] is None:
-            problems.append(f"{where}: verplicht veld 'response_days' ontbreekt")
-        changes["response_days"] = _response_days(override["response_days"], where, problems)
+        changes["response_days"] = _field(
+            check_response_days, override["response_days"], where, "response_days", problems
+        )
     if "office_hours" in override:
         changes["office_hours"] = _office_hours(override["office_hours"] or {}, where, problems)
     if "holidays" in override:
-        changes["holidays"] = national | _dates(override["holidays"] or [], f"{where}.holidays", problems)
+        own = _field(
+            check_holidays,
+            _dates(override["holidays"] or [], f"{where}.holidays", problems),
+            where,
+            "holidays",
+            problems,
+        )
+        changes["holidays"] = national | (own or frozenset())
     if "endpoint" in override:
-        changes["endpoint"] = _endpoint(override["endpoint"], where, problems, expand=False)
+        changes["endpoint"] = _field(check_endpoint_address, override["endpoint"], where, "endpoint", problems, False)
     if "email" in override:
-        changes["email"] = _email(override["email"], where, problems)
+        changes["email"] = _field(check_email, override["email"], where, "email", problems)
     secret = webhook_secret or base.webhook_secret
     if changes.get("endpoint", base.endpoint) and not (secret or base.secret_env):
         problems.append(f"{where}: een endpoint heeft een geheim nodig om te ondertekenen")

@@ -6,18 +6,14 @@ Picked from the person's own messages with the patterns in knowledge/handoff/sit
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional
 
-import yaml
-
-from bot.common import settings
+from bot.common import content
 from bot.common.privacy import scrub
 
 
-@lru_cache(maxsize=None)
 def _patterns() -> Dict[str, Any]:
-    return yaml.safe_load((settings.KNOWLEDGE_DIR / "handoff" / "situation.yml").read_text(encoding="utf-8"))
+    return content.load("handoff/situation.yml")
 
 
 def _labels(kind: str, text: str) -> List[str]:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict
 
-import yaml
-
-from bot.common import settings
+from bot.common import content
 
 
-@lru_cache(maxsize=None)
 def _all() -> Dict[str, Any]:
-    return yaml.safe_load((settings.KNOWLEDGE_DIR / "handoff" / "texts.yml").read_text(encoding="utf-8"))
+    return content.load("handoff/texts.yml")
 
 
 def entry(key: str) -> Any:

@@ -9,9 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
-
-from bot.common import settings
+from bot.common import content, settings
 from bot.common.regions import normalise
 
 THEME = "thema"
@@ -83,7 +81,7 @@ def _pattern(synonym: str) -> Optional[Pattern]:
 def load_taxonomy(path: Optional[Path] = None) -> Taxonomy:
     """The taxonomy file, read once (default: KNOWLEDGE_DIR/socialmap/taxonomy.yml)."""
     path = path or settings.KNOWLEDGE_DIR / "socialmap" / "taxonomy.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = content.load_file(path)
     terms: Dict[str, Term] = {}
     patterns: Dict[str, Tuple[Pattern, ...]] = {}
     for taxonomy, key in ((THEME, "themes"), (AUDIENCE, "audiences")):

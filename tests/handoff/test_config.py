@@ -96,9 +96,9 @@ def test_missing_default_and_bad_values_are_all_reported_at_once() -> None:
     found = problems(data)
     assert any("'default' ontbreekt" in p for p in found)
     assert any("response_days" in p for p in found)
-    assert any("gebruikt http" in p for p in found)
+    assert any("endpoint: Dit adres klopt niet. Het moet beginnen met https://" in p for p in found)
     assert any("NAAM van een omgevingsvariabele" in p for p in found)
-    assert any("e-mailadres 'geen-adres'" in p for p in found)
+    assert any("email: Dit e-mailadres klopt niet" in p for p in found)
     assert any("'25-12-2026' is geen datum" in p for p in found)
 
 
@@ -139,3 +139,35 @@ def test_check_config_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> 
     bad = write_config(tmp_path, config_dict(None, office_hours={"maandag": "17:00-09:00"}))
     assert main(["check-config", "--path", str(bad)]) == 1
     assert "na de openingstijd" in capsys.readouterr().out
+
+
+# One rule per field for the file and the portal (#19): the same value gets the same sentence in both.
+@pytest.mark.parametrize(
+    "field, file_value, portal_value",
+    [
+        ("response_days", 31, "31"),
+        ("contact_route", "x" * 601, "x" * 601),
+        ("email", "team-at-houten", "team-at-houten"),
+        ("endpoint", "http://houten.example/hook", "http://houten.example/hook"),
+        ("endpoint", "https://user:pw@houten.example/hook", "https://user:pw@houten.example/hook"),
+        (
+            "holidays",
+            [f"2027-01-{d:02d}" for d in range(1, 32)] + [f"2027-03-{d:02d}" for d in range(1, 31)],
+            "\n".join([f"{d:02d}-01-2027" for d in range(1, 32)] + [f"{d:02d}-03-2027" for d in range(1, 31)]),
+        ),
+    ],
+)
+def test_the_file_and_the_portal_check_a_field_with_the_same_rule(
+    field: str, file_value: Any, portal_value: str
+) -> None:
+    from bot.portal.handoff_settings import SettingsForm, _check_fields
+
+    data = config_dict("https://houten.example/hook" if field != "endpoint" else None)
+    data["gemeenten"][HOUTEN][field] = file_value
+    if field == "endpoint":
+        data["gemeenten"][HOUTEN]["secret_env"] = SECRET_ENV
+    errors: Dict[str, str] = {}
+    form = {"response_days": "5", "contact_route": "Bel 14 030.", "uren_maandag": "09:00-17:00", field: portal_value}
+    _check_fields(SettingsForm.from_request(form), errors)
+    assert errors[field], f"the portal accepts {field} = {portal_value!r}"
+    assert f"{HOUTEN}: {field}: {errors[field]}" in problems(data)
