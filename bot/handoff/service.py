@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -19,7 +20,7 @@ from bot.common.gemeente_contact import with_number
 from bot.handoff import codes, texts, timeframe
 from bot.handoff import transcript as transcripts
 from bot.handoff.config import GemeenteConfig, HandoffConfig, effective_config
-from bot.handoff.contact import GEEN_VOORKEUR, ContactDetails, validate_contact, validate_phone
+from bot.handoff.contact import GEEN_VOORKEUR, validate_contact, validate_phone
 from bot.handoff.models import (
     CLOSED,
     EVENT_CREATED,
@@ -36,6 +37,7 @@ from bot.handoff.summary import build_summary
 ASSISTANT = "assistent"
 NO_ENDPOINT = "geen webhook ingesteld voor deze gemeente: oppakken in het portaal"
 MAX_ALIAS = 100
+LOG = logging.getLogger(__name__)
 MAX_FIELD = 4000
 # After a lost connection at COMMIT: seconds to wait before each look for the handoff (the database restarting).
 STORED_CHECK_WAITS = (0.0, 1.0, 2.0, 3.0)
@@ -89,19 +91,29 @@ class HandoffReceipt:
         return lines
 
 
-def _clean(value: Any, limit: int = MAX_FIELD) -> str:
-    return privacy.scrub(str(value or "").strip())[:limit]
+@dataclass(frozen=True)
+class _Private:
+    """The privacy boundary of a handoff (#19): every free text of a request passes here once, on the way in —
+    BSN, IBAN, addresses, postcodes and dates scrubbed (bot/common/privacy.py), the person's own phone number and
+    e-mail address masked where they typed them, and cut to length. The transcript has the same boundary in
+    transcript.clean. The summary and the stored record trust what they get; `as_document` checks on the way out."""
 
+    phone: Optional[str]
+    email: Optional[str]
 
-def _clean_deep(value: Any) -> Any:
-    """Every string inside dicts and lists scrubbed, so free text in the answers cannot carry a BSN or IBAN."""
-    if isinstance(value, str):
-        return _clean(value)
-    if isinstance(value, Mapping):
-        return {str(k): _clean_deep(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean_deep(v) for v in value]
-    return value
+    def text(self, value: Any, limit: int = MAX_FIELD) -> str:
+        scrubbed = privacy.scrub(str(value or "").strip())
+        return privacy.mask_known_contact(scrubbed, self.phone, self.email)[:limit]
+
+    def deep(self, value: Any) -> Any:
+        """Every string inside dicts and lists, the same way."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {str(k): self.deep(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.deep(v) for v in value]
+        return value
 
 
 def _json(value: Any) -> str:
@@ -130,23 +142,34 @@ def create_handoff(session: Session, request: HandoffRequest, config: Optional[H
     created = to_db_time(submitted)
     respond_by = timeframe.respond_by(submitted, gemeente_config)
     phone = contact.phone.e164 if contact.phone else None
+    private = _Private(phone, contact.email)
     turns = transcripts.clean(request.transcript, phone, contact.email)
+    reason = private.text(request.reason)
 
     handoff = Handoff(
         reference_code=codes.unique_code(lambda code: _code_exists(session, code)),
         gemeente_code=gemeente.code,
         status=NEW,
-        consent_text=_clean(request.consent_text),
+        consent_text=private.text(request.consent_text),
         consent_at=to_db_time(request.consent_at),
         contact_channel=contact.channel,
         phone=phone,
         email=contact.email,
         preferred_time=contact.preferred_time,
-        alias=_clean(request.alias, MAX_ALIAS) or None,
-        reason=privacy.mask_known_contact(_clean(request.reason), phone, contact.email),
-        topics=_json([_clean(t, 100) for t in request.topics]),
-        intents=_json([_clean(i, 100) for i in request.intents]),
-        summary=_json(_summary(request, contact, gemeente.code, turns)),
+        alias=private.text(request.alias, MAX_ALIAS) or None,
+        reason=reason,
+        topics=_json([private.text(t, 100) for t in request.topics]),
+        intents=_json([private.text(i, 100) for i in request.intents]),
+        summary=_json(
+            build_summary(
+                private.text(request.question),
+                private.deep(request.answers or {}),
+                private.deep(list(request.articles_shown)),
+                reason,
+                gemeente.code,
+                unanswered=transcripts.unanswered(turns),
+            )
+        ),
         transcript=_json(turns),
         created_at=created,
         respond_by=respond_by,
@@ -170,33 +193,6 @@ def _receipt(handoff: Handoff, config: GemeenteConfig, submitted: datetime) -> H
         contact_route=with_number(config.contact_route, handoff.gemeente_code),
         delivery="webhook" if config.endpoint else "portaal",
     )
-
-
-def _summary(
-    request: HandoffRequest, contact: ContactDetails, gemeente_code: str, turns: List[Dict[str, Any]]
-) -> Dict[str, Any]:
-    answers = _clean_deep(request.answers or {})
-    # The person may type their own number into a free-text answer; it belongs in the contact fields only.
-    phone = contact.phone.e164 if contact.phone else None
-    answers = {k: _mask_deep(v, phone, contact.email) for k, v in answers.items()}
-    return build_summary(
-        privacy.mask_known_contact(_clean(request.question), phone, contact.email),
-        answers,
-        _clean_deep(list(request.articles_shown)),
-        _clean(request.reason),
-        gemeente_code,
-        unanswered=transcripts.unanswered(turns),
-    )
-
-
-def _mask_deep(value: Any, phone: Optional[str], email: Optional[str]) -> Any:
-    if isinstance(value, str):
-        return privacy.mask_known_contact(value, phone, email)
-    if isinstance(value, Mapping):
-        return {k: _mask_deep(v, phone, email) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_deep(v, phone, email) for v in value]
-    return value
 
 
 def _outbox_message(handoff: Handoff, config: GemeenteConfig, now: datetime) -> HandoffOutbox:
@@ -359,11 +355,29 @@ def as_document(handoff: Handoff, config: GemeenteConfig) -> Dict[str, Any]:
             "preferred_time": handoff.preferred_time,
             "alias": handoff.alias,
         },
-        "summary": json.loads(handoff.summary),
+        "summary": _checked(json.loads(handoff.summary), handoff.reference_code),
         "topics": json.loads(handoff.topics),
         "intents": json.loads(handoff.intents),
-        "transcript": transcripts.as_plain_words(json.loads(handoff.transcript)),
+        "transcript": [
+            {**turn, "text": _checked(turn["text"], handoff.reference_code)}
+            for turn in transcripts.as_plain_words(json.loads(handoff.transcript))
+        ],
     }
+
+
+def _checked(value: Any, code: str) -> Any:
+    """The check on the way out: free text that still holds something the boundary removes (a record stored before
+    a pattern was added) is scrubbed now, and logged by code only."""
+    if isinstance(value, str):
+        cleaned = privacy.scrub(value)
+        if cleaned != value:
+            LOG.warning("overdracht %s: tekst met een nummer of adres op weg naar buiten; nu verwijderd", code)
+        return cleaned
+    if isinstance(value, Mapping):
+        return {k: _checked(v, code) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_checked(v, code) for v in value]
+    return value
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:

@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from bot.common import privacy
 from bot.conversation.knowledge import ArticleError, library
 from bot.handoff import texts
 
@@ -34,7 +33,7 @@ def _text(value: Any) -> str:
         return "; ".join(t for t in (_text(v) for v in value) if t)
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items() if _text(v))
-    return privacy.scrub(" ".join(str(value).split()))
+    return " ".join(str(value).split())  # scrubbed at the boundary (bot/handoff/service.py, _Private)
 
 
 def _labelled(

@@ -124,7 +124,11 @@ def test_every_text_is_scrubbed_and_contact_details_live_in_one_place(db_url: st
     request = make_request(
         alias=f"Sam {BSN}",
         reason=f"rekening {IBAN}, bel 06 12 34 56 78",
-        answers={"work_history": f"schoonmaker, IBAN {IBAN}", "wish": "bel me: 0612345678"},
+        answers={
+            "work_history": f"schoonmaker, IBAN {IBAN}",
+            "wish": "bel me: 0612345678",
+            "in_the_way": [{"domain": "geldzaken", "note": f"schulden, BSN {BSN}"}],
+        },
     )
     submit_handoff(request, db_url, config)
     with session_scope(db_url) as session:
@@ -275,3 +279,21 @@ def test_connection_lost_before_commit_stores_nothing_and_says_so(
 def status_of_code(url: str, code: str) -> object:
     with session_scope(url) as session:
         return status_of(session, code)
+
+
+def test_what_leaves_is_checked_once_more(db_url: str, config: HandoffConfig, caplog: pytest.LogCaptureFixture) -> None:
+    """The boundary scrubs on the way in; a record that still holds a BSN (stored before a pattern existed) has
+    it removed on the way out (webhook body, portal, API), and the log names only the code."""
+    from bot.handoff.service import as_document
+
+    with session_scope(db_url) as session:
+        receipt = create_handoff(session, make_request(question="Wat kan ik doen?"), config)
+        handoff = session.execute(select(Handoff).where(Handoff.reference_code == receipt.reference_code)).scalar_one()
+        handoff.transcript = json.dumps(
+            [{"who": "person", "text": f"mijn bsn is {BSN}", "time": "2026-12-05T10:00:00+00:00"}]
+        )
+        with caplog.at_level("WARNING"):
+            document = as_document(handoff, config.for_gemeente(handoff.gemeente_code))
+    assert BSN not in json.dumps(document) and "[BSN verwijderd]" in json.dumps(document)
+    assert document["transcript"][0]["time"] == "2026-12-05T10:00:00+00:00", "times are not free text"
+    assert receipt.reference_code in caplog.text and BSN not in caplog.text

@@ -42,7 +42,8 @@ def test_full_summary_in_reading_order() -> None:
             "help_wanted": "een jobcoach",
             "limits_and_wishes": ["maximaal 20 uur", "niet in de avond", "met het OV bereikbaar"],
             "helps": [{"domain": "familie", "note": "zus helpt mee"}, "werk"],
-            "in_the_way": ["gezondheid", {"domain": "geldzaken", "note": f"schulden, BSN {BSN}"}],
+            # What the person typed arrives scrubbed: the boundary is create_handoff (tests/handoff/test_service.py).
+            "in_the_way": ["gezondheid", {"domain": "geldzaken", "note": "schulden, BSN [BSN verwijderd]"}],
             "decision_style": "samen beslissen",
             "communication": "korte zinnen, liever per e-mail",
             "hobby": "tekenen",
