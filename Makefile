@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Ports and stores; override on the command line or in the environment (see README, "Configuration").
+# Ports and stores; override on the command line or in the environment (docs/configuration.md).
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8080
@@ -26,7 +26,7 @@ PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/vers
 
 help:
 	@echo "make run    - set up and start the assistant (REST on :$(RASA_PORT), actions on :$(ACTION_PORT))"
-	@echo "make run-production - 2 Rasa + 2 action servers behind nginx, on PostgreSQL and Redis (README, Production)"
+	@echo "make run-production - 2 Rasa + 2 action servers behind nginx, on PostgreSQL and Redis (docs/production.md)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make test-fast - lint, then the tests without model, servers or browser, in parallel (< 3 min)"
 	@echo "make lint  - ruff (lint and format), import layers, mypy"

@@ -1,6 +1,6 @@
 """All settings in one place, read from environment variables with safe defaults for a laptop.
 
-Every variable is listed with its default in the README's configuration table.
+Every variable is listed with its default in docs/configuration.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-# Which set of defaults applies (README, "Production"): "local" (SQLite files, one process of each, `make run`)
+# Which set of defaults applies (docs/production.md): "local" (SQLite files, one process of each, `make run`)
 # or "production" (PostgreSQL, a Redis lock store, several Rasa and action servers behind nginx: bot/ops/production.py).
 PROFILE = os.environ.get("WW_PROFILE", "").strip() or "local"
 if PROFILE not in ("local", "production"):

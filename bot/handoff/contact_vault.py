@@ -20,6 +20,7 @@ import phonenumbers
 from sqlalchemy import Column, DateTime, Integer, String, delete, select
 from sqlalchemy.orm import Session
 
+from bot.common.clock import to_db_time, utc_now
 from bot.common.db import Base
 from bot.common.privacy import mask_email, mask_phone
 
@@ -74,8 +75,8 @@ def take_out_contacts(text: str) -> Tuple[str, List[Found]]:
 
 
 def _now() -> dt.datetime:
-    """Now in UTC, without a time zone, as the column stores it (not `utcnow()`, deprecated since Python 3.12)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """Now in UTC, without a time zone, as the column stores it."""
+    return to_db_time(utc_now())
 
 
 def keep(session: Session, sender_id: str, found: List[Found], ref: str, now: Optional[dt.datetime] = None) -> None:

@@ -155,7 +155,7 @@ class Stack:
         )
         env["WEB_PORT"] = str(self.web_port)
         env.setdefault("WW_HANDOFF_DEMO_URL", f"http://127.0.0.1:{self.web_port}/demo/handoff-receiver")
-        # Plain http on this computer only: session cookies without the Secure flag (see README, portal).
+        # Plain http on this computer only: session cookies without the Secure flag (docs/portal.md).
         env.setdefault("WW_WEB_DEV", "1")
         # This stack serves the demo page: the example content is shown (never in production: bot/common/settings.py).
         env.setdefault("WW_EXAMPLE_CONTENT", "1")

@@ -1,4 +1,4 @@
-"""Fixes for the Rasa 3.6 server process: two for speed, measured with py-spy under load (README, "Measures"),
+"""Fixes for the Rasa 3.6 server process: two for speed, measured with py-spy under load (docs/measures/README.md),
 and one for security.
 
 Loaded by bot/rasa/channels.py, which Rasa imports from credentials.yml, so they apply exactly in the Rasa server.

@@ -32,7 +32,7 @@ class Reading:
 
 @dataclass(frozen=True)
 class ReaderSettings:
-    """How a long message is read (see README, "Understanding")."""
+    """How a long message is read (docs/conversation.md, "Understanding")."""
 
     C: float = 20.0
     long_message_words: int = 12  # from this length on, sentences are scored separately

@@ -128,7 +128,7 @@ STOPWORDS = frozenset(
     ]
 )
 MIN_QUERY_TERMS = 2
-# The BM25 score from which a section is shown as the answer (tuned in README, "Understanding").
+# The BM25 score from which a section is shown as the answer (tuned in docs/conversation.md, "Understanding").
 MIN_SCORE = 8.0
 
 

@@ -1,5 +1,5 @@
 """The chat widget's files (`/widget/widget.js`, its stylesheet, the vendored socket.io client) and its privacy
-page. A gemeente embeds the widget with one script tag; see README, "Chat widget"."""
+page. A gemeente embeds the widget with one script tag; see docs/widget.md."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`python -m bot.tools.bench --replicas`: the production profile started by the benchmark itself, driven and measured
-(a short run; the figures are in README, "Speed", from `make bench-replicas`)."""
+(a short run; the figures are in docs/measures/README.md, "Speed", from `make bench-replicas`)."""
 
 from __future__ import annotations
 

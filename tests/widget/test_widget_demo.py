@@ -2,7 +2,7 @@
 transport, session persistence) and the action server; a handoff made in the widget is then found in the portal.
 At a laptop, a tablet, a phone and a laptop at 200 % zoom, the start of each answer and the handoff's code stay in
 view and a screen reader is given every message in order. Screenshots go to test-artifacts/widget/; docs/widget.png
-in the README is a copy of "answer-1366x768"."""
+in README.md and docs/widget.md is a copy of "answer-1366x768"."""
 
 from __future__ import annotations
 
