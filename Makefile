@@ -39,7 +39,7 @@ help:
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
-	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11). See README."; exit 1; }
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11). See docs/configuration.md."; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || { echo "$(VENV) is not Python 3.10; remove it and retry."; exit 1; }
 	$(PY) -m pip install --quiet --upgrade "pip<25"

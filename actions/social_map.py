@@ -84,8 +84,9 @@ class ValidateSocialMapForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         # At the start the question is read here, in the call Rasa makes anyway, instead of by an action of its
-        # own before the form (one action call and one policy prediction fewer per search; docs/measures/README.md, "Speed"). The
-        # values it finds are codes already, and slots kept from an earlier search are replaced, not validated.
+        # own before the form (one action call and one policy prediction fewer per search; docs/measures/README.md,
+        # "Speed"). The values it finds are codes already, and slots kept from an earlier search are replaced, not
+        # validated.
         if starts_now(tracker, self.form_name()):
             return read_question(dispatcher, tracker)
         return await super().run(dispatcher, tracker, domain)

@@ -208,8 +208,7 @@ class FieldProblem(ValueError):
 # The rules for each field, one home for the file (parse_config: "GM0321: email: …") and for the portal
 # (bot/portal/handoff_settings.py shows the sentence under the field, and saves through apply_override).
 def check_response_days(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    """A whole number of working days (the portal turns the typed digits into one first)."""
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RESPONSE_DAYS:
         raise FieldProblem(f"Vul een heel getal in van 1 tot en met {MAX_RESPONSE_DAYS}.")
     return value
@@ -243,6 +242,8 @@ def check_endpoint_address(value: Any, expand: bool = True) -> Optional[str]:
         url = expand_env(text).strip() if expand else text
     except KeyError as error:
         raise FieldProblem(f"Het adres gebruikt omgevingsvariabele {error.args[0]}, maar die is niet gezet.") from error
+    if not url:  # "${WW_HOOK:-}" with the variable empty: no webhook
+        return None
     parsed = urlparse(url)
     local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
     if len(url) > MAX_URL or not parsed.hostname or not (parsed.scheme == "https" or local):

@@ -96,7 +96,8 @@ class _Private:
     """The privacy boundary of a handoff (#19): every free text of a request passes here once, on the way in —
     BSN, IBAN, addresses, postcodes and dates scrubbed (bot/common/privacy.py), the person's own phone number and
     e-mail address masked where they typed them, and cut to length. The transcript has the same boundary in
-    transcript.clean. The summary and the stored record trust what they get; `as_document` checks on the way out."""
+    transcript.clean. The summary and the stored record trust what they get; on the way out, `as_document`
+    (webhook, API) and the portal's page read the free text through `_checked`."""
 
     phone: Optional[str]
     email: Optional[str]
@@ -113,6 +114,8 @@ class _Private:
             return {str(k): self.deep(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.deep(v) for v in value]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and privacy.scrub(str(value)) != str(value):
+            return self.text(value)  # a number that is a BSN or the like becomes its marker
         return value
 
 
@@ -345,7 +348,7 @@ def as_document(handoff: Handoff, config: GemeenteConfig) -> Dict[str, Any]:
         "status": handoff.status,
         "created_at": _iso(handoff.created_at),
         "respond_by": handoff.respond_by.isoformat(),
-        "reason": handoff.reason,
+        "reason": _checked(handoff.reason, handoff.reference_code),
         "consent": {"text": handoff.consent_text, "at": _iso(handoff.consent_at)},
         "contact": {
             "channel": handoff.contact_channel,
@@ -353,16 +356,24 @@ def as_document(handoff: Handoff, config: GemeenteConfig) -> Dict[str, Any]:
             "phone_national": _national(handoff.phone),
             "email": handoff.email,
             "preferred_time": handoff.preferred_time,
-            "alias": handoff.alias,
+            "alias": _checked(handoff.alias, handoff.reference_code),
         },
-        "summary": _checked(json.loads(handoff.summary), handoff.reference_code),
+        "summary": checked_summary(handoff),
         "topics": json.loads(handoff.topics),
         "intents": json.loads(handoff.intents),
-        "transcript": [
-            {**turn, "text": _checked(turn["text"], handoff.reference_code)}
-            for turn in transcripts.as_plain_words(json.loads(handoff.transcript))
-        ],
+        "transcript": transcripts.as_plain_words(checked_transcript(handoff)),
     }
+
+
+def checked_summary(handoff: Handoff) -> Dict[str, Any]:
+    """The stored summary, checked on the way out (the webhook, the API and the portal's page all read it here)."""
+    return dict(_checked(json.loads(handoff.summary), handoff.reference_code))
+
+
+def checked_transcript(handoff: Handoff) -> List[Dict[str, Any]]:
+    """The stored conversation, its texts checked on the way out (times are not free text)."""
+    turns = json.loads(handoff.transcript)
+    return [{**turn, "text": _checked(turn.get("text"), handoff.reference_code)} for turn in turns]
 
 
 def _checked(value: Any, code: str) -> Any:
@@ -377,7 +388,7 @@ def _checked(value: Any, code: str) -> Any:
         return {k: _checked(v, code) for k, v in value.items()}
     if isinstance(value, list):
         return [_checked(v, code) for v in value]
-    return value
+    return value  # None, numbers
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:

@@ -166,7 +166,8 @@ def _check(errors: Dict[str, str], field: str, check: Callable[..., Any], value:
 def _check_fields(form: SettingsForm, errors: Dict[str, str]) -> Dict[str, Any]:
     """Every field in the file's shape; a sentence in `errors` for each field that is not right."""
     values: Dict[str, Any] = {}
-    days = _check(errors, "response_days", check_response_days, form.response_days)
+    typed = form.response_days
+    days = _check(errors, "response_days", check_response_days, int(typed) if typed.isdigit() else typed)
     if days is not None:
         values["response_days"] = days
     values["contact_route"] = _check(errors, "contact_route", check_contact_route, form.contact_route) or ""

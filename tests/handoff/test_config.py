@@ -171,3 +171,10 @@ def test_the_file_and_the_portal_check_a_field_with_the_same_rule(
     _check_fields(SettingsForm.from_request(form), errors)
     assert errors[field], f"the portal accepts {field} = {portal_value!r}"
     assert f"{HOUTEN}: {field}: {errors[field]}" in problems(data)
+
+
+def test_an_endpoint_that_expands_to_nothing_means_no_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WW_TEST_NO_HOOK", raising=False)
+    data = config_dict("${WW_TEST_NO_HOOK:-}")
+    config = parse_config(data)
+    assert config.for_gemeente(HOUTEN).endpoint is None

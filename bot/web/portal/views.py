@@ -3,7 +3,6 @@ its actions, and the beheerder's accounts, audit log and the gemeente's handoff 
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
@@ -20,7 +19,7 @@ from bot.handoff import transcript as transcripts
 from bot.handoff.config import effective_config
 from bot.handoff.contact import InvalidContact, validate_phone
 from bot.handoff.models import STATUSES, Handoff
-from bot.handoff.service import status_label
+from bot.handoff.service import checked_summary, checked_transcript, status_label
 from bot.portal import accounts, handoff_settings, service
 from bot.portal.models import BEHEERDER, CONSULENT, ROLES, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
@@ -317,8 +316,8 @@ def handoff_page(code: str) -> ResponseReturnValue:
         handoff=handoff,
         work=work,
         gemeente=config.name,
-        summary=json.loads(handoff.summary),
-        transcript=json.loads(handoff.transcript),
+        summary=checked_summary(handoff),
+        transcript=checked_transcript(handoff),
         topics=service.topics_of(handoff),
         notes=service.notes_of(db, handoff),
         deadline=service.deadline_state(handoff),
