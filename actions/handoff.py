@@ -15,9 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.gemeente import check_gemeente, gemeente_answer
 from actions.latest import latest_intent, latest_text, person_texts, widget_gemeente
 from actions.rights import asked_code_to_withdraw, withdraw_answer
-from actions.social_map import check_gemeente, gemeente_answer
 from bot.common import settings
 from bot.common.db import session_scope
 from bot.common.gemeente_contact import contact, contact_sentence
