@@ -64,6 +64,8 @@ PROMISES: Dict[str, str] = {
     "Typ je een telefoonnummer of e-mailadres?": "test_phone_and_email_are_kept_masked_in_the_conversation",
     "alleen een stukje, zoals 06-****5678": "test_phone_and_email_are_kept_masked_in_the_conversation",
     "Ik vraag nooit naar je BSN": "test_the_assistant_never_asks_for_a_bsn",
+    "Ik tel wel waar gesprekken over gaan": "test_only_counts_outlive_a_conversation",
+    "De gemeente ziet die aantallen, maar niet wie iets vroeg": "test_only_counts_outlive_a_conversation",
     "Typ je toch een BSN of bankrekeningnummer?": "test_bsn_and_iban_never_reach_the_store",
     "Dan haal ik dat nummer weg voordat ik iets bewaar": "test_bsn_and_iban_never_reach_the_store",
     "Wil je dat een medewerker van de gemeente contact met je opneemt?": "test_nothing_goes_to_the_gemeente_without_consent",
@@ -248,3 +250,37 @@ def test_over_rest_the_store_matches_the_privacy_answer(chat, stack_var: Path):
     assert "computerprogramma" in rows, "what the assistant answered"
     for never in (BSN, IBAN, "12345678", "jan.devries@", ADDRESS, POSTCODE, BIRTH_DATE):
         assert never not in rows, never
+
+
+def test_only_counts_outlive_a_conversation(app_database: str, tmp_path: Path) -> None:
+    """The conversation is counted (topic, gemeente, day) before retention wipes it; the counts hold no text and no
+    conversation id, and the gemeente sees counts only (tests/portal/test_insight.py: small ones as "< 5")."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore as RasaStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import create_engine, inspect, text
+
+    from bot.insight.models import InsightCount
+    from bot.ops.retention import purge
+
+    store = RasaStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    tracker = DialogueStateTracker("persoon-123", slots=[])
+    said = "Ik ben Koos en wil weten wat jobcoaching is"
+    tracker.update(
+        UserUttered(said, {"name": "ask_jobcoaching", "confidence": 0.9}, timestamp=time.time() - 40 * 86400)
+    )
+    asyncio.run(store.save(tracker))
+    tracked = str(tmp_path / "tracker.db")
+    assert purge(app_database, tracked, days=settings.CONVERSATION_RETENTION_DAYS).conversations == 1
+    with session_scope(app_database) as session:
+        topics = {row.topic for row in session.execute(select(InsightCount)).scalars()}
+    assert "ask_jobcoaching" in topics
+    engine = create_engine(app_database)
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            dump = str(connection.execute(text(f'SELECT * FROM "{table}"')).all())
+            assert "Koos" not in dump and "persoon-123" not in dump, table
+    engine.dispose()

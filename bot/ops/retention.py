@@ -21,6 +21,7 @@ from bot.common.db import session_scope
 from bot.conversation.store import purge_conversations, tracker_url
 from bot.handoff import contact_vault
 from bot.handoff import retention as handoffs
+from bot.insight.fold import fold as insight_fold
 
 PARTS = ("conversations", "handoffs", "contacts")
 
@@ -60,6 +61,9 @@ def purge(
 ) -> Purged:
     """Run the chosen parts of the retention job; what each deleted."""
     days = settings.CONVERSATION_RETENTION_DAYS if days is None else days
+    if "conversations" in parts:  # counted for the gemeente's insight first; only the counts outlive them
+        with session_scope(database_url) as session:
+            insight_fold(session, tracker_url(tracker))
     return Purged(
         conversations=purge_conversations(tracker_url(tracker), days) if "conversations" in parts else 0,
         handoffs=purge_handoffs(database_url) if "handoffs" in parts else 0,

@@ -21,7 +21,7 @@ csrf = CSRFProtect()
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The app; `config` overrides the settings (tests pass TESTING, DATABASE_URL, …)."""
     from bot.web import demo, hsds_api, widget
-    from bot.web.portal import api, auth, views
+    from bot.web.portal import api, auth, insight, views  # noqa: F401 (insight adds its pages to views.bp)
 
     app = Flask(__name__, static_folder=None)
     app.config.update(

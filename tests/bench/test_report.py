@@ -78,7 +78,19 @@ def result(ours_p95: float, errors: int = 0, ours_cpu: float = 50.0, ours_rate: 
 
 def test_targets_met_and_not_met():
     met = {t["name"]: t["met"] for t in report.targets(result(ours_p95=180))}
-    assert met == {"latency": True, "cpu": True, "throughput": True, "socialmap": True, "training": True}
+    assert met == {
+        "latency": True,
+        "cpu": True,
+        "throughput": True,
+        "socialmap": True,
+        "insight": None,
+        "training": True,
+    }
+    pages = {"insight": {"gemeenten": 50, "days": 365, "rows": 9, "pages": {"a": {"p50_ms": 90, "p95_ms": 990}}}}
+    assert {t["name"]: t["met"] for t in report.targets({**result(ours_p95=180), **pages})}["insight"] is True
+    pages["insight"]["pages"]["b"] = {"p50_ms": 400, "p95_ms": 1200}
+    assert {t["name"]: t["met"] for t in report.targets({**result(ours_p95=180), **pages})}["insight"] is False
+    assert "| b | 400 | 1200 |" in report.markdown({**result(ours_p95=180), **pages, "targets": []})
     assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=180, ours_rate=24.0))}["throughput"] is False
     assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=180, ours_cpu=61))}["cpu"] is False
     assert {t["name"]: t["met"] for t in report.targets(result(ours_p95=250))}["latency"] is False

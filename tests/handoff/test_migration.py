@@ -7,7 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import bot.handoff.contact_vault
-import bot.handoff.models  # noqa: F401  (registers the tables on Base.metadata)
+import bot.handoff.models
+import bot.insight.models  # noqa: F401  (registers the tables on Base.metadata)
 from bot.common.db import Base, get_engine
 from bot.ops.migrate import current_revision, downgrade, head_revision, upgrade
 

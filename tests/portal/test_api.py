@@ -204,3 +204,27 @@ def test_every_documented_path_is_served_and_every_served_path_is_documented(por
     documented = {(path, method) for path, ops in SPEC["paths"].items() for method in ops}
     assert set(_served_api_routes(portal)) == documented
     jsonschema.Draft7Validator.check_schema(SCHEMA_DOC["components"]["schemas"]["Handoff"])
+
+
+def test_insight_through_the_api_is_counts_of_own_gemeenten_only(any_portal: Portal, tokens: Dict[str, str]) -> None:
+    """#20: a teamleider's or beheerder's token reads what people ask; small counts as "< 5"; no consulent."""
+    from bot.common.clock import today
+    from bot.insight.models import CONVERSATION, QUESTION, InsightCount
+
+    with session_scope(any_portal.url) as session:
+        session.add(InsightCount(day=today(), gemeente_code=HOUTEN, kind=CONVERSATION, topic="", count=9))
+        session.add(InsightCount(day=today(), gemeente_code=HOUTEN, kind=QUESTION, topic="ask_wajong", count=2))
+    path = "/api/inzicht/vragen"
+    for name in ("teamleider", "beheerder"):
+        body = check(call(any_portal, "GET", f"{path}?eenheid=maand", tokens[name]), path, "GET")
+        assert body["conversations"][-1] == 9 and body["topics"][0]["total"] == "< 5"
+        assert body["outcomes"]["overdracht"]["share"] is None
+    assert (
+        check(call(any_portal, "GET", path, tokens["consulent"]), path, "GET")
+        and call(any_portal, "GET", path, tokens["consulent"]).status_code == 403
+    )
+    other = call(any_portal, "GET", f"{path}?gemeente=GM0355", tokens["teamleider"])
+    assert other.status_code == 404 and check(other, path, "GET")
+    bad = call(any_portal, "GET", f"{path}?eenheid=jaar", tokens["teamleider"])
+    assert bad.status_code == 400 and check(bad, path, "GET")
+    assert call(any_portal, "GET", path).status_code == 401

@@ -58,6 +58,21 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("POST", "/beheer/instellingen/GM0355/standaard"): dict(
         anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=403
     ),
+    # Insight (#20): teamleiders and beheerders, about their own gemeente only; counts, never conversations.
+    ("GET", "/inzicht"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht?gemeente=GM0321&eenheid=maand"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK
+    ),
+    ("GET", "/inzicht?gemeente=GM0355"): dict(anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404),
+    ("GET", "/inzicht?eenheid=jaar"): dict(anoniem=REDIRECT, consulent=403, teamleider=400, beheerder=400),
+    ("GET", "/inzicht/vragen.csv"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/vragen.csv?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/vragen.json"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/vragen.json?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
 }
 FORMS = {
     "contact": {"method": "telefoon"},
@@ -81,6 +96,7 @@ OTHER_ROUTES = {
     "/api/handoffs",
     "/api/handoffs/<code>",
     "/api/handoffs/<code>/status",
+    "/api/inzicht/vragen",
     "/static/portal/<path:filename>",
     "/inloggen/tweede-stap",
     "/account/tweede-stap",
@@ -123,6 +139,9 @@ def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> Non
         "/beheer/instellingen",
         "/beheer/instellingen/<code>",
         "/beheer/instellingen/<code>/standaard",
+        "/inzicht",
+        "/inzicht/vragen.csv",
+        "/inzicht/vragen.json",
     }
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES

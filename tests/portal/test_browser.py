@@ -118,6 +118,29 @@ def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Pa
             page.goto(f"{base}{path}")
             check_page(page, name, laptop)
         change_settings_in_the_browser(page, base, stack_database, laptop)
+        insight_in_the_browser(page, base, stack_database, laptop)
+
+
+def insight_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:
+    """What people ask (#20): a chart with its table, small counts hidden; axe finds nothing serious."""
+    from datetime import timedelta
+
+    from bot.common.clock import today
+    from bot.conversation.knowledge import library
+    from bot.insight.generator import generate
+    from bot.insight.models import QUESTION, InsightCount
+
+    with session_scope(f"sqlite:///{database}") as session:
+        generate(session, ["GM0363"], sorted(library().by_intent), today() - timedelta(days=1), 120, seed=7)
+        session.add(InsightCount(day=today(), gemeente_code="GM0363", kind=QUESTION, topic="ask_wajong", count=2))
+    page.goto(f"{base}/inzicht?gemeente=GM0363&eenheid=week")
+    main = page.locator("main").inner_text()
+    assert "Wat mensen vragen" in main and "< 5" in main and "Gesprekken" in main
+    assert page.locator("svg[role=img]").count() == 2 and page.locator("table").count() == 1
+    check_page(page, "inzicht", viewport)
+    check_page(page, "inzicht", {"width": 390, "height": 844})
+    page.goto(f"{base}/inzicht?gemeente=GM0363&eenheid=maand")
+    check_page(page, "inzicht-maand", viewport)
 
 
 def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:

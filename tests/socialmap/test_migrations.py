@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import bot.insight.models  # noqa: F401  (every table of the history on Base.metadata)
 from bot.common import settings
 from bot.common.db import Base, get_engine
 from bot.ops.migrate import current_revision, downgrade, head_revision, is_up_to_date, upgrade

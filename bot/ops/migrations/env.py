@@ -10,6 +10,7 @@ from sqlalchemy import create_engine
 # Every area's models module is imported here, so that `revision --autogenerate` sees all tables.
 import bot.handoff.contact_vault
 import bot.handoff.models
+import bot.insight.models
 import bot.portal.models
 import bot.socialmap.models  # noqa: F401
 from bot.common.db import Base

@@ -101,6 +101,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         help="social-map sizes to search, comma-separated; '' skips (default 1000,10000,100000)",
     )
     parser.add_argument("--socialmap-queries", type=int, default=200, help="searches per size (default 200)")
+    parser.add_argument("--no-insight", action="store_true", help="skip the insight pages (a year, 50 gemeenten)")
     parser.add_argument("--model", type=Path, default=settings.ROOT / "models" / "wegwijzer.tar.gz")
     parser.add_argument("--out", type=Path, default=settings.ROOT / "reports", help="report folder")
     parser.add_argument(
@@ -160,6 +161,7 @@ def main(argv: Sequence[str]) -> int:
         training=not args.no_training,
         socialmap_sizes=args.socialmap_sizes,
         socialmap_queries=args.socialmap_queries,
+        insight=not args.no_insight,
         model=args.model,
     )
     result = run(options)

@@ -15,6 +15,7 @@ MAX_CPU_RATIO = 1.5  # CPU time per answered message, ours vs the reference (iss
 THROUGHPUT_USERS = 100
 MIN_THROUGHPUT_RATIO = 0.9  # answered messages a second at 100 users, ours vs the reference (issue #18)
 MAX_SOCIALMAP_P95_MS = 20.0
+MAX_INSIGHT_P95_MS = 1000.0  # #20: the insight pages load in under a second
 SOCIALMAP_SIZE = 100_000
 MAX_TRAINING_S = 600.0
 
@@ -106,6 +107,16 @@ def targets(result: Result) -> List[Dict[str, Any]]:
             f"social map p95 < {MAX_SOCIALMAP_P95_MS:.0f} ms at 100k services",
             f"{row['p95_ms']:.1f} ms" if row else "not measured in this run",
             row["p95_ms"] < MAX_SOCIALMAP_P95_MS if row else None,
+        )
+    )
+    pages = (result.get("insight") or {}).get("pages")
+    slowest = max((p["p95_ms"] for p in pages.values()), default=None) if pages else None
+    found.append(
+        _target(
+            "insight",
+            f"insight pages p95 < {MAX_INSIGHT_P95_MS:.0f} ms with a year of counts for 50 gemeenten",
+            f"slowest page {slowest:.0f} ms" if slowest is not None else "not measured in this run",
+            slowest < MAX_INSIGHT_P95_MS if slowest is not None else None,
         )
     )
     training = result.get("training")
@@ -209,6 +220,16 @@ def markdown(result: Result) -> str:
             f"{'yes' if r['plan_ok'] else 'NO'} |"
             for r in result["socialmap"]
         ]
+    if result.get("insight"):
+        found = result["insight"]
+        lines += [
+            "",
+            f"## Insight pages ({found['rows']:,} count rows: {found['days']} days × {found['gemeenten']} gemeenten)",
+            "",
+            "| page | p50 ms | p95 ms |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {name} | {t['p50_ms']:.0f} | {t['p95_ms']:.0f} |" for name, t in found["pages"].items()]
     lines += ["", "## Targets", "", "| target | figure | |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['figure']} | {verdict(t['met'])} |" for t in result["targets"]]
     return "\n".join(lines) + "\n"

@@ -27,6 +27,7 @@ class Options:
     training: bool = True
     socialmap_sizes: Sequence[int] = (1_000, 10_000, 100_000)  # empty: skip
     socialmap_queries: int = 200
+    insight: bool = True  # the insight pages with a year of counts for 50 gemeenten
     model: Path = Path("models/wegwijzer.tar.gz")
 
 
@@ -118,6 +119,7 @@ def run(options: Options) -> Dict[str, Any]:
         "reference": [],
         "training": None,
         "socialmap": None,
+        "insight": None,
         "reference_facts": None,
     }
     with tempfile.TemporaryDirectory(prefix="ww-bench-") as tmp:
@@ -129,10 +131,22 @@ def run(options: Options) -> Dict[str, Any]:
             say(f"  {result['training']['wall_s'] / 60:.1f} min, model {result['training']['model_mb']} MB")
         if options.socialmap_sizes:
             result["socialmap"] = socialmap(options)
+        if options.insight:
+            result["insight"] = insight_pages()
         load_levels(options, folder, result)
     result["ratios"] = report.ratios(result["ours"], result["reference"])
     result["targets"] = report.targets(result)
     return result
+
+
+def insight_pages() -> Dict[str, Any]:
+    """The insight pages' own benchmark (bot/tools/bench/insight.py)."""
+    from bot.tools.bench.insight import format_table, run
+
+    say("Insight pages with a year of counts for 50 gemeenten …")
+    found = run()
+    say(format_table(found))
+    return found
 
 
 def socialmap(options: Options) -> List[Dict[str, Any]]:

@@ -13,8 +13,9 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.handoff.models import Handoff
+from bot.insight import report as insight
 from bot.portal import accounts, service
-from bot.portal.models import PortalUser
+from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -37,7 +38,10 @@ def authenticate() -> Any:
         user = accounts.user_for_token(get_db(), token.strip())
     if user is None:
         return _error(401, "niet ingelogd: stuur Authorization: Bearer <token>")
-    if not service.reads_handoffs(user):
+    if request.path.startswith("/api/inzicht"):
+        if user.role not in (TEAMLEIDER, BEHEERDER):
+            return _error(403, "deze rol ziet geen inzicht")
+    elif not service.reads_handoffs(user):
         return _error(403, "deze rol leest geen overdrachten")
     g.api_user = user
     return None
@@ -116,3 +120,20 @@ def set_status(code: str) -> ResponseReturnValue:
         return _error(409, str(problem))
     db.commit()
     return jsonify(service.document(db, handoff))
+
+
+@bp.get("/inzicht/vragen")
+def insight_questions() -> ResponseReturnValue:
+    """What people ask (#20), the same figures as the portal's page: counts only, small ones as "< 5"."""
+    user: PortalUser = g.api_user
+    own = tuple(user.gemeente_codes)
+    asked = request.args.get("gemeente", "")
+    if asked and asked not in own:
+        return _error(404, "niet gevonden")
+    unit = request.args.get("eenheid", insight.WEEK)
+    if unit not in insight.UNITS:
+        return _error(400, f"eenheid moet een van {', '.join(insight.UNITS)} zijn")
+    report = insight.what_people_ask(
+        get_db(), (asked,) if asked else own, unit, count=8 if unit == insight.WEEK else 12
+    )
+    return jsonify(insight.as_json(report))

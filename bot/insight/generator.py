@@ -1,0 +1,47 @@
+"""Example insight counts (#20), reproducible from a seed: for the demo's screenshots and for measuring the pages
+with a year of data for many gemeenten (`make bench`). Never mixed with real counts: use a database of its own."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+
+from bot.insight.fold import SERVICE_TOPICS
+from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, SOCIALMAP, UNANSWERED, InsightCount
+
+
+def generate(
+    session: Session, gemeenten: Sequence[str], topics: Sequence[str], until: date, days: int, seed: int
+) -> int:
+    """Counts for every day of `days` up to `until`, every gemeente and topic; how many rows were written."""
+    rng = random.Random(seed)  # noqa: S311 (example data, not a secret)
+    rows = 0
+    every = [*topics, *SERVICE_TOPICS]
+    weights = {topic: rng.random() ** 2 for topic in every}  # a few topics asked much more than the rest
+    for code in gemeenten:
+        size = rng.uniform(0.3, 3.0)  # bigger and smaller gemeenten
+        for offset in range(days):
+            day = until - timedelta(days=offset)
+            weekday = 0.35 if day.weekday() >= 5 else 1.0
+            conversations = int(rng.gauss(12, 3) * size * weekday)
+            if conversations <= 0:
+                continue
+            counts = {
+                (CONVERSATION, ""): conversations,
+                (HANDOFF, ""): int(conversations * rng.uniform(0.05, 0.15)),
+                (SOCIALMAP, ""): int(conversations * rng.uniform(0.1, 0.3)),
+                (UNANSWERED, ""): int(conversations * rng.uniform(0.02, 0.1)),
+            }
+            for topic in every:
+                asked = int(conversations * 1.6 * weights[topic] / len(every) * rng.uniform(0.5, 1.5) * 4)
+                if asked:
+                    counts[(QUESTION, topic)] = asked
+            for (kind, topic), count in counts.items():
+                if count > 0:
+                    session.add(InsightCount(day=day, gemeente_code=code, kind=kind, topic=topic, count=count))
+                    rows += 1
+        session.flush()
+    return rows

@@ -1,0 +1,186 @@
+"""What people ask (#20, part 1): conversations, questions per topic and how conversations ended, per week or month,
+for the gemeenten of the reader — read from the folded counts, never from conversations.
+
+A count below SMALL is shown as "< 5" everywhere (page, chart, CSV, API) so nobody can be singled out; a share is
+shown only when both of its counts are at least SMALL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.common import content
+from bot.conversation.knowledge import library
+from bot.insight.models import CONVERSATION, OUTCOMES, QUESTION, InsightCount
+
+SMALL = 5
+WEEK, MONTH = "week", "maand"
+UNITS = (WEEK, MONTH)
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+OUTCOME_LABELS = {
+    "overdracht": "Doorgegeven aan de gemeente",
+    "sociale_kaart": "Gezocht in de sociale kaart",
+    "geen_antwoord": "Vraag zonder goed antwoord",
+}
+Shown = Union[int, str]
+
+
+def shown(count: int) -> Shown:
+    """The count as it may be shown: itself from SMALL on, else "< 5"."""
+    return count if count >= SMALL else f"< {SMALL}"
+
+
+def share(part: int, whole: int) -> Optional[float]:
+    """part / whole, only when both are large enough to show."""
+    return round(part / whole, 3) if part >= SMALL and whole >= SMALL else None
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "2026-W48" or "2026-11"
+    label: str  # "week 48 (23 nov.)" or "november 2026"
+    short: str  # "wk 48" or "nov." (under a chart's column)
+    start: date
+    end: date  # inclusive
+
+
+def periods(unit: str, until: date, count: int) -> List[Period]:
+    """The `count` whole or running weeks (ISO, Monday first) or months up to and including `until`, oldest first."""
+    found: List[Period] = []
+    if unit == WEEK:
+        start = until - timedelta(days=until.weekday())
+        for _ in range(count):
+            year, week, _day = start.isocalendar()
+            label = f"week {week} ({start.day} {MONTHS[start.month - 1][:3]}.)"
+            found.append(Period(f"{year}-W{week:02d}", label, f"wk {week}", start, start + timedelta(days=6)))
+            start -= timedelta(days=7)
+    else:
+        year, month = until.year, until.month
+        for _ in range(count):
+            start = date(year, month, 1)
+            end = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+            short = f"{MONTHS[month - 1][:3]}." + (f" {year % 100:02d}" if month == 1 else "")
+            found.append(Period(f"{year}-{month:02d}", f"{MONTHS[month - 1]} {year}", short, start, end))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(found))
+
+
+# Names for the service topics in the portal (the articles are named by their titles).
+SERVICE_LABELS = {
+    "ask_where_to_go": "Waar kan ik terecht? (sociale kaart)",
+    "request_human": "Praten met een medewerker",
+    "ask_handoff_status": "Hoe staat het met mijn vraag?",
+    "withdraw_handoff": "Mijn vraag intrekken",
+    "delete_conversation": "Dit gesprek wissen",
+}
+
+
+def topic_label(intent: str) -> str:
+    article = library().by_intent.get(intent)
+    if article is not None:
+        return article.title
+    return SERVICE_LABELS.get(intent) or str((content.load("intent_labels.yml") or {}).get(intent) or intent)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Counts per period (not yet suppressed: use `shown` and `share` to present them)."""
+
+    gemeenten: Tuple[str, ...]
+    unit: str
+    periods: List[Period]
+    conversations: List[int]  # per period
+    outcomes: Dict[str, List[int]]  # kind → per period
+    topics: List[Tuple[str, str, List[int]]]  # (intent, label, per period), most asked first
+
+    def total(self, counts: Sequence[int]) -> int:
+        return sum(counts)
+
+
+def what_people_ask(
+    session: Session, gemeenten: Sequence[str], unit: str = WEEK, until: Optional[date] = None, count: int = 8
+) -> Report:
+    """For the given gemeenten (CBS codes); `until` defaults to today."""
+    from bot.common.clock import today
+
+    spans = periods(unit, until or today(), count)
+    first, last = spans[0].start, spans[-1].end
+    rows = session.execute(
+        select(InsightCount.kind, InsightCount.topic, InsightCount.day, func.sum(InsightCount.count))
+        .where(InsightCount.gemeente_code.in_(list(gemeenten)), InsightCount.day.between(first, last))
+        .group_by(InsightCount.kind, InsightCount.topic, InsightCount.day)
+    ).all()
+    index = {}
+    for i, span in enumerate(spans):
+        day = span.start
+        while day <= span.end:
+            index[day] = i
+            day += timedelta(days=1)
+    per: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0] * len(spans))
+    for kind, topic, day, total in rows:
+        per[(kind, topic)][index[day]] += int(total or 0)
+    questions = sorted(
+        ((topic, topic_label(topic), values) for (kind, topic), values in per.items() if kind == QUESTION),
+        key=lambda item: (-sum(item[2]), item[1]),
+    )
+    return Report(
+        gemeenten=tuple(gemeenten),
+        unit=unit,
+        periods=spans,
+        conversations=list(per[(CONVERSATION, "")]),
+        outcomes={kind: list(per[(kind, "")]) for kind in OUTCOMES},
+        topics=questions,
+    )
+
+
+def as_rows(report: Report) -> List[List[Shown]]:
+    """The report as a table (CSV and the page): a header, conversations, the outcomes, then one row per topic."""
+    header: List[Shown] = ["", *[p.label for p in report.periods], "totaal"]
+    rows: List[List[Shown]] = [header]
+    rows.append(["Gesprekken", *[shown(n) for n in report.conversations], shown(sum(report.conversations))])
+    for kind, values in report.outcomes.items():
+        rows.append([OUTCOME_LABELS[kind], *[shown(n) for n in values], shown(sum(values))])
+    for _intent, label, values in report.topics:
+        rows.append([f"Vraag: {label}", *[shown(n) for n in values], shown(sum(values))])
+    return rows
+
+
+def as_json(report: Report) -> Dict[str, object]:
+    total = sum(report.conversations)
+    return {
+        "gemeenten": list(report.gemeenten),
+        "unit": report.unit,
+        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
+        "periods": [
+            {"key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in report.periods
+        ],
+        "conversations": [shown(n) for n in report.conversations],
+        "outcomes": {
+            kind: {"counts": [shown(n) for n in values], "share": share(sum(values), total)}
+            for kind, values in report.outcomes.items()
+        },
+        "topics": [
+            {"intent": intent, "label": label, "counts": [shown(n) for n in values], "total": shown(sum(values))}
+            for intent, label, values in report.topics
+        ],
+    }

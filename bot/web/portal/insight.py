@@ -1,0 +1,102 @@
+"""The portal's insight pages (#20): for teamleiders and beheerders, about their own gemeenten only. Counts, never
+conversations; small counts shown as "< 5" (bot/insight/report.py). The same figures as CSV and as JSON
+(`/api/inzicht/vragen` with a token, for the gemeente's own reporting)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import List, Tuple
+
+from flask import Response, abort, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from bot.common import regions
+from bot.insight import report as insight
+from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
+from bot.web.database import get_db
+from bot.web.portal.auth import role_required
+from bot.web.portal.charts import bars, columns
+from bot.web.portal.views import _user, bp
+
+READERS = (TEAMLEIDER, BEHEERDER)
+ALL_OWN = "alle"
+
+
+def scope(user: PortalUser, asked: str) -> Tuple[str, ...]:
+    """The gemeenten a page is about: one of the user's own, or all of them ("alle"); 404 for any other."""
+    own = tuple(code for code in user.gemeente_codes if code)
+    if not asked or asked == ALL_OWN:
+        return own
+    if asked not in own:
+        abort(404)
+    return (asked,)
+
+
+def _options() -> Tuple[str, int]:
+    unit = request.args.get("eenheid", insight.WEEK)
+    if unit not in insight.UNITS:
+        abort(400)
+    return unit, 8 if unit == insight.WEEK else 12
+
+
+def _report(user: PortalUser) -> insight.Report:
+    unit, count = _options()
+    return insight.what_people_ask(get_db(), scope(user, request.args.get("gemeente", "")), unit, count=count)
+
+
+@bp.get("/inzicht")
+@role_required(*READERS)
+def insight_page() -> ResponseReturnValue:
+    user = _user()
+    result = _report(user)
+    labels = [p.short for p in result.periods]
+    conversations = [insight.shown(n) for n in result.conversations]
+    top = result.topics[:10]
+    names = [regions.get_gemeente(c) for c in user.gemeente_codes]
+    return render_template(
+        "portal/insight.html",
+        report=result,
+        rows=insight.as_rows(result),
+        shares={kind: insight.share(sum(v), sum(result.conversations)) for kind, v in result.outcomes.items()},
+        outcome_labels=insight.OUTCOME_LABELS,
+        gemeenten=[(g.code, g.name) for g in names if g is not None],
+        chosen=request.args.get("gemeente", ALL_OWN),
+        chart_conversations=columns(
+            "gesprekken",
+            f"Gesprekken per {result.unit}",
+            "De tabel hieronder geeft dezelfde aantallen.",
+            labels,
+            conversations,
+        ),
+        chart_topics=bars(
+            "onderwerpen",
+            "De meest gestelde vragen",
+            "Totaal over de hele periode; de tabel geeft ze per periode.",
+            [label for _i, label, _v in top],
+            [insight.shown(sum(v)) for _i, _l, v in top],
+        ),
+        small=insight.SMALL,
+    )
+
+
+@bp.get("/inzicht/vragen.csv")
+@role_required(*READERS)
+def insight_csv() -> ResponseReturnValue:
+    return Response(
+        _csv(insight.as_rows(_report(_user()))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=wegwijzer-vragen.csv"},
+    )
+
+
+@bp.get("/inzicht/vragen.json")
+@role_required(*READERS)
+def insight_json() -> ResponseReturnValue:
+    return jsonify(insight.as_json(_report(_user())))
+
+
+def _csv(rows: List[List[insight.Shown]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
