@@ -38,6 +38,7 @@ def _slow(item: pytest.Item) -> bool:
     return (
         bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
         or item.get_closest_marker("stack") is not None
+        or item.get_closest_marker("thorough") is not None
         or path.startswith(SLOW_FOLDERS)
         or "browser" in Path(path).name
         or path == "tests/bench/test_reference.py"

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from bot.socialmap import hsds_schema
 from bot.web import create_app
 
+pytestmark = pytest.mark.thorough  # fuzzing every operation: make test, not make test-fast
+
 EXAMPLES_PER_OPERATION = 25
 
 

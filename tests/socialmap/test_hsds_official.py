@@ -109,6 +109,7 @@ def test_json_examples_import(db_url: str, name: str, tables: int) -> None:
         assert location.organization_id in (None, "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
 
 
+@pytest.mark.thorough
 def test_export_is_hsds_3_0_by_the_official_schemas(sqlite_url: str, tmp_path: Path) -> None:
     with session_scope(sqlite_url) as session:
         hsds_io.load_shipped(session)
