@@ -7,26 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
-from zoneinfo import ZoneInfo
 
+from bot.common.clock import AMSTERDAM, MONTHS
 from bot.handoff import texts
 from bot.handoff.config import WEEKDAYS, GemeenteConfig
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 # Beyond this, a configuration has no open day at all; stop looking instead of looping forever.
 SEARCH_DAYS = 60
 

@@ -16,26 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.common import content
+from bot.common.clock import MONTHS
 from bot.conversation.knowledge import library
 from bot.insight.models import CONVERSATION, OUTCOMES, QUESTION, InsightCount
 
 SMALL = 5
 WEEK, MONTH = "week", "maand"
 UNITS = (WEEK, MONTH)
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 OUTCOME_LABELS = {
     "overdracht": "Doorgegeven aan de gemeente",
     "sociale_kaart": "Gezocht in de sociale kaart",
