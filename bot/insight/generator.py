@@ -9,6 +9,7 @@ from typing import Sequence
 
 from sqlalchemy.orm import Session
 
+from bot.insight import handoffs
 from bot.insight.fold import SERVICE_TOPICS
 from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, SOCIALMAP, UNANSWERED, InsightCount
 
@@ -39,6 +40,17 @@ def generate(
                 asked = int(conversations * 1.6 * weights[topic] / len(every) * rng.uniform(0.5, 1.5) * 4)
                 if asked:
                     counts[(QUESTION, topic)] = asked
+            handed = counts[(HANDOFF, "")]
+            if handed:  # what became of them, as the handoff purge folds it (bot/insight/handoffs.py)
+                contacted = round(handed * rng.uniform(0.8, 1.0))
+                counts[(handoffs.CREATED, "")] = counts[(handoffs.DUE, "")] = handed
+                counts[(handoffs.CONTACTED, "")] = contacted
+                counts[(handoffs.IN_TIME, "")] = round(contacted * rng.uniform(0.75, 1.0))
+                counts[(handoffs.MINUTES, "")] = int(contacted * rng.uniform(240, 2400))
+                helped = round(contacted * 0.7)
+                counts[(handoffs.OUTCOME, "geholpen")] = helped
+                counts[(handoffs.OUTCOME, "doorverwezen")] = contacted - helped
+                counts[(handoffs.OUTCOME, "geen_contact")] = handed - contacted
             for (kind, topic), count in counts.items():
                 if count > 0:
                     session.add(InsightCount(day=day, gemeente_code=code, kind=kind, topic=topic, count=count))

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from bot.common import settings
+from bot.common.clock import utc_now
 from bot.common.db import session_scope
 from bot.conversation.store import purge_conversations, tracker_url
 from bot.handoff import contact_vault
 from bot.handoff import retention as handoffs
 from bot.insight.fold import fold as insight_fold
+from bot.insight.handoffs import fold_expiring as fold_expiring_handoffs
 
 PARTS = ("conversations", "handoffs", "contacts")
 
@@ -41,9 +43,12 @@ class Purged:
 
 
 def purge_handoffs(database_url: Optional[str] = None) -> int:
-    """Closed handoffs past their retention date deleted (notes and portal state go with them)."""
+    """Closed handoffs past their retention date deleted (notes and portal state go with them), after they were
+    counted for the gemeente's insight (bot/insight/handoffs.py), in the same transaction."""
+    now = utc_now()
     with session_scope(database_url) as session:
-        deleted = handoffs.purge(session)
+        fold_expiring_handoffs(session, now)
+        deleted = handoffs.purge(session, now)
     with session_scope(database_url) as session:
         handoffs.checkpoint_sqlite(session)
     return deleted

@@ -228,3 +228,8 @@ def test_insight_through_the_api_is_counts_of_own_gemeenten_only(any_portal: Por
     bad = call(any_portal, "GET", f"{path}?eenheid=jaar", tokens["teamleider"])
     assert bad.status_code == 400 and check(bad, path, "GET")
     assert call(any_portal, "GET", path).status_code == 401
+    quality = "/api/inzicht/overdrachten"
+    body = check(call(any_portal, "GET", quality, tokens["teamleider"]), quality, "GET")
+    assert body["overdue_now"] == 1 and body["share_in_time"] is None  # one open handoff past its date, too few
+    assert call(any_portal, "GET", quality, tokens["consulent"]).status_code == 403
+    assert call(any_portal, "GET", f"{quality}?gemeente=GM0355", tokens["beheerder"]).status_code == 404

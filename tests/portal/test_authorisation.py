@@ -70,6 +70,15 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
         anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
     ),
     ("GET", "/inzicht/vragen.json"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/overdrachten"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/overdrachten?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/overdrachten.csv"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/overdrachten.json"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/overdrachten.json?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
     ("GET", "/inzicht/vragen.json?gemeente=GM0355"): dict(
         anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
     ),
@@ -97,6 +106,7 @@ OTHER_ROUTES = {
     "/api/handoffs/<code>",
     "/api/handoffs/<code>/status",
     "/api/inzicht/vragen",
+    "/api/inzicht/overdrachten",
     "/static/portal/<path:filename>",
     "/inloggen/tweede-stap",
     "/account/tweede-stap",
@@ -142,6 +152,9 @@ def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> Non
         "/inzicht",
         "/inzicht/vragen.csv",
         "/inzicht/vragen.json",
+        "/inzicht/overdrachten",
+        "/inzicht/overdrachten.csv",
+        "/inzicht/overdrachten.json",
     }
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES

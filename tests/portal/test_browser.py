@@ -141,6 +141,9 @@ def insight_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[
     check_page(page, "inzicht", {"width": 390, "height": 844})
     page.goto(f"{base}/inzicht?gemeente=GM0363&eenheid=maand")
     check_page(page, "inzicht-maand", viewport)
+    page.get_by_role("link", name="Warme overdrachten").click()
+    assert "De belofte" in page.locator("main").inner_text()
+    check_page(page, "inzicht-overdrachten", viewport)
 
 
 def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:

@@ -7,11 +7,13 @@ import csv
 import io
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from bot.common.clock import today
 from bot.common.db import session_scope
 from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, InsightCount
 from bot.insight.report import MONTH, WEEK, periods, share, shown
-from tests.portal.conftest import HOUTEN, ZEIST, Portal
+from tests.portal.conftest import HOUTEN, ZEIST, Portal, add_handoff
 
 
 def add(url: str, gemeente: str, kind: str, topic: str, count: int, day: date) -> None:
@@ -63,3 +65,84 @@ def test_the_page_csv_and_json_show_only_own_gemeenten_and_hide_small_counts(por
     assert topics["ask_jobcoaching"]["total"] == 25 and topics["ask_wajong"]["total"] == "< 5"
     assert "ask_zzp" not in topics
     assert data["outcomes"]["overdracht"]["share"] == 0.25
+
+
+def _handoffs(
+    url: str,
+    gemeente: str,
+    count: int,
+    days_ago: float,
+    contact_after_hours: float = 0,
+    late: bool = False,
+    outcome: str = "geholpen",
+) -> None:
+    """`count` handoffs made `days_ago`; contact after the given hours (none when 0), then closed with `outcome`."""
+    from bot.handoff.models import CLOSED, CONTACT_MADE, Handoff, HandoffStatusChange
+    from bot.portal.models import HandoffWork
+
+    for _ in range(count):
+        code = add_handoff(url, gemeente, days_ago=days_ago)
+        with session_scope(url) as session:
+            handoff = session.execute(select(Handoff).where(Handoff.reference_code == code)).scalar_one()
+            if contact_after_hours:
+                at = handoff.created_at + timedelta(hours=contact_after_hours)
+                if late:
+                    handoff.respond_by = (at - timedelta(days=2)).date()
+                handoff.history.append(
+                    HandoffStatusChange(from_status="new", to_status=CONTACT_MADE, at=at, by="consulent")
+                )
+                handoff.status, handoff.closed_at = CLOSED, at + timedelta(hours=1)
+                session.add(HandoffWork(handoff_id=handoff.id, outcome=outcome))
+
+
+def test_handoff_quality_is_kept_when_the_handoffs_are_purged(portal: Portal) -> None:
+    """The promise kept, the time to first contact and the outcomes: the same figures before the retention job
+    deletes the handoffs as after (they are counted first); small counts and shares hidden; other gemeenten not."""
+    from bot.common import settings
+    from bot.handoff.models import Handoff
+    from bot.insight.handoffs import quality
+    from bot.ops.retention import purge_handoffs
+
+    _handoffs(portal.url, HOUTEN, 6, days_ago=3, contact_after_hours=20)  # on time
+    _handoffs(portal.url, HOUTEN, 2, days_ago=3, contact_after_hours=30, late=True)  # after the promised date
+    _handoffs(portal.url, ZEIST, 7, days_ago=3, contact_after_hours=5)
+    with session_scope(portal.url) as session:
+        before = quality(session, [HOUTEN], "maand", count=2)
+    assert sum(before.contacted) == 8 and sum(before.in_time) == 6
+    assert sum(before.minutes) == 6 * 20 * 60 + 2 * 30 * 60
+    assert sum(before.outcomes["geholpen"]) == 8
+
+    with session_scope(portal.url) as session:  # past their retention date: the purge deletes them
+        for handoff in session.execute(select(Handoff).where(Handoff.status == "closed")).scalars():
+            handoff.retention_until = handoff.created_at - timedelta(days=1)
+    assert purge_handoffs(portal.url) == 15
+    with session_scope(portal.url) as session:
+        after = quality(session, [HOUTEN], "maand", count=2)
+        assert session.execute(select(Handoff).where(Handoff.status == "closed")).first() is None
+    assert (after.contacted, after.in_time, after.minutes, after.outcomes["geholpen"]) == (
+        before.contacted,
+        before.in_time,
+        before.minutes,
+        before.outcomes["geholpen"],
+    ), "the figures outlive the handoffs"
+    assert settings.HANDOFF_RETENTION_DAYS > 0
+
+    client = portal.client("teamleider")
+    page = client.get("/inzicht/overdrachten?eenheid=maand").get_data(as_text=True)
+    # 6 of the 9 that were due on time: the 8 contacted, and make_portal's open one of ten days ago, past its date.
+    assert "Warme overdrachten" in page and "67%" in page
+    assert "<svg" in page and "<table" in page
+    data = client.get("/inzicht/overdrachten.json?eenheid=maand").get_json()
+    assert data["share_in_time"] == 0.667 and data["average_hours_to_contact"] == round((120 + 60) * 60 / 8 / 60, 1)
+    assert data["contacted_in_time"][-1] in (6, "< 5") and "< 5" in str(data["outcomes"]["doorverwezen"])
+    rows = list(csv.reader(io.StringIO(client.get("/inzicht/overdrachten.csv?eenheid=maand").get_data(as_text=True))))
+    assert rows[0][-1] == "totaal" and any(r[0] == "Contact gehad" and r[-1] == "8" for r in rows)
+
+
+def test_overdue_now_counts_open_handoffs_past_their_date(portal: Portal) -> None:
+    from bot.insight.handoffs import quality
+
+    # make_portal's Houten handoff of ten days ago is open and past its promised date; the newest is not yet.
+    with session_scope(portal.url) as session:
+        assert quality(session, [HOUTEN]).overdue_now == 1
+        assert quality(session, [ZEIST]).overdue_now == 0

@@ -13,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.handoff.models import Handoff
+from bot.insight import handoffs as quality
 from bot.insight import report as insight
 from bot.portal import accounts, service
 from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
@@ -122,9 +123,8 @@ def set_status(code: str) -> ResponseReturnValue:
     return jsonify(service.document(db, handoff))
 
 
-@bp.get("/inzicht/vragen")
-def insight_questions() -> ResponseReturnValue:
-    """What people ask (#20), the same figures as the portal's page: counts only, small ones as "< 5"."""
+def _insight_scope() -> Any:
+    """(gemeenten, unit, periods) for an insight call, or an error response."""
     user: PortalUser = g.api_user
     own = tuple(user.gemeente_codes)
     asked = request.args.get("gemeente", "")
@@ -133,7 +133,24 @@ def insight_questions() -> ResponseReturnValue:
     unit = request.args.get("eenheid", insight.WEEK)
     if unit not in insight.UNITS:
         return _error(400, f"eenheid moet een van {', '.join(insight.UNITS)} zijn")
-    report = insight.what_people_ask(
-        get_db(), (asked,) if asked else own, unit, count=8 if unit == insight.WEEK else 12
-    )
-    return jsonify(insight.as_json(report))
+    return ((asked,) if asked else own), unit, 8 if unit == insight.WEEK else 12
+
+
+@bp.get("/inzicht/vragen")
+def insight_questions() -> ResponseReturnValue:
+    """What people ask (#20), the same figures as the portal's page: counts only, small ones as "< 5"."""
+    found = _insight_scope()
+    if not isinstance(found, tuple):
+        return found
+    gemeenten, unit, count = found
+    return jsonify(insight.as_json(insight.what_people_ask(get_db(), gemeenten, unit, count=count)))
+
+
+@bp.get("/inzicht/overdrachten")
+def insight_handoffs() -> ResponseReturnValue:
+    """Warm handoff quality (#20): handoffs, first contact, the promise kept, outcomes, overdue now."""
+    found = _insight_scope()
+    if not isinstance(found, tuple):
+        return found
+    gemeenten, unit, count = found
+    return jsonify(quality.as_json(quality.quality(get_db(), gemeenten, unit, count=count)))

@@ -12,6 +12,7 @@ from flask import Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bot.common import regions
+from bot.insight import handoffs as quality
 from bot.insight import report as insight
 from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
@@ -100,3 +101,50 @@ def _csv(rows: List[List[insight.Shown]]) -> str:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue()
+
+
+def _quality(user: PortalUser) -> quality.Quality:
+    unit, count = _options()
+    return quality.quality(get_db(), scope(user, request.args.get("gemeente", "")), unit, count=count)
+
+
+@bp.get("/inzicht/overdrachten")
+@role_required(*READERS)
+def insight_handoffs() -> ResponseReturnValue:
+    user = _user()
+    found = _quality(user)
+    handoffs = [insight.shown(n) for n in found.handoffs]
+    names = [regions.get_gemeente(c) for c in user.gemeente_codes]
+    return render_template(
+        "portal/insight_handoffs.html",
+        found=found,
+        rows=quality.as_rows(found),
+        on_time=quality.as_json(found)["share_in_time"],
+        hours=quality.average_hours(sum(found.minutes), sum(found.contacted)),
+        gemeenten=[(g.code, g.name) for g in names if g is not None],
+        chosen=request.args.get("gemeente", ALL_OWN),
+        chart=columns(
+            "overdrachten",
+            f"Overdrachten per {found.unit}",
+            "; ".join(f"{p.label}: {n}" for p, n in zip(found.periods, handoffs)),
+            [p.short for p in found.periods],
+            handoffs,
+        ),
+        small=insight.SMALL,
+    )
+
+
+@bp.get("/inzicht/overdrachten.csv")
+@role_required(*READERS)
+def insight_handoffs_csv() -> ResponseReturnValue:
+    return Response(
+        _csv(quality.as_rows(_quality(_user()))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=wegwijzer-overdrachten.csv"},
+    )
+
+
+@bp.get("/inzicht/overdrachten.json")
+@role_required(*READERS)
+def insight_handoffs_json() -> ResponseReturnValue:
+    return jsonify(quality.as_json(_quality(_user())))

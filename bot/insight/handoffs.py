@@ -1,0 +1,243 @@
+"""Warm handoff quality (#20): handoffs per week or month, how soon the gemeente made contact, whether that was
+before the date the person was promised, the outcomes, and the ones overdue now.
+
+Open and recent handoffs are read from their own tables; a handoff is folded into counts (`insight_count`, kinds
+below) just before the retention job deletes it (bot/ops/retention.py), so the figures outlive it and nothing
+else does. Every count below 5 is shown as "< 5" (bot/insight/report.py), except "overdue now", which is the
+teamleider's own work list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.common.clock import AMSTERDAM, to_db_time, today, utc_now
+from bot.handoff.models import CLOSED, CONTACT_MADE, FINISHED, WITHDRAWN, Handoff, HandoffStatusChange
+from bot.insight.models import InsightCount
+from bot.insight.report import SMALL, WEEK, Period, Shown, periods, share, shown
+from bot.portal.models import HandoffWork
+
+CREATED, DUE, CONTACTED, IN_TIME = "ho_aantal", "ho_te_beoordelen", "ho_contact", "ho_op_tijd"
+MINUTES, OUTCOME = "ho_minuten", "ho_uitkomst"
+KINDS = (CREATED, DUE, CONTACTED, IN_TIME, MINUTES, OUTCOME)
+OUTCOME_LABELS = {
+    "geholpen": "Geholpen",
+    "doorverwezen": "Doorverwezen",
+    "geen_contact": "Geen contact mogelijk",
+    "teruggetrokken": "Persoon trok zich terug",
+    "ingetrokken": "Vraag ingetrokken door de persoon",
+    "open": "Nog open",
+}
+REACHED = ("geholpen", "doorverwezen")  # a handoff closed with these outcomes was reached, even without a contact step
+
+
+@dataclass(frozen=True)
+class Facts:
+    day: date  # created, Dutch calendar day
+    gemeente: str
+    contacted_at: Optional[datetime]  # first contact, naive UTC
+    in_time: Optional[bool]  # first contact on or before the promised date
+    minutes: Optional[int]  # from handing off to first contact
+    outcome: str  # OUTCOME_LABELS' keys
+    due: bool  # contacted, finished, or its promised date has passed: it counts for "on time"
+
+
+def facts(handoff: Handoff, work: Optional[HandoffWork], changes: Sequence[HandoffStatusChange]) -> Facts:
+    created = handoff.created_at
+    first = min((c.at for c in changes if c.to_status == CONTACT_MADE), default=None)
+    outcome = "open"
+    if handoff.status == WITHDRAWN:
+        outcome = "ingetrokken"
+    elif handoff.status == CLOSED:
+        outcome = work.outcome if work and work.outcome else "geholpen"
+        if first is None and outcome in REACHED:
+            first = handoff.closed_at
+    contact_day = _local_day(first) if first else None
+    return Facts(
+        day=_local_day(created),
+        gemeente=handoff.gemeente_code,
+        contacted_at=first,
+        in_time=(contact_day <= handoff.respond_by) if contact_day else None,
+        minutes=int((first - created).total_seconds() // 60) if first else None,
+        outcome=outcome,
+        due=first is not None or handoff.status in FINISHED or handoff.respond_by < today(),
+    )
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM).date()
+
+
+def _counts(found: Facts) -> List[Tuple[str, str, int]]:
+    rows = [(CREATED, "", 1), (OUTCOME, found.outcome, 1)] + ([(DUE, "", 1)] if found.due else [])
+    if found.contacted_at is not None:
+        rows += [(CONTACTED, "", 1), (MINUTES, "", max(found.minutes or 0, 0))]
+        if found.in_time:
+            rows.append((IN_TIME, "", 1))
+    return rows
+
+
+def fold_expiring(session: Session, now: Optional[datetime] = None) -> int:
+    """Fold the handoffs the retention purge is about to delete (closed or withdrawn, past their date) into counts."""
+    moment = to_db_time(now or utc_now())
+    expired = (
+        session.execute(select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < moment))
+        .scalars()
+        .all()
+    )
+    for handoff in expired:
+        found = facts(handoff, session.get(HandoffWork, handoff.id), handoff.history)
+        for kind, topic, value in _counts(found):
+            key = (found.day, found.gemeente, kind, topic)
+            row = session.get(InsightCount, key)
+            if row is None:
+                session.add(
+                    InsightCount(day=found.day, gemeente_code=found.gemeente, kind=kind, topic=topic, count=value)
+                )
+            else:
+                row.count += value
+        session.flush()
+    return len(expired)
+
+
+@dataclass(frozen=True)
+class Quality:
+    gemeenten: Tuple[str, ...]
+    unit: str
+    periods: List[Period]
+    handoffs: List[int]
+    due: List[int]
+    contacted: List[int]
+    in_time: List[int]
+    minutes: List[int]  # summed, for the average
+    outcomes: Dict[str, List[int]]
+    overdue_now: int
+
+
+def quality(
+    session: Session, gemeenten: Sequence[str], unit: str = WEEK, until: Optional[date] = None, count: int = 8
+) -> Quality:
+    spans = periods(unit, until or today(), count)
+    index: Dict[date, int] = {}
+    for i, span in enumerate(spans):
+        day = span.start
+        while day <= span.end:
+            index[day] = i
+            day += timedelta(days=1)
+    per: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0] * len(spans))
+    # Folded (already deleted) handoffs.
+    for kind, topic, day, total in session.execute(
+        select(InsightCount.kind, InsightCount.topic, InsightCount.day, func.sum(InsightCount.count))
+        .where(
+            InsightCount.gemeente_code.in_(list(gemeenten)),
+            InsightCount.day.between(spans[0].start, spans[-1].end),
+            InsightCount.kind.in_(KINDS),
+        )
+        .group_by(InsightCount.kind, InsightCount.topic, InsightCount.day)
+    ):
+        per[(kind, topic)][index[day]] += int(total or 0)
+    # Handoffs still kept: from their own rows (a day's margin on both sides for the time zone).
+    start = datetime.combine(spans[0].start - timedelta(days=1), datetime.min.time())
+    end = datetime.combine(spans[-1].end + timedelta(days=2), datetime.min.time())
+    kept = (
+        session.execute(
+            select(Handoff).where(Handoff.gemeente_code.in_(list(gemeenten)), Handoff.created_at.between(start, end))
+        )
+        .scalars()
+        .all()
+    )
+    for handoff in kept:
+        found = facts(handoff, session.get(HandoffWork, handoff.id), handoff.history)
+        if found.day in index:
+            for kind, topic, value in _counts(found):
+                per[(kind, topic)][index[found.day]] += value
+    overdue = session.execute(
+        select(func.count())
+        .select_from(Handoff)
+        .where(
+            Handoff.gemeente_code.in_(list(gemeenten)),
+            Handoff.status.notin_((*FINISHED, CONTACT_MADE)),
+            Handoff.respond_by < today(),
+        )
+    ).scalar_one()
+    return Quality(
+        gemeenten=tuple(gemeenten),
+        unit=unit,
+        periods=spans,
+        handoffs=list(per[(CREATED, "")]),
+        due=list(per[(DUE, "")]),
+        contacted=list(per[(CONTACTED, "")]),
+        in_time=list(per[(IN_TIME, "")]),
+        minutes=list(per[(MINUTES, "")]),
+        outcomes={key: list(per[(OUTCOME, key)]) for key in OUTCOME_LABELS},
+        overdue_now=int(overdue),
+    )
+
+
+def average_hours(minutes: int, contacted: int) -> Optional[float]:
+    """Hours from handing off to first contact, on average; only from SMALL contacted handoffs up."""
+    return round(minutes / contacted / 60, 1) if contacted >= SMALL else None
+
+
+def as_rows(found: Quality) -> List[List[Shown]]:
+    """The figures as a table (the page and the CSV): a header, then one row per measure."""
+    rows: List[List[Shown]] = [["", *[p.label for p in found.periods], "totaal"]]
+
+    def counts(label: str, values: List[int]) -> None:
+        rows.append([label, *[shown(n) for n in values], shown(sum(values))])
+
+    counts("Overdrachten", found.handoffs)
+    counts("Contact gehad", found.contacted)
+    counts("Contact vóór de beloofde datum", found.in_time)
+    on_time = [share(a, b) for a, b in zip(found.in_time, found.due)]
+    rows.append(
+        [
+            "Deel op tijd (van wie de datum voorbij is of contact had)",
+            *[_percent(v) for v in on_time],
+            _percent(share(sum(found.in_time), sum(found.due))),
+        ]
+    )
+    hours = [average_hours(m, c) for m, c in zip(found.minutes, found.contacted)]
+    rows.append(
+        [
+            "Gemiddeld uren tot eerste contact",
+            *[_hours(h) for h in hours],
+            _hours(average_hours(sum(found.minutes), sum(found.contacted))),
+        ]
+    )
+    for key, label in OUTCOME_LABELS.items():
+        counts(f"Uitkomst: {label}", found.outcomes[key])
+    return rows
+
+
+def as_json(found: Quality) -> Dict[str, object]:
+    return {
+        "gemeenten": list(found.gemeenten),
+        "unit": found.unit,
+        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
+        "periods": [
+            {"key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in found.periods
+        ],
+        "handoffs": [shown(n) for n in found.handoffs],
+        "contacted": [shown(n) for n in found.contacted],
+        "contacted_in_time": [shown(n) for n in found.in_time],
+        "share_in_time": share(sum(found.in_time), sum(found.due)),
+        "average_hours_to_contact": average_hours(sum(found.minutes), sum(found.contacted)),
+        "outcomes": {key: [shown(n) for n in values] for key, values in found.outcomes.items()},
+        "overdue_now": found.overdue_now,
+    }
+
+
+def _percent(value: Optional[float]) -> str:
+    return f"{round(value * 100)}%" if value is not None else "–"
+
+
+def _hours(value: Optional[float]) -> str:
+    return f"{value:.1f}".replace(".", ",") if value is not None else "–"
