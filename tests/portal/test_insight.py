@@ -39,7 +39,8 @@ def test_weeks_and_months() -> None:
     ]
 
 
-def test_the_page_csv_and_json_show_only_own_gemeenten_and_hide_small_counts(portal: Portal) -> None:
+def test_the_page_csv_and_json_show_only_own_gemeenten_and_hide_small_counts(any_portal: Portal) -> None:
+    portal = any_portal  # SQLite and PostgreSQL
     now = today()
     add(portal.url, HOUTEN, CONVERSATION, "", 40, now)
     add(portal.url, HOUTEN, HANDOFF, "", 10, now)
@@ -95,7 +96,8 @@ def _handoffs(
                 session.add(HandoffWork(handoff_id=handoff.id, outcome=outcome))
 
 
-def test_handoff_quality_is_kept_when_the_handoffs_are_purged(portal: Portal) -> None:
+def test_handoff_quality_is_kept_when_the_handoffs_are_purged(any_portal: Portal) -> None:
+    portal = any_portal  # SQLite and PostgreSQL
     """The promise kept, the time to first contact and the outcomes: the same figures before the retention job
     deletes the handoffs as after (they are counted first); small counts and shares hidden; other gemeenten not."""
     from bot.common import settings
