@@ -102,3 +102,12 @@ def test_the_layout_map_names_every_folder(folder: str) -> None:
     if package == "bot" or "/migrations" in package:
         return
     assert f"`{package}/`" in (ROOT / "docs" / "layout.md").read_text(encoding="utf-8"), f"{package} is not on the map"
+
+
+def test_every_setting_is_in_the_configuration_doc() -> None:
+    """docs/configuration.md is the one list of environment variables: every WW_* that settings.py reads is there."""
+    import re
+
+    names = set(re.findall(r'"(WW_[A-Z0-9_]+)"', (ROOT / "bot" / "common" / "settings.py").read_text(encoding="utf-8")))
+    documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert names and not {n for n in names if n not in documented}, sorted(n for n in names if n not in documented)
