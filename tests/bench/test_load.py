@@ -100,6 +100,7 @@ def test_the_command_line_drives_a_deployment_by_its_url(stack: Stack, tmp_path:
             "--no-training",
             "--socialmap-sizes",
             "",
+            "--no-insight",
             "--out",
             str(tmp_path),
         ]
