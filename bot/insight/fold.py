@@ -13,10 +13,10 @@ metadata), else "onbekend". Days are Dutch calendar days.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from sqlalchemy import MetaData, Table, and_, create_engine, func, inspect, select
 from sqlalchemy.engine import Connection
@@ -95,7 +95,7 @@ def fold(session: Session, tracker_url: str, batch: int = BATCH) -> int:
                 if not rows:
                     break
                 counts = _count(connection, events, rows, mark.last_event_id, topics())
-                _add(session, counts)
+                add_counts(session, counts)
                 mark.last_event_id = rows[-1].id
                 read += len(rows)
                 session.flush()
@@ -185,12 +185,9 @@ def _data(raw: Any) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _add(session: Session, counts: Iterable[Tuple[Key, int]] | Counter) -> None:
-    items = counts.items() if isinstance(counts, Counter) else counts
-    grouped: Dict[Key, int] = defaultdict(int)
-    for key, value in items:
-        grouped[key] += value
-    for (day, gemeente, kind, topic), value in grouped.items():
+def add_counts(session: Session, counts: Mapping[Key, int]) -> None:
+    """Add `counts` to `insight_count` (a row per day, gemeente, kind and topic; made when it is not there yet)."""
+    for (day, gemeente, kind, topic), value in counts.items():
         row = session.get(InsightCount, (day, gemeente, kind, topic))
         if row is None:
             session.add(InsightCount(day=day, gemeente_code=gemeente, kind=kind, topic=topic, count=value))

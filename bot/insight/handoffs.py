@@ -9,18 +9,20 @@ teamleider's own work list.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import Select
 
-from bot.common.clock import AMSTERDAM, to_db_time, today, utc_now
+from bot.common.clock import to_db_time, today, utc_now
 from bot.handoff.models import CLOSED, CONTACT_MADE, FINISHED, WITHDRAWN, Handoff, HandoffStatusChange
-from bot.insight.models import InsightCount
-from bot.insight.report import SMALL, WEEK, Period, Shown, periods, share, shown
+from bot.handoff.timeframe import local
+from bot.insight.fold import add_counts
+from bot.insight.report import SMALL, WEEK, Period, Shown, day_index, folded, json_head, periods, share, shown
 from bot.portal.models import HandoffWork
 
 CREATED, DUE, CONTACTED, IN_TIME = "ho_aantal", "ho_te_beoordelen", "ho_contact", "ho_op_tijd"
@@ -58,9 +60,9 @@ def facts(handoff: Handoff, work: Optional[HandoffWork], changes: Sequence[Hando
         outcome = work.outcome if work and work.outcome else "geholpen"
         if first is None and outcome in REACHED:
             first = handoff.closed_at
-    contact_day = _local_day(first) if first else None
+    contact_day = local(first).date() if first else None
     return Facts(
-        day=_local_day(created),
+        day=local(created).date(),
         gemeente=handoff.gemeente_code,
         contacted_at=first,
         in_time=(contact_day <= handoff.respond_by) if contact_day else None,
@@ -68,10 +70,6 @@ def facts(handoff: Handoff, work: Optional[HandoffWork], changes: Sequence[Hando
         outcome=outcome,
         due=first is not None or handoff.status in FINISHED or handoff.respond_by < today(),
     )
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.replace(tzinfo=timezone.utc).astimezone(AMSTERDAM).date()
 
 
 def _counts(found: Facts) -> List[Tuple[str, str, int]]:
@@ -86,24 +84,24 @@ def _counts(found: Facts) -> List[Tuple[str, str, int]]:
 def fold_expiring(session: Session, now: Optional[datetime] = None) -> int:
     """Fold the handoffs the retention purge is about to delete (closed or withdrawn, past their date) into counts."""
     moment = to_db_time(now or utc_now())
-    expired = (
-        session.execute(select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < moment))
-        .scalars()
-        .all()
-    )
-    for handoff in expired:
-        found = facts(handoff, session.get(HandoffWork, handoff.id), handoff.history)
+    expired = _with_work(session, select(Handoff).where(Handoff.status.in_(FINISHED), Handoff.retention_until < moment))
+    counts: Counter = Counter()
+    for found in expired:
         for kind, topic, value in _counts(found):
-            key = (found.day, found.gemeente, kind, topic)
-            row = session.get(InsightCount, key)
-            if row is None:
-                session.add(
-                    InsightCount(day=found.day, gemeente_code=found.gemeente, kind=kind, topic=topic, count=value)
-                )
-            else:
-                row.count += value
-        session.flush()
+            counts[(found.day, found.gemeente, kind, topic)] += value
+    add_counts(session, counts)
+    session.flush()
     return len(expired)
+
+
+def _with_work(session: Session, query: Select) -> List[Facts]:
+    """The facts of the handoffs `query` selects, with their history and the portal's work read in one go each."""
+    handoffs = session.execute(query.options(selectinload(Handoff.history))).scalars().all()
+    ids = [h.id for h in handoffs]
+    work = {
+        w.handoff_id: w for w in session.execute(select(HandoffWork).where(HandoffWork.handoff_id.in_(ids))).scalars()
+    }
+    return [facts(h, work.get(h.id), h.history) for h in handoffs]
 
 
 @dataclass(frozen=True)
@@ -124,36 +122,16 @@ def quality(
     session: Session, gemeenten: Sequence[str], unit: str = WEEK, until: Optional[date] = None, count: int = 8
 ) -> Quality:
     spans = periods(unit, until or today(), count)
-    index: Dict[date, int] = {}
-    for i, span in enumerate(spans):
-        day = span.start
-        while day <= span.end:
-            index[day] = i
-            day += timedelta(days=1)
-    per: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0] * len(spans))
-    # Folded (already deleted) handoffs.
-    for kind, topic, day, total in session.execute(
-        select(InsightCount.kind, InsightCount.topic, InsightCount.day, func.sum(InsightCount.count))
-        .where(
-            InsightCount.gemeente_code.in_(list(gemeenten)),
-            InsightCount.day.between(spans[0].start, spans[-1].end),
-            InsightCount.kind.in_(KINDS),
-        )
-        .group_by(InsightCount.kind, InsightCount.topic, InsightCount.day)
-    ):
-        per[(kind, topic)][index[day]] += int(total or 0)
+    index = day_index(spans)
+    per = folded(session, gemeenten, spans, KINDS)  # handoffs already deleted
     # Handoffs still kept: from their own rows (a day's margin on both sides for the time zone).
     start = datetime.combine(spans[0].start - timedelta(days=1), datetime.min.time())
     end = datetime.combine(spans[-1].end + timedelta(days=2), datetime.min.time())
-    kept = (
-        session.execute(
-            select(Handoff).where(Handoff.gemeente_code.in_(list(gemeenten)), Handoff.created_at.between(start, end))
-        )
-        .scalars()
-        .all()
+    kept = _with_work(
+        session,
+        select(Handoff).where(Handoff.gemeente_code.in_(list(gemeenten)), Handoff.created_at.between(start, end)),
     )
-    for handoff in kept:
-        found = facts(handoff, session.get(HandoffWork, handoff.id), handoff.history)
+    for found in kept:
         if found.day in index:
             for kind, topic, value in _counts(found):
                 per[(kind, topic)][index[found.day]] += value
@@ -218,13 +196,7 @@ def as_rows(found: Quality) -> List[List[Shown]]:
 
 def as_json(found: Quality) -> Dict[str, object]:
     return {
-        "gemeenten": list(found.gemeenten),
-        "unit": found.unit,
-        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
-        "periods": [
-            {"key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in found.periods
-        ],
+        **json_head(found.gemeenten, found.unit, found.periods),
         "handoffs": [shown(n) for n in found.handoffs],
         "contacted": [shown(n) for n in found.contacted],
         "contacted_in_time": [shown(n) for n in found.in_time],

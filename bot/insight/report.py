@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.common import content
-from bot.common.clock import MONTHS
+from bot.common.clock import MONTHS, today
 from bot.conversation.knowledge import library
 from bot.insight.models import CONVERSATION, OUTCOMES, QUESTION, InsightCount
 
 SMALL = 5
 WEEK, MONTH = "week", "maand"
 UNITS = (WEEK, MONTH)
+PERIOD_COUNT = {WEEK: 8, MONTH: 12}  # how many periods a page, CSV or API answer shows
 OUTCOME_LABELS = {
     "overdracht": "Doorgegeven aan de gemeente",
     "sociale_kaart": "Gezocht in de sociale kaart",
@@ -99,32 +100,13 @@ class Report:
     outcomes: Dict[str, List[int]]  # kind → per period
     topics: List[Tuple[str, str, List[int]]]  # (intent, label, per period), most asked first
 
-    def total(self, counts: Sequence[int]) -> int:
-        return sum(counts)
-
 
 def what_people_ask(
     session: Session, gemeenten: Sequence[str], unit: str = WEEK, until: Optional[date] = None, count: int = 8
 ) -> Report:
     """For the given gemeenten (CBS codes); `until` defaults to today."""
-    from bot.common.clock import today
-
     spans = periods(unit, until or today(), count)
-    first, last = spans[0].start, spans[-1].end
-    rows = session.execute(
-        select(InsightCount.kind, InsightCount.topic, InsightCount.day, func.sum(InsightCount.count))
-        .where(InsightCount.gemeente_code.in_(list(gemeenten)), InsightCount.day.between(first, last))
-        .group_by(InsightCount.kind, InsightCount.topic, InsightCount.day)
-    ).all()
-    index = {}
-    for i, span in enumerate(spans):
-        day = span.start
-        while day <= span.end:
-            index[day] = i
-            day += timedelta(days=1)
-    per: Dict[Tuple[str, str], List[int]] = defaultdict(lambda: [0] * len(spans))
-    for kind, topic, day, total in rows:
-        per[(kind, topic)][index[day]] += int(total or 0)
+    per = folded(session, gemeenten, spans)
     questions = sorted(
         ((topic, topic_label(topic), values) for (kind, topic), values in per.items() if kind == QUESTION),
         key=lambda item: (-sum(item[2]), item[1]),
@@ -137,6 +119,58 @@ def what_people_ask(
         outcomes={kind: list(per[(kind, "")]) for kind in OUTCOMES},
         topics=questions,
     )
+
+
+PerPeriod = Dict[Tuple[str, str], List[int]]  # (kind, topic) → a count per period
+
+
+def day_index(spans: Sequence[Period]) -> Dict[date, int]:
+    """Every day of the periods → the period's position."""
+    index: Dict[date, int] = {}
+    for i, span in enumerate(spans):
+        day = span.start
+        while day <= span.end:
+            index[day] = i
+            day += timedelta(days=1)
+    return index
+
+
+def folded(
+    session: Session, gemeenten: Sequence[str], spans: Sequence[Period], kinds: Optional[Sequence[str]] = None
+) -> PerPeriod:
+    """The counts in `insight_count` for the gemeenten, summed per kind, topic and period (only `kinds`, if given)."""
+    index = day_index(spans)
+    query = (
+        select(InsightCount.kind, InsightCount.topic, InsightCount.day, func.sum(InsightCount.count))
+        .where(InsightCount.gemeente_code.in_(list(gemeenten)), InsightCount.day.between(spans[0].start, spans[-1].end))
+        .group_by(InsightCount.kind, InsightCount.topic, InsightCount.day)
+    )
+    if kinds is not None:
+        query = query.where(InsightCount.kind.in_(list(kinds)))
+    per: PerPeriod = defaultdict(lambda: [0] * len(spans))
+    for kind, topic, day, total in session.execute(query):
+        per[(kind, topic)][index[day]] += int(total or 0)
+    return per
+
+
+def own_scope(own: Sequence[str], asked: str) -> Optional[Tuple[str, ...]]:
+    """The gemeenten an answer is about: all of the reader's own (nothing asked), or the one asked if it is theirs;
+    None for any other (answered as not found, like one that does not exist)."""
+    if not asked:
+        return tuple(own)
+    return (asked,) if asked in own else None
+
+
+def json_head(gemeenten: Sequence[str], unit: str, spans: Sequence[Period]) -> Dict[str, object]:
+    """What every insight answer in JSON starts with."""
+    return {
+        "gemeenten": list(gemeenten),
+        "unit": unit,
+        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
+        "periods": [
+            {"key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in spans
+        ],
+    }
 
 
 def as_rows(report: Report) -> List[List[Shown]]:
@@ -154,13 +188,7 @@ def as_rows(report: Report) -> List[List[Shown]]:
 def as_json(report: Report) -> Dict[str, object]:
     total = sum(report.conversations)
     return {
-        "gemeenten": list(report.gemeenten),
-        "unit": report.unit,
-        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
-        "periods": [
-            {"key": p.key, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in report.periods
-        ],
+        **json_head(report.gemeenten, report.unit, report.periods),
         "conversations": [shown(n) for n in report.conversations],
         "outcomes": {
             kind: {"counts": [shown(n) for n in values], "share": share(sum(values), total)}

@@ -13,20 +13,18 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.common import settings
-from bot.common.clock import to_db_time, utc_now
+from bot.common.clock import to_db_time, today, utc_now
 from bot.handoff import codes
 from bot.handoff.config import load_config
 from bot.handoff.models import CLOSED, CONTACT_MADE, NEW, PICKED_UP, STATUSES, WITHDRAWN, Handoff
 from bot.handoff.service import as_document, change_status, status_label
 from bot.portal.models import BEHEERDER, CONSULENT, TEAMLEIDER, AuditEntry, HandoffNote, HandoffWork, PortalUser
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
 OUTCOMES = {
     "geholpen": "geholpen",
     "doorverwezen": "doorverwezen naar …",
@@ -158,10 +156,6 @@ def topics_of(handoff: Handoff) -> List[str]:
         return [str(t) for t in json.loads(handoff.topics or "[]")]
     except ValueError:
         return []
-
-
-def today() -> date:
-    return datetime.now(LOCAL).date()
 
 
 def deadline_state(handoff: Handoff, on: Optional[date] = None) -> str:

@@ -126,14 +126,13 @@ def set_status(code: str) -> ResponseReturnValue:
 def _insight_scope() -> Any:
     """(gemeenten, unit, periods) for an insight call, or an error response."""
     user: PortalUser = g.api_user
-    own = tuple(user.gemeente_codes)
-    asked = request.args.get("gemeente", "")
-    if asked and asked not in own:
+    gemeenten = insight.own_scope(user.gemeente_codes, request.args.get("gemeente", ""))
+    if gemeenten is None:
         return _error(404, "niet gevonden")
     unit = request.args.get("eenheid", insight.WEEK)
     if unit not in insight.UNITS:
         return _error(400, f"eenheid moet een van {', '.join(insight.UNITS)} zijn")
-    return ((asked,) if asked else own), unit, 8 if unit == insight.WEEK else 12
+    return gemeenten, unit, insight.PERIOD_COUNT[unit]
 
 
 @bp.get("/inzicht/vragen")

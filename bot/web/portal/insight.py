@@ -24,26 +24,27 @@ READERS = (TEAMLEIDER, BEHEERDER)
 ALL_OWN = "alle"
 
 
-def scope(user: PortalUser, asked: str) -> Tuple[str, ...]:
-    """The gemeenten a page is about: one of the user's own, or all of them ("alle"); 404 for any other."""
-    own = tuple(code for code in user.gemeente_codes if code)
-    if not asked or asked == ALL_OWN:
-        return own
-    if asked not in own:
+def _asked(user: PortalUser) -> Tuple[Tuple[str, ...], str, int]:
+    """The gemeenten (one of the user's own, or all of them: "alle"; 404 for any other), unit and period count."""
+    asked = request.args.get("gemeente", "")
+    gemeenten = insight.own_scope(user.gemeente_codes, "" if asked == ALL_OWN else asked)
+    if gemeenten is None:
         abort(404)
-    return (asked,)
-
-
-def _options() -> Tuple[str, int]:
     unit = request.args.get("eenheid", insight.WEEK)
     if unit not in insight.UNITS:
         abort(400)
-    return unit, 8 if unit == insight.WEEK else 12
+    return gemeenten, unit, insight.PERIOD_COUNT[unit]
+
+
+def _choices(user: PortalUser) -> List[Tuple[str, str]]:
+    """The user's gemeenten for the page's choice: (code, name)."""
+    found = [regions.get_gemeente(code) for code in user.gemeente_codes]
+    return [(g.code, g.name) for g in found if g is not None]
 
 
 def _report(user: PortalUser) -> insight.Report:
-    unit, count = _options()
-    return insight.what_people_ask(get_db(), scope(user, request.args.get("gemeente", "")), unit, count=count)
+    gemeenten, unit, count = _asked(user)
+    return insight.what_people_ask(get_db(), gemeenten, unit, count=count)
 
 
 @bp.get("/inzicht")
@@ -54,14 +55,13 @@ def insight_page() -> ResponseReturnValue:
     labels = [p.short for p in result.periods]
     conversations = [insight.shown(n) for n in result.conversations]
     top = result.topics[:10]
-    names = [regions.get_gemeente(c) for c in user.gemeente_codes]
     return render_template(
         "portal/insight.html",
         report=result,
         rows=insight.as_rows(result),
         shares={kind: insight.share(sum(v), sum(result.conversations)) for kind, v in result.outcomes.items()},
         outcome_labels=insight.OUTCOME_LABELS,
-        gemeenten=[(g.code, g.name) for g in names if g is not None],
+        gemeenten=_choices(user),
         chosen=request.args.get("gemeente", ALL_OWN),
         chart_conversations=columns(
             "gesprekken",
@@ -104,8 +104,8 @@ def _csv(rows: List[List[insight.Shown]]) -> str:
 
 
 def _quality(user: PortalUser) -> quality.Quality:
-    unit, count = _options()
-    return quality.quality(get_db(), scope(user, request.args.get("gemeente", "")), unit, count=count)
+    gemeenten, unit, count = _asked(user)
+    return quality.quality(get_db(), gemeenten, unit, count=count)
 
 
 @bp.get("/inzicht/overdrachten")
@@ -114,14 +114,13 @@ def insight_handoffs() -> ResponseReturnValue:
     user = _user()
     found = _quality(user)
     handoffs = [insight.shown(n) for n in found.handoffs]
-    names = [regions.get_gemeente(c) for c in user.gemeente_codes]
     return render_template(
         "portal/insight_handoffs.html",
         found=found,
         rows=quality.as_rows(found),
         on_time=quality.as_json(found)["share_in_time"],
         hours=quality.average_hours(sum(found.minutes), sum(found.contacted)),
-        gemeenten=[(g.code, g.name) for g in names if g is not None],
+        gemeenten=_choices(user),
         chosen=request.args.get("gemeente", ALL_OWN),
         chart=columns(
             "overdrachten",

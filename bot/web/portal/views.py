@@ -4,7 +4,7 @@ its actions, and the beheerder's accounts, audit log and the gemeente's handoff 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Optional
 
 import pyotp
@@ -20,6 +20,7 @@ from bot.handoff.config import effective_config
 from bot.handoff.contact import InvalidContact, validate_phone
 from bot.handoff.models import STATUSES, Handoff
 from bot.handoff.service import checked_summary, checked_transcript, status_label
+from bot.handoff.timeframe import local
 from bot.portal import accounts, handoff_settings, service
 from bot.portal.models import BEHEERDER, CONSULENT, ROLES, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
@@ -47,10 +48,7 @@ def local_time(moment: Optional[Any], with_time: bool = True) -> str:
             moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
         except ValueError:
             return str(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(service.LOCAL)
-    return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+    return local(moment).strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
 
 
 @bp.app_context_processor
