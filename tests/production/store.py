@@ -26,6 +26,11 @@ def events_of(tracker_db: str, sender: str) -> List[Dict[str, Any]]:
         return [json.loads(row[0]) for row in rows]
 
 
+def count_senders(tracker_db: str) -> int:
+    with get_engine(direct(tracker_db)).connect() as connection:
+        return int(connection.execute(text("SELECT count(DISTINCT sender_id) FROM events")).scalar_one())
+
+
 def user_texts(tracker_db: str, sender: str) -> List[str]:
     return [e.get("text") for e in events_of(tracker_db, sender) if e["event"] == "user"]
 
