@@ -120,13 +120,19 @@ def as_markdown(found: Figures, day: date) -> str:
 def _opening(found: Figures) -> List[str]:
     month = found.month.label
     sentences = [
-        f"In {month} hadden mensen {_words(found.conversations)} gesprekken met de Wegwijzer Werk, de digitale "
-        "hulp voor mensen met een beperking die werk zoeken, ook zonder uitkering."
+        f"In {month} hadden mensen {_words(found.conversations)} gesprekken met de Wegwijzer Werk.",
+        "Dat is de digitale hulp voor mensen met een beperking die werk zoeken, ook zonder uitkering.",
     ]
     if found.earlier and found.conversations >= SMALL and found.earlier[0][1] >= SMALL:
         label, before = found.earlier[0]
-        more = "meer" if found.conversations > before else "minder" if found.conversations < before else "evenveel"
-        sentences.append(f"Dat zijn er {more} dan in {label} ({before}).")
+        more = (
+            "meer dan"
+            if found.conversations > before
+            else "minder dan"
+            if found.conversations < before
+            else "evenveel als"
+        )
+        sentences.append(f"Dat zijn er {more} in {label} ({before}).")
     if found.topics:
         asked = _and([f"„{_text(label)}”" for label, _n in found.topics[:3]])
         sentences.append(f"Mensen vroegen het vaakst naar {asked}.")
@@ -157,8 +163,9 @@ def _topics(found: Figures) -> str:
 def _handoff_sentences(found: handoffs.Quality, day: date) -> List[str]:
     made, due, on_time = sum(found.handoffs), sum(found.due), sum(found.in_time)
     sentences = [
-        "Soms is meer nodig dan informatie. Dan geeft de Wegwijzer de vraag van iemand door aan een consulent "
-        f"van de gemeente, met een datum waarop die uiterlijk contact opneemt. Dat gebeurde {_words(made)} keer."
+        "Soms is meer nodig dan informatie. Dan geeft de Wegwijzer de vraag door aan een consulent van de gemeente. "
+        "De persoon hoort dan ook op welke datum de gemeente uiterlijk contact opneemt. "
+        f"Dat gebeurde {_words(made)} keer."
     ]
     kept = share(on_time, due)
     if kept is not None:

@@ -25,6 +25,7 @@ from bot.insight.report import topic_label
 from bot.insight.summary import SummaryError, choose, last_whole_month, monthly_summary
 from bot.ops.cli import insight as cli
 from bot.ops.migrate import upgrade
+from bot.tools.readability import measure
 from tests.databases import postgres_schema, sqlite_database
 from tests.portal.conftest import add_handoff
 
@@ -182,6 +183,8 @@ def test_the_summary_of_a_generated_year(database: str) -> None:
     assert figures["Uitkomst: Geholpen"] == str(helped)
     assert "Op 5 december 2026 wachtten minder dan 5 mensen langer dan beloofd" in text  # none in generated data
 
+    prose = "\n".join(line for line in text.splitlines() if line and line[0] not in "#|")
+    assert measure(prose).is_b1, measure(prose)  # plain Dutch: Flesch-Douma and short sentences
     assert text.rstrip().endswith("Bron: Wegwijzer Werk. Gemaakt op 5 december 2026.")
     assert len(text.splitlines()) < 70, "about one page"
 
