@@ -121,7 +121,6 @@ def _opening(found: Figures) -> List[str]:
     month = found.month.label
     sentences = [
         f"In {month} hadden mensen {_words(found.conversations)} gesprekken met de Wegwijzer Werk.",
-        "Dat is de digitale hulp voor mensen met een beperking die werk zoeken, ook zonder uitkering.",
     ]
     if found.earlier and found.conversations >= SMALL and found.earlier[0][1] >= SMALL:
         label, before = found.earlier[0]
@@ -133,6 +132,9 @@ def _opening(found: Figures) -> List[str]:
             else "evenveel als"
         )
         sentences.append(f"Dat zijn er {more} in {label} ({before}).")
+    sentences.append(
+        "De Wegwijzer Werk is de digitale hulp voor mensen met een beperking die werk zoeken, ook zonder uitkering."
+    )
     if found.topics:
         asked = _and([f"„{_text(label)}”" for label, _n in found.topics[:3]])
         sentences.append(f"Mensen vroegen het vaakst naar {asked}.")
