@@ -119,19 +119,10 @@ def as_markdown(found: Figures, day: date) -> str:
 
 def _opening(found: Figures) -> List[str]:
     month = found.month.label
-    sentences = [
-        f"In {month} hadden mensen {_words(found.conversations)} gesprekken met de Wegwijzer Werk.",
-    ]
+    sentences = [f"In {month} hadden mensen {_words(found.conversations)} gesprekken met de Wegwijzer Werk."]
     if found.earlier and found.conversations >= SMALL and found.earlier[0][1] >= SMALL:
         label, before = found.earlier[0]
-        more = (
-            "meer dan"
-            if found.conversations > before
-            else "minder dan"
-            if found.conversations < before
-            else "evenveel als"
-        )
-        sentences.append(f"Dat zijn er {more} in {label} ({before}).")
+        sentences.append(f"Dat zijn er {_compared(found.conversations, before)} in {label} ({before}).")
     sentences.append(
         "De Wegwijzer Werk is de digitale hulp voor mensen met een beperking die werk zoeken, ook zonder uitkering."
     )
@@ -143,6 +134,12 @@ def _opening(found: Figures) -> List[str]:
     if handed is not None:
         sentences.append(f"In {_percent(handed)} van de gesprekken gaf de Wegwijzer de vraag door aan de gemeente.")
     return sentences
+
+
+def _compared(now: int, before: int) -> str:
+    if now == before:
+        return "evenveel als"
+    return "meer dan" if now > before else "minder dan"
 
 
 def _conversations(found: Figures) -> str:
