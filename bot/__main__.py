@@ -12,6 +12,7 @@ AREAS = {
     "socialmap": "bot.ops.cli.socialmap",
     "handoff": "bot.ops.cli.handoff",
     "portal": "bot.ops.cli.portal",
+    "insight": "bot.ops.cli.insight",
     "content": "bot.tools.content_report",
     "retention": "bot.ops.retention",
 }
