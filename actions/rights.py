@@ -22,6 +22,7 @@ from bot.handoff import contact_vault
 from bot.handoff import texts as handoff_texts
 from bot.handoff.models import FINISHED
 from bot.handoff.service import find_handoff, status_message, withdraw
+from bot.insight import unanswered
 from bot.understanding.reference import find_code
 
 logger = logging.getLogger(__name__)
@@ -39,9 +40,13 @@ class ActionDeleteConversation(Action):
         try:
             with session_scope() as session:
                 contact_vault.forget(session, tracker.sender_id, contact_vault.refs_in(tracker.events))
+                unanswered.forget(session, tracker.sender_id)  # its questions without an answer, if already folded
         except SQLAlchemyError:
             logger.exception(
-                "Contact vault not emptied on request; its entries expire after %s minutes", contact_vault.VAULT_MINUTES
+                "Contact vault and unanswered questions not emptied on request; they expire with their retention (%s "
+                "minutes; %s days)",
+                contact_vault.VAULT_MINUTES,
+                settings.CONVERSATION_RETENTION_DAYS,
             )
         dispatcher.utter_message(**message("conversation_deleted"))
         dispatcher.utter_message(json_message=FORGET_CONVERSATION)

@@ -446,3 +446,42 @@ def mask_known_contact(text: str, phone: Optional[str] = None, email: Optional[s
             lambda m: mask_phone(wanted) if _national_digits(m.group()) == wanted else m.group(), text
         )
     return text
+
+
+PHONE_REPLACEMENT = "[telefoonnummer weg]"
+EMAIL_REPLACEMENT = "[e-mail weg]"
+NAME_REPLACEMENT = "[naam]"
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_MASKED_PHONE = re.compile(r"\b\d{2}-\*+\d{2,4}\b")  # as the conversation keeps a typed number (mask_phone)
+_INTRODUCED = re.compile(
+    r"\b(?P<lead>(?i:ik heet|mijn naam is|ik ben|groet(?:en|jes)?,?|(?:met )?vriendelijke groet,?))\s+"
+    r"(?P<name>[A-Z][\w'’\-]+(?:\s+(?:(?:van|de|der|den|ter|ten|het|'t)\s+)*[A-Z][\w'’\-]+)*)"
+)
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’\-]*")
+
+
+def anonymise(text: str, known_words: FrozenSet[str] = frozenset()) -> str:
+    """`text` for people who must not know who wrote it (a question the assistant could not answer, shown to the
+    gemeente's editor): `scrub`, then every phone number, e-mail address and what looks like a name replaced.
+
+    A name is a capitalised word introduced as one ("ik heet …", "groetjes …"), or a capitalised word inside a
+    sentence that is not in `known_words` (lower case: the words of the assistant's own texts and training data,
+    and place names). No detector finds names reliably in short Dutch messages (docs/measures/pii.md): this errs
+    on the side of removing a word too many."""
+    text = scrub(text or "")
+    text = _EMAIL.sub(EMAIL_REPLACEMENT, text)
+    matches = list(phonenumbers.PhoneNumberMatcher(text, "NL"))
+    for match in reversed(matches):
+        text = text[: match.start] + PHONE_REPLACEMENT + text[match.end :]
+    text = _MASKED_PHONE.sub(PHONE_REPLACEMENT, text)
+    text = _INTRODUCED.sub(lambda m: f"{m.group('lead')} {NAME_REPLACEMENT}", text)
+
+    def unknown_name(match: "re.Match[str]") -> str:
+        word, before = match.group(), text[: match.start()].rstrip()
+        starts_sentence = not before or before[-1] in ".!?:;\n\"'(" or before.endswith(NAME_REPLACEMENT)
+        if not word[0].isupper() or starts_sentence or word.lower() in known_words or word.isupper():
+            return word
+        return NAME_REPLACEMENT
+
+    text = _WORD.sub(unknown_name, text)
+    return re.sub(rf"(?:{re.escape(NAME_REPLACEMENT)}\s*)+", NAME_REPLACEMENT + " ", text).strip()

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
-from sqlalchemy import MetaData, Table, and_, create_engine, func, inspect, select
+from sqlalchemy import MetaData, Table, and_, create_engine, func, inspect, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.common import regions
 from bot.common.clock import AMSTERDAM
 from bot.conversation.knowledge import library
+from bot.insight import unanswered
 from bot.insight.models import (
     CONVERSATION,
     HANDOFF,
@@ -37,6 +38,7 @@ from bot.insight.models import (
 )
 
 SOURCE = "events"
+FORGET_ACTION = "action_delete_conversation"
 BATCH = 5000
 # Intents that are a topic besides the articles' own: services people ask for.
 SERVICE_TOPICS = ("ask_where_to_go", "request_human", "ask_handoff_status", "withdraw_handoff", "delete_conversation")
@@ -61,6 +63,8 @@ class _Sender:
     widget: Optional[str] = None  # the widget's page
     started: bool = False
     outcomes: Set[str] = field(default_factory=set)
+    last_question: Optional[Tuple[str, Any]] = None  # the text and parse data of the person's latest message
+    forgotten: bool = False  # asked to wipe the conversation: none of its questions is kept
 
     def where(self) -> str:
         return self.gemeente or self.widget or UNKNOWN
@@ -94,8 +98,9 @@ def fold(session: Session, tracker_url: str, batch: int = BATCH) -> int:
                 ).all()
                 if not rows:
                     break
-                counts = _count(connection, events, rows, mark.last_event_id, topics())
+                counts, questions = _count(connection, events, rows, mark.last_event_id, topics())
                 add_counts(session, counts)
+                unanswered.record(session, questions)
                 mark.last_event_id = rows[-1].id
                 read += len(rows)
                 session.flush()
@@ -104,8 +109,13 @@ def fold(session: Session, tracker_url: str, batch: int = BATCH) -> int:
         engine.dispose()
 
 
-def _count(connection: Connection, events: Table, rows: List[Any], before: int, wanted: Set[str]) -> Counter:
+def _count(
+    connection: Connection, events: Table, rows: List[Any], before: int, wanted: Set[str]
+) -> Tuple[Counter, List[unanswered.Found]]:
+    """The counts of these events, and the questions the assistant could not answer (not for a conversation the
+    person asked to wipe: its events are about to go, and so must its questions)."""
     counts: Counter = Counter()
+    questions: List[Tuple[_Sender, unanswered.Found]] = []
     senders: Dict[str, _Sender] = {}
     for row in rows:
         sender = senders.get(row.sender_id)
@@ -127,12 +137,21 @@ def _count(connection: Connection, events: Table, rows: List[Any], before: int, 
                 counts[(day, where, CONVERSATION, "")] += 1
             if row.intent_name in wanted:
                 counts[(day, where, QUESTION, row.intent_name)] += 1
+            sender.last_question = (str(data.get("text") or ""), data.get("parse_data"))
+        elif row.type_name == "action" and row.action_name == FORGET_ACTION:
+            sender.forgotten = True
         elif row.type_name == "action" and row.action_name in OUTCOME_OF_ACTION:
             outcome = OUTCOME_OF_ACTION[row.action_name]
+            if outcome == UNANSWERED and sender.last_question and sender.last_question[0].strip():
+                text, parse_data = sender.last_question
+                topic, confidence = unanswered.guessed(parse_data)
+                found = unanswered.Found(row.sender_id, day, sender.where(), text, topic, confidence)
+                questions.append((sender, found))
+                sender.last_question = None  # one fallback after another for the same message: counted once
             if outcome not in sender.outcomes:
                 sender.outcomes.add(outcome)
                 counts[(day, sender.where(), outcome, "")] += 1
-    return counts
+    return counts, [found for sender, found in questions if not sender.forgotten]
 
 
 def _named_in_turn(rows: List[Any], user_row: Any) -> Optional[str]:
@@ -165,15 +184,23 @@ def _earlier(connection: Connection, events: Table, sender_id: str, before: int)
         select(events.c.action_name).where(earlier, events.c.action_name.in_(list(OUTCOME_OF_ACTION))).distinct()
     ).scalars()
     sender.outcomes = {OUTCOME_OF_ACTION[a] for a in actions}
-    for (raw,) in connection.execute(
-        select(events.c.data).where(earlier, events.c.type_name.in_(("slot", "user"))).order_by(events.c.id)
-    ):
+    unanswered_actions = [a for a, outcome in OUTCOME_OF_ACTION.items() if outcome == UNANSWERED]
+    wanted = or_(
+        events.c.type_name.in_(("slot", "user")), events.c.action_name.in_([*unanswered_actions, FORGET_ACTION])
+    )
+    for (raw,) in connection.execute(select(events.c.data).where(earlier, wanted).order_by(events.c.id)):
         data = _data(raw)
         if data.get("event") == "slot" and data.get("name") == "gemeente" and data.get("value"):
             sender.gemeente = str(data["value"])
         metadata = data.get("metadata")
         if data.get("event") == "user" and isinstance(metadata, dict) and isinstance(metadata.get("gemeente"), str):
             sender.widget = regions.current_code(metadata["gemeente"]) or sender.widget
+        if data.get("event") == "user":
+            sender.last_question = (str(data.get("text") or ""), data.get("parse_data"))
+        elif data.get("event") == "action" and data.get("name") in unanswered_actions:
+            sender.last_question = None  # taken as unanswered by an earlier run
+        elif data.get("event") == "action" and data.get("name") == FORGET_ACTION:
+            sender.forgotten = True
     return sender
 
 

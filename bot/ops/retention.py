@@ -1,6 +1,8 @@
 """The retention job, the one place that deletes what has been kept long enough (the privacy text's promises):
 
-- conversations idle for longer than WW_CONVERSATION_RETENTION_DAYS (Rasa's store, bot/conversation/store.py);
+- conversations idle for longer than WW_CONVERSATION_RETENTION_DAYS (Rasa's store, bot/conversation/store.py),
+  after they were counted, and with the questions they left unanswered (bot/insight/unanswered.py), unless the
+  gemeente's editor adopted one as an example: that one stays, no longer linked to the conversation;
 - closed handoffs past their retention date, with the portal's notes; only counts per gemeente and month remain
   (bot/handoff/retention.py), and SQLite's write-ahead log is emptied after;
 - phone numbers and e-mail addresses in the contact vault past their half hour (bot/handoff/contact_vault.py).
@@ -22,6 +24,7 @@ from bot.common.db import session_scope
 from bot.conversation.store import purge_conversations, tracker_url
 from bot.handoff import contact_vault
 from bot.handoff import retention as handoffs
+from bot.insight import unanswered
 from bot.insight.fold import fold as insight_fold
 from bot.insight.handoffs import fold_expiring as fold_expiring_handoffs
 
@@ -69,6 +72,8 @@ def purge(
     if "conversations" in parts:  # counted for the gemeente's insight first; only the counts outlive them
         with session_scope(database_url) as session:
             insight_fold(session, tracker_url(tracker))
+        with session_scope(database_url) as session:
+            unanswered.purge(session, days)
     return Purged(
         conversations=purge_conversations(tracker_url(tracker), days) if "conversations" in parts else 0,
         handoffs=purge_handoffs(database_url) if "handoffs" in parts else 0,
