@@ -32,6 +32,7 @@ from bot.understanding.retrieval import terms
 KEY_NAME = "conversation"
 MAX_TEXT = 500
 SIMILAR = 0.7  # average cosine distance under which questions are one group (TF-IDF on letter groups of stems)
+TEXTS_SHOWN = 12  # different texts shown per group (page and JSON)
 MAX_GROUPED = 2000  # the most recent undecided questions that are grouped on one page
 NO_TOPIC = ("nlu_fallback", "out_of_scope", "")
 
@@ -137,7 +138,7 @@ class Group:
     """Questions that look alike: the texts (the same text once, with how often), the topic guessed most."""
 
     ids: Tuple[int, ...]
-    texts: Tuple[Tuple[str, int], ...]  # (text, how often), most frequent first
+    texts: Tuple[Tuple[str, Tuple[int, ...]], ...]  # (text, the ids of the questions with it), most frequent first
     guessed_topic: str
     first_day: date
     last_day: date
@@ -192,15 +193,24 @@ def _normal(text: str) -> str:
 
 
 def _group(rows: List[UnansweredQuestion]) -> Group:
-    texts = Counter(r.text for r in rows)
+    by_text: Dict[str, List[int]] = {}
+    for row in rows:
+        by_text.setdefault(row.text, []).append(row.id)
     topics = Counter(r.guessed_topic for r in rows if r.guessed_topic)
     return Group(
         ids=tuple(r.id for r in rows),
-        texts=tuple(texts.most_common()),
+        texts=tuple((text, tuple(ids)) for text, ids in sorted(by_text.items(), key=lambda item: -len(item[1]))),
         guessed_topic=topics.most_common(1)[0][0] if topics else "",
         first_day=min(r.day for r in rows),
         last_day=max(r.day for r in rows),
     )
+
+
+DECISION_LABELS = {
+    EXAMPLE: "Voorbeelden bij een onderwerp",
+    NEW_TOPIC: "Nieuw onderwerp",
+    NOT_FOR_US: "Niet voor ons",
+}
 
 
 class DecisionError(ValueError):
@@ -305,3 +315,24 @@ def training_examples() -> FrozenSet[str]:
                 if text.startswith("- "):
                     found.add(re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", text[2:]).lower())
     return frozenset(found)
+
+
+def as_json(found: Sequence[Group], gemeenten: Sequence[str]) -> Dict[str, object]:
+    """The groups for the gemeente's own reporting (portal JSON and API): counts as the pages show them."""
+    from bot.insight.report import SMALL, shown, topic_label
+
+    return {
+        "gemeenten": list(gemeenten),
+        "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
+        "groups": [
+            {
+                "count": shown(g.count),
+                "guessed_topic": g.guessed_topic,
+                "guessed_topic_label": topic_label(g.guessed_topic) if g.guessed_topic else "",
+                "first_day": g.first_day.isoformat(),
+                "last_day": g.last_day.isoformat(),
+                "texts": [text for text, _ids in g.texts[:TEXTS_SHOWN]],
+            }
+            for g in found
+        ],
+    }

@@ -81,7 +81,7 @@ def test_a_question_without_answer_is_kept_anonymised_with_the_guessed_topic(
     for secret in ("Jan", "Vries", "12345678", "jan@", "voorbeeld.nl"):
         assert secret not in text
     assert "reiskosten" in text and rows[0]["topic"] == "ask_werkvoorzieningen" and rows[0]["gemeente"] == HOUTEN
-    assert rows[0]["key"] and "a" != rows[0]["key"]
+    assert rows[0]["key"] and rows[0]["key"] != "a"
     # A second fold does not take it again; a fallback in a later batch finds its question in the earlier one.
     save(store, "a", fallback_turn("kan ik een fiets krijgen voor naar het werk", MONDAY + 120))
     with session_scope(app_database) as session:
@@ -160,7 +160,7 @@ def test_similar_questions_are_grouped_and_other_gemeenten_left_out(app_database
     add(app_database, ["geheime vraag uit Utrecht"], gemeente=UTRECHT)
     with session_scope(app_database) as session:
         found = unanswered.groups(session, [HOUTEN])
-    texts = [{t for t, _n in g.texts} for g in found]
+    texts = [{t for t, _ids in g.texts} for g in found]
     assert set(BIKE) in texts and set(TAXI) in texts and {"wat doet de wethouder"} in texts
     assert all("Utrecht" not in t for group in texts for t in group)
     assert found[0].count == 3 and found[-1].count == 1

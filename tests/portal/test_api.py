@@ -233,3 +233,29 @@ def test_insight_through_the_api_is_counts_of_own_gemeenten_only(any_portal: Por
     assert body["overdue_now"] == 1 and body["share_in_time"] is None  # one open handoff past its date, too few
     assert call(any_portal, "GET", quality, tokens["consulent"]).status_code == 403
     assert call(any_portal, "GET", f"{quality}?gemeente=GM0355", tokens["beheerder"]).status_code == 404
+
+
+def test_unanswered_questions_through_the_api(any_portal: Portal, tokens: Dict[str, str]) -> None:
+    """#20: the groups of questions without an answer, own gemeenten only, small counts as "< 5"."""
+    from datetime import date
+
+    from bot.insight.models import UnansweredQuestion
+
+    with session_scope(any_portal.url) as session:
+        for gemeente, text in ((HOUTEN, "kan ik een fiets krijgen voor werk"), ("GM0355", "vraag uit Zeist")):
+            session.add(
+                UnansweredQuestion(
+                    conversation_key="k",
+                    day=date(2026, 12, 1),
+                    gemeente_code=gemeente,
+                    text=text,
+                    guessed_topic="ask_werkvoorzieningen",
+                    confidence=0.3,
+                )
+            )
+    path = "/api/inzicht/onbeantwoord"
+    body = check(call(any_portal, "GET", path, tokens["teamleider"]), path, "GET")
+    assert [g["texts"] for g in body["groups"]] == [["kan ik een fiets krijgen voor werk"]]
+    assert body["groups"][0]["count"] == "< 5"
+    assert call(any_portal, "GET", path, tokens["consulent"]).status_code == 403
+    assert call(any_portal, "GET", f"{path}?gemeente=GM0355", tokens["beheerder"]).status_code == 404

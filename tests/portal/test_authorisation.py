@@ -82,6 +82,23 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("GET", "/inzicht/vragen.json?gemeente=GM0355"): dict(
         anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
     ),
+    ("GET", "/inzicht/onbeantwoord"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/onbeantwoord?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/onbeantwoord.json"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/onbeantwoord.json?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/onbeantwoord/voorbeelden.yml"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK
+    ),
+    ("GET", "/inzicht/onbeantwoord/voorbeelden.yml?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("POST", "/inzicht/onbeantwoord/besluit"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=REDIRECT, beheerder=REDIRECT
+    ),
 }
 FORMS = {
     "contact": {"method": "telefoon"},
@@ -89,6 +106,7 @@ FORMS = {
     "afsluiten": {"outcome": "geholpen", "bevestigd": "ja"},
     "toewijzen": {"username": "collega"},
     "accounts": {"username": "nieuw", "role": "consulent", "gemeente": "GM0321"},
+    "besluit": {"vraag": "1", "besluit": "niet_voor_ons"},
 }
 SETTINGS_FORM = {
     "response_days": "3",
@@ -107,6 +125,7 @@ OTHER_ROUTES = {
     "/api/handoffs/<code>/status",
     "/api/inzicht/vragen",
     "/api/inzicht/overdrachten",
+    "/api/inzicht/onbeantwoord",
     "/static/portal/<path:filename>",
     "/inloggen/tweede-stap",
     "/account/tweede-stap",
@@ -155,6 +174,10 @@ def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> Non
         "/inzicht/overdrachten",
         "/inzicht/overdrachten.csv",
         "/inzicht/overdrachten.json",
+        "/inzicht/onbeantwoord",
+        "/inzicht/onbeantwoord.json",
+        "/inzicht/onbeantwoord/voorbeelden.yml",
+        "/inzicht/onbeantwoord/besluit",
     }
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES

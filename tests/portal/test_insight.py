@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -148,3 +149,78 @@ def test_overdue_now_counts_open_handoffs_past_their_date(portal: Portal) -> Non
     with session_scope(portal.url) as session:
         assert quality(session, [HOUTEN]).overdue_now == 1
         assert quality(session, [ZEIST]).overdue_now == 0
+
+
+def test_unanswered_questions_are_grouped_decided_and_exported_for_own_gemeenten_only(any_portal: Portal) -> None:
+    """#20, part 2: the editor sees anonymised questions of their own gemeenten in groups, small counts as "< 5",
+    marks a group (taking one text out of it), and downloads the adopted examples as Rasa NLU YAML."""
+    import yaml
+
+    from bot.insight.models import EXAMPLE, NOT_FOR_US, UnansweredQuestion
+    from tests.portal.conftest import csrf_token
+
+    portal = any_portal
+    bike = ["kan ik een fiets krijgen voor mijn werk", "krijg ik een fiets voor werk", "fiets vergoeding werk"]
+    with session_scope(portal.url) as session:
+        for i, text in enumerate([*bike, bike[0], "wat doet de wethouder eigenlijk"]):
+            session.add(
+                UnansweredQuestion(
+                    conversation_key="k",
+                    day=today() - timedelta(days=i),
+                    gemeente_code=HOUTEN,
+                    text=text,
+                    guessed_topic="ask_werkvoorzieningen",
+                    confidence=0.3,
+                )
+            )
+        session.add(
+            UnansweredQuestion(
+                conversation_key="z",
+                day=today(),
+                gemeente_code=ZEIST,
+                text="fiets vraag uit zeist",
+                guessed_topic="ask_werkvoorzieningen",
+                confidence=0.3,
+            )
+        )
+    client = portal.client("teamleider")
+    page = client.get("/inzicht/onbeantwoord").get_data(as_text=True)
+    assert "kan ik een fiets krijgen voor mijn werk" in page and "zeist" not in page
+    assert "Groep 1: &lt; 5 vragen" in page and ">4<" not in page
+    assert "Werkvoorzieningen" in page or "werkvoorzieningen" in page.lower()
+    with session_scope(portal.url) as session:
+        rows = {r.text: r.id for r in session.execute(select(UnansweredQuestion)).scalars()}
+        ids = {r.id: r.text for r in session.execute(select(UnansweredQuestion)).scalars()}
+    # The page's form for the bike group: every text ticked; the editor unticks "fiets vergoeding werk".
+    kept = re.findall(r'name="vraag" value="([\d,]+)" checked', page)
+    bike_values = [
+        v for v in kept if any(ids[int(i)].startswith(("kan ik een fiets", "krijg ik")) for i in v.split(","))
+    ]
+    zeist = str(rows["fiets vraag uit zeist"])  # another gemeente's id slipped into the form: not marked
+    response = client.post(
+        "/inzicht/onbeantwoord/besluit",
+        data={
+            "csrf_token": csrf_token(client, "/inzicht/onbeantwoord"),
+            "vraag": [*bike_values, zeist],
+            "besluit": EXAMPLE,
+            "onderwerp": "ask_werkvoorzieningen",
+        },
+    )
+    assert response.status_code == 302
+    with session_scope(portal.url) as session:
+        decided = {r.text: r.decision for r in session.execute(select(UnansweredQuestion)).scalars()}
+    assert decided["krijg ik een fiets voor werk"] == EXAMPLE and decided["kan ik een fiets krijgen voor mijn werk"]
+    assert decided["fiets vergoeding werk"] is None and decided["fiets vraag uit zeist"] is None
+    refused = client.post(
+        "/inzicht/onbeantwoord/besluit",
+        data={"csrf_token": csrf_token(client, "/inzicht/onbeantwoord"), "vraag": zeist, "besluit": "onzin"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Kies wat er met deze vragen moet gebeuren" in refused
+    assert NOT_FOR_US in page  # the third choice is offered
+    exported = yaml.safe_load(client.get("/inzicht/onbeantwoord/voorbeelden.yml").get_data(as_text=True))
+    examples = exported["nlu"][0]["examples"]
+    assert exported["nlu"][0]["intent"] == "ask_werkvoorzieningen" and "krijg ik een fiets voor werk" in examples
+    assert "vergoeding" not in examples and "zeist" not in examples
+    assert client.get("/inzicht/onbeantwoord?gemeente=GM0355").status_code == 404
+    assert portal.client("consulent").get("/inzicht/onbeantwoord").status_code == 403

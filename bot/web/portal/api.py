@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from bot.handoff.models import Handoff
 from bot.insight import handoffs as quality
 from bot.insight import report as insight
+from bot.insight import unanswered
 from bot.portal import accounts, service
 from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
@@ -143,6 +144,16 @@ def insight_questions() -> ResponseReturnValue:
         return found
     gemeenten, unit, count = found
     return jsonify(insight.as_json(insight.what_people_ask(get_db(), gemeenten, unit, count=count)))
+
+
+@bp.get("/inzicht/onbeantwoord")
+def insight_unanswered() -> ResponseReturnValue:
+    """What the assistant could not answer (#20): anonymised questions in groups of similar ones, with counts."""
+    found = _insight_scope()
+    if not isinstance(found, tuple):
+        return found
+    gemeenten = found[0]
+    return jsonify(unanswered.as_json(unanswered.groups(get_db(), gemeenten), gemeenten))
 
 
 @bp.get("/inzicht/overdrachten")

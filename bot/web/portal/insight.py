@@ -8,12 +8,16 @@ import csv
 import io
 from typing import List, Tuple
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from bot.common import regions
 from bot.insight import handoffs as quality
 from bot.insight import report as insight
+from bot.insight import unanswered
+from bot.insight.fold import topics as insight_topics_set
+from bot.insight.models import NEW_TOPIC
+from bot.portal import service
 from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
 from bot.web.database import get_db
 from bot.web.portal.auth import role_required
@@ -147,3 +151,94 @@ def insight_handoffs_csv() -> ResponseReturnValue:
 @role_required(*READERS)
 def insight_handoffs_json() -> ResponseReturnValue:
     return jsonify(quality.as_json(_quality(_user())))
+
+
+GROUPS_SHOWN = 50  # groups on the page (largest first); the rest after these are decided
+
+
+def insight_topics() -> frozenset:
+    return frozenset(insight_topics_set())
+
+
+def _topic_choices() -> List[Tuple[str, str]]:
+    """The topics a question can be added to as an example: (intent, label), by label."""
+    return sorted(((t, insight.topic_label(t)) for t in insight_topics()), key=lambda item: item[1].lower())
+
+
+@bp.get("/inzicht/onbeantwoord")
+@role_required(*READERS)
+def insight_unanswered() -> ResponseReturnValue:
+    user = _user()
+    gemeenten, unit, _count = _asked(user)
+    found = unanswered.groups(get_db(), gemeenten)
+    return render_template(
+        "portal/insight_unanswered.html",
+        groups=found[:GROUPS_SHOWN],
+        more=max(len(found) - GROUPS_SHOWN, 0),
+        total=insight.shown(sum(g.count for g in found)),
+        shown=insight.shown,
+        texts_shown=unanswered.TEXTS_SHOWN,
+        label=insight.topic_label,
+        topics=_topic_choices(),
+        decisions=unanswered.DECISION_LABELS,
+        chart=bars(
+            "groepen",
+            "De grootste groepen vragen zonder goed antwoord",
+            "Hoeveel vragen in elke groep zitten; de lijst hieronder geeft de vragen zelf.",
+            [g.texts[0][0] for g in found[:10]],
+            [insight.shown(g.count) for g in found[:10]],
+        )
+        if found
+        else None,
+        gemeenten=_choices(user),
+        chosen=request.args.get("gemeente", ALL_OWN),
+        unit=unit,
+        small=insight.SMALL,
+    )
+
+
+@bp.post("/inzicht/onbeantwoord/besluit")
+@role_required(*READERS)
+def insight_unanswered_decide() -> ResponseReturnValue:
+    user = _user()
+    db = get_db()
+    chosen = request.form.get("gemeente", ALL_OWN)
+    ids = [int(i) for value in request.form.getlist("vraag") for i in value.split(",") if i.isdigit()]
+    decision = request.form.get("besluit", "")
+    topic = request.form.get("nieuw", "") if decision == NEW_TOPIC else request.form.get("onderwerp", "")
+    try:
+        if not ids:
+            raise unanswered.DecisionError("Kies een of meer vragen.")
+        marked = unanswered.decide(db, ids, user.gemeente_codes, decision, topic, user.username, insight_topics())
+        service.audit(
+            db,
+            user,
+            "vragen_beoordelen",
+            detail=f"{marked} × {decision} {topic}"[:200],
+            gemeente_code=user.gemeente_codes[0],
+        )
+        db.commit()
+        flash(f"{marked} vraag/vragen gemarkeerd als: {unanswered.DECISION_LABELS[decision].lower()}.", "info")
+    except unanswered.DecisionError as problem:
+        db.rollback()
+        flash(f"Dat lukte niet: {problem}", "error")
+    return redirect(url_for("portal.insight_unanswered", gemeente=chosen))
+
+
+@bp.get("/inzicht/onbeantwoord/voorbeelden.yml")
+@role_required(*READERS)
+def insight_unanswered_export() -> ResponseReturnValue:
+    gemeenten, _unit, _count = _asked(_user())
+    examples = unanswered.adopted(get_db(), gemeenten)
+    return Response(
+        unanswered.nlu_yaml(examples, insight_topics()),
+        mimetype="application/x-yaml",
+        headers={"Content-Disposition": "attachment; filename=wegwijzer-nieuwe-voorbeelden.yml"},
+    )
+
+
+@bp.get("/inzicht/onbeantwoord.json")
+@role_required(*READERS)
+def insight_unanswered_json() -> ResponseReturnValue:
+    gemeenten, _unit, _count = _asked(_user())
+    return jsonify(unanswered.as_json(unanswered.groups(get_db(), gemeenten), gemeenten))
