@@ -48,6 +48,7 @@ MESSAGE = (
     f"Ik woon op de {ADDRESS}, {POSTCODE} Utrecht en ben geboren op {BIRTH_DATE}."
 )
 
+UNANSWERED = "test_a_question_without_answer_is_kept_apart_anonymised_and_wiped_with_the_conversation"
 # Sentence of the privacy answer (a part of it, after the settings are filled in) → the test that checks it.
 PROMISES: Dict[str, str] = {
     "Ik bewaar dit gesprek.": "test_the_conversation_is_kept_with_what_the_person_typed",
@@ -66,6 +67,13 @@ PROMISES: Dict[str, str] = {
     "Ik vraag nooit naar je BSN": "test_the_assistant_never_asks_for_a_bsn",
     "Ik tel wel waar gesprekken over gaan": "test_only_counts_outlive_a_conversation",
     "De gemeente ziet die aantallen, maar niet wie iets vroeg": "test_only_counts_outlive_a_conversation",
+    "Had ik geen goed antwoord op je vraag?": UNANSWERED,
+    "Dan bewaar ik die vraag ook apart": UNANSWERED,
+    "Ik haal er nummers, adressen, contactgegevens en namen die ik herken uit": UNANSWERED,
+    "Zo ziet de gemeente wat ik nog moet leren": UNANSWERED,
+    "Ik wis die vraag met het gesprek, ook als je vraagt om het gesprek te wissen": UNANSWERED,
+    "Kiest de gemeente je vraag als voorbeeld om mij beter te maken?": UNANSWERED,
+    "Dan blijft die vraag bewaard, maar niet meer samen met jou of dit gesprek": UNANSWERED,
     "Typ je toch een BSN of bankrekeningnummer?": "test_bsn_and_iban_never_reach_the_store",
     "Dan haal ik dat nummer weg voordat ik iets bewaar": "test_bsn_and_iban_never_reach_the_store",
     "Wil je dat een medewerker van de gemeente contact met je opneemt?": "test_nothing_goes_to_the_gemeente_without_consent",
@@ -284,3 +292,55 @@ def test_only_counts_outlive_a_conversation(app_database: str, tmp_path: Path) -
             dump = str(connection.execute(text(f'SELECT * FROM "{table}"')).all())
             assert "Koos" not in dump and "persoon-123" not in dump, table
     engine.dispose()
+
+
+def test_a_question_without_answer_is_kept_apart_anonymised_and_wiped_with_the_conversation(
+    app_database: str, tmp_path: Path
+) -> None:
+    """The retention job's fold keeps the question apart, anonymised; "wis mijn gesprek" deletes it; retention
+    deletes it with the conversation; one the gemeente adopted stays, linked to no conversation."""
+    from rasa.core.tracker_store import SQLTrackerStore as RasaStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.insight import unanswered
+    from bot.insight.models import EXAMPLE, UnansweredQuestion
+    from bot.ops.retention import purge
+
+    store = RasaStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    tracked = str(tmp_path / "tracker.db")
+    now = time.time()
+
+    def ask(sender: str, said: str, at: float) -> None:
+        tracker = DialogueStateTracker(sender, slots=[])
+        parse = {"intent": {"name": "nlu_fallback", "confidence": 0.5}, "intent_ranking": [], "text": said}
+        tracker.update(UserUttered(said, parse["intent"], parse_data=parse, timestamp=at))
+        tracker.update(ActionExecuted("action_default_fallback", timestamp=at + 1))
+        asyncio.run(store.save(tracker))
+
+    ask("wissen", f"Ik heet {NAME}, bel {PHONE}: krijg ik vergoeding voor een taxi?", now)
+    ask("blijft", f"Groetjes van {NAME}, mail {EMAIL}: hoe zit het met reiskosten?", now)
+    purge(app_database, tracked, days=settings.CONVERSATION_RETENTION_DAYS)
+
+    def texts() -> Dict[str, object]:
+        with session_scope(app_database) as session:
+            return {r.text: r.conversation_key for r in session.execute(select(UnansweredQuestion)).scalars()}
+
+    kept = texts()
+    assert len(kept) == 2 and all("taxi" in t or "reiskosten" in t for t in kept)
+    for detail in ("Jan", "Vries", "12345678", EMAIL, "voorbeeld.nl"):
+        assert all(detail not in t for t in kept), detail
+    with session_scope(app_database) as session:  # "wis mijn gesprek" (actions/rights.py)
+        unanswered.forget(session, "wissen")
+    assert [t for t in texts() if "taxi" in t] == []
+    # Adopted by the gemeente, then past the retention: kept, linked to nothing; one not adopted goes.
+    ask("weg", "wat is een participatiewet-loket precies", now)
+    purge(app_database, tracked, days=settings.CONVERSATION_RETENTION_DAYS)
+    with session_scope(app_database) as session:
+        for row in session.execute(select(UnansweredQuestion)).scalars():
+            row.day = row.day - timedelta(days=settings.CONVERSATION_RETENTION_DAYS + 1)
+            row.decision = EXAMPLE if "reiskosten" in row.text else None
+    purge(app_database, tracked, days=settings.CONVERSATION_RETENTION_DAYS)
+    left = texts()
+    assert list(left.values()) == [None] and "reiskosten" in next(iter(left))
