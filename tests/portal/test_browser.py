@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from sqlalchemy import select
 
 from bot.common import settings
 from bot.common.db import session_scope
@@ -144,6 +145,46 @@ def insight_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[
     page.get_by_role("link", name="Warme overdrachten").click()
     assert "De belofte" in page.locator("main").inner_text()
     check_page(page, "inzicht-overdrachten", viewport)
+    unanswered_in_the_browser(page, base, database, viewport)
+
+
+def unanswered_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:
+    """Questions without an answer (#20, part 2): groups with their forms, axe clean; a group marked in the page."""
+    from bot.common.clock import today
+    from bot.insight.models import NOT_FOR_US, UnansweredQuestion
+
+    texts = [
+        "kan ik een fiets krijgen voor mijn werk",
+        "krijg ik een fiets voor werk",
+        "fiets vergoeding werk",
+        "hoe regel ik een taxi naar mijn werk",
+        "taxi naar werk aanvragen",
+        "wat vindt de wethouder hiervan",
+    ]
+    with session_scope(f"sqlite:///{database}") as session:
+        for text in texts:
+            session.add(
+                UnansweredQuestion(
+                    conversation_key="browser",
+                    day=today(),
+                    gemeente_code="GM0363",
+                    text=text,
+                    guessed_topic="ask_werkvoorzieningen",
+                    confidence=0.3,
+                )
+            )
+    page.get_by_role("link", name="Vragen zonder antwoord").click()
+    main = page.locator("main").inner_text()
+    assert "Groep 1: < 5 vragen" in main and "fiets vergoeding werk" in main
+    check_page(page, "inzicht-onbeantwoord", viewport)
+    check_page(page, "inzicht-onbeantwoord", {"width": 390, "height": 844})
+    last = page.locator("section.card").last
+    last.get_by_label("Niet voor ons").check()
+    last.get_by_role("button", name="Opslaan voor deze groep").click()
+    assert "gemarkeerd als: niet voor ons" in page.locator("main").inner_text()
+    with session_scope(f"sqlite:///{database}") as session:
+        marked = session.execute(select(UnansweredQuestion).where(UnansweredQuestion.decision == NOT_FOR_US))
+        assert [q.text for q in marked.scalars()] == ["wat vindt de wethouder hiervan"]
 
 
 def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:
