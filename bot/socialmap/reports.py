@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.common import clock, settings
@@ -41,7 +41,24 @@ def stale_records(session: Session, days: Optional[int] = None, today: Optional[
     return sorted(found, key=lambda r: (r.assured_date, r.table, r.id))
 
 
-def unmet_needs(session: Session) -> List[models.UnmetNeed]:
-    """Themes the search found nothing nearby for, most asked first."""
-    query = select(models.UnmetNeed).order_by(models.UnmetNeed.count.desc(), models.UnmetNeed.theme)
-    return list(session.execute(query).scalars())
+@dataclass(frozen=True)
+class Need:
+    """A theme the search found nothing nearby for in one gemeente, over all months."""
+
+    theme: str
+    gemeente_code: str
+    count: int
+    first_seen: dt.date
+    last_seen: dt.date
+
+
+def unmet_needs(session: Session) -> List[Need]:
+    """Themes the search found nothing nearby for, per gemeente and summed over the months, most asked first."""
+    need = models.UnmetNeed
+    total = func.sum(need.count)
+    query = (
+        select(need.theme, need.gemeente_code, total, func.min(need.first_seen), func.max(need.last_seen))
+        .group_by(need.theme, need.gemeente_code)
+        .order_by(total.desc(), need.theme, need.gemeente_code)
+    )
+    return [Need(theme, code, int(count), first, last) for theme, code, count, first, last in session.execute(query)]

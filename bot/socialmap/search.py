@@ -379,18 +379,22 @@ def _ranked(session: Session, query: Select) -> List[Tuple[str, str]]:
 def record_unmet_need(
     session: Session, theme: str, gemeente_code: Optional[str], today: Optional[dt.date] = None
 ) -> None:
-    """Count one search that found nothing nearby. Only theme, gemeente and day: nothing about the person."""
+    """Count one search that found nothing nearby, in the row of this Dutch calendar month. Only theme, gemeente
+    and day: nothing about the person."""
     theme_code = resolve_theme(theme) or "onbekend"
     gemeente = _gemeente(gemeente_code)
     code = gemeente.code if gemeente else UNKNOWN_GEMEENTE
     today = today or dt.datetime.now(TIMEZONE).date()
-    match = and_(UnmetNeed.theme == theme_code, UnmetNeed.gemeente_code == code)
+    month = today.replace(day=1)
+    match = and_(UnmetNeed.theme == theme_code, UnmetNeed.gemeente_code == code, UnmetNeed.month == month)
     bump = update(UnmetNeed).where(match).values(count=UnmetNeed.count + 1, last_seen=today)
     if session.execute(bump).rowcount:
         return
     try:
         with session.begin_nested():
-            session.add(UnmetNeed(theme=theme_code, gemeente_code=code, count=1, first_seen=today, last_seen=today))
+            session.add(
+                UnmetNeed(theme=theme_code, gemeente_code=code, month=month, count=1, first_seen=today, last_seen=today)
+            )
     except IntegrityError:
         # Another conversation inserted the same row a moment ago: count on that one.
         session.execute(bump)
