@@ -195,11 +195,7 @@ def ids_query(
         order = [(Service.id == front_door_id(gemeente_code)).desc(), *order]
         where = [*where, Service.organization_id != STAND_IN_ORGANIZATION]
     if not include_demo:
-        where = [
-            *where,
-            Service.demo.is_(false()),
-            ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())),
-        ]
+        where = [*where, *not_demo()]
     return (
         select(Service.id, level)
         .join(found, found.c.service_id == Service.id)
@@ -207,6 +203,14 @@ def ids_query(
         .group_by(Service.id, Service.demo, Service.name)
         .order_by(level, *order, Service.demo, Service.name, Service.id)
     )
+
+
+def not_demo() -> List[Any]:
+    """Where-clauses that leave example records out: a demo service, or a service of a demo organisation."""
+    return [
+        Service.demo.is_(false()),
+        ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())),
+    ]
 
 
 def _short(text: Optional[str]) -> str:
