@@ -101,16 +101,18 @@ def map_cells(theme: ThemeGap) -> List[Shown]:
 
 
 def as_rows(found: Gaps) -> List[List[Shown]]:
-    """The table (the page and the CSV): per theme the months, the total, the map's columns and the marker."""
-    rows: List[List[Shown]] = [["Thema", *[p.label for p in found.periods], "totaal", *map_header(found), "Let op"]]
+    """The table (the page and the CSV): per theme the total, the map's columns and the marker side by side, then the
+    months (a wide table scrolls: what matters most is seen first)."""
+    header: List[Shown] = ["Thema", f"totaal ({len(found.periods)} maanden)", *map_header(found), "Let op"]
+    rows: List[List[Shown]] = [[*header, *[p.label for p in found.periods]]]
     for theme in found.themes:
         rows.append(
             [
                 theme.label,
-                *[shown(n) for n in theme.unmet],
                 shown(sum(theme.unmet)),
                 *map_cells(theme),
                 GAP if theme.gap else "",
+                *[shown(n) for n in theme.unmet],
             ]
         )
     return rows
