@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from bot.common import regions
@@ -20,6 +21,18 @@ BEFORE = "0007_hsds_complete"
 DAY = dt.date(2026, 3, 1)
 WEESP, AMSTERDAM, HAAREN = "GM0457", "GM0363", "GM0788"
 HAAREN_PARTS = ["GM0757", "GM0824", "GM0855", "GM0865"]
+OLD_UNMET = sa.table(
+    "unmet_need",
+    *(sa.column(c) for c in ("theme", "gemeente_code", "count")),
+    sa.column("first_seen", sa.Date),
+    sa.column("last_seen", sa.Date),
+)
+OLD_USER = sa.table(
+    "portal_user",
+    *(sa.column(c) for c in ("username", "password_hash", "role", "gemeenten", "failed_logins", "session_nonce")),
+    sa.column("active", sa.Boolean),
+    sa.column("created_at", sa.DateTime),
+)
 
 
 def _handoff(code: str, reference: str) -> Handoff:
@@ -76,21 +89,6 @@ def old_database(tmp_path: Path) -> str:
         )
         session.add_all(
             [
-                UnmetNeed(
-                    theme="jobcoaching",
-                    gemeente_code=WEESP,
-                    count=2,
-                    first_seen=dt.date(2021, 5, 1),
-                    last_seen=dt.date(2021, 6, 1),
-                ),
-                UnmetNeed(
-                    theme="jobcoaching",
-                    gemeente_code=AMSTERDAM,
-                    count=3,
-                    first_seen=dt.date(2021, 4, 1),
-                    last_seen=dt.date(2021, 5, 15),
-                ),
-                UnmetNeed(theme="zzp", gemeente_code=WEESP, count=1, first_seen=DAY, last_seen=DAY),
                 HandoffPurgeCount(gemeente_code=WEESP, month="2021-11", count=4),
                 HandoffPurgeCount(gemeente_code=AMSTERDAM, month="2021-11", count=1),
                 HandoffSettingsOverride(
@@ -99,16 +97,41 @@ def old_database(tmp_path: Path) -> str:
                     updated_at=dt.datetime(2021, 1, 1),
                     updated_by="beheer",
                 ),
-                PortalUser(
-                    username="weesp",
-                    password_hash="x",
-                    role="consulent",
-                    gemeenten=f"{WEESP},{HAAREN},GM0344",
-                    session_nonce="n",
-                    created_at=dt.datetime(2021, 1, 1),
-                ),
                 AuditEntry(at=dt.datetime(2021, 1, 1), username="weesp", action="bekijken", gemeente_code=WEESP),
             ]
+        )
+        # Tables that later migrations changed (0010: month, national_insight), written with the columns of then.
+        session.execute(
+            sa.insert(OLD_UNMET),
+            [
+                dict(
+                    theme="jobcoaching",
+                    gemeente_code=WEESP,
+                    count=2,
+                    first_seen=dt.date(2021, 5, 1),
+                    last_seen=dt.date(2021, 6, 1),
+                ),
+                dict(
+                    theme="jobcoaching",
+                    gemeente_code=AMSTERDAM,
+                    count=3,
+                    first_seen=dt.date(2021, 4, 1),
+                    last_seen=dt.date(2021, 5, 15),
+                ),
+                dict(theme="zzp", gemeente_code=WEESP, count=1, first_seen=DAY, last_seen=DAY),
+            ],
+        )
+        session.execute(
+            sa.insert(OLD_USER).values(
+                username="weesp",
+                password_hash="x",
+                role="consulent",
+                gemeenten=f"{WEESP},{HAAREN},GM0344",
+                failed_logins=0,
+                session_nonce="n",
+                active=True,
+                created_at=dt.datetime(2021, 1, 1),
+            )
         )
     return url
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from bot.insight import handoffs
 from bot.insight.fold import SERVICE_TOPICS
 from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, SOCIALMAP, UNANSWERED, InsightCount
+from bot.socialmap.models import UnmetNeed
+from bot.socialmap.taxonomy import THEME, load_taxonomy
 
 
 def generate(
@@ -55,5 +57,36 @@ def generate(
                 if count > 0:
                     session.add(InsightCount(day=day, gemeente_code=code, kind=kind, topic=topic, count=count))
                     rows += 1
+        session.flush()
+    return rows
+
+
+def generate_unmet_needs(session: Session, gemeenten: Sequence[str], until: date, months: int, seed: int) -> int:
+    """Searches that found nothing nearby, per month (`months` up to the one of `until`), gemeente and theme, as
+    bot/socialmap/search.py counts them; how many rows were written."""
+    rng = random.Random(seed)  # noqa: S311 (example data, not a secret)
+    themes = [term.code for term in load_taxonomy().of(THEME)]
+    weights = {theme: rng.random() ** 3 for theme in themes}  # a few themes the map often has nothing for
+    rows = 0
+    for code in gemeenten:
+        size = rng.uniform(0.3, 3.0)
+        year, month = until.year, until.month
+        for _ in range(months):
+            first = date(year, month, 1)
+            for theme in themes:
+                count = int(rng.gauss(8, 3) * size * weights[theme])
+                if count > 0:
+                    session.add(
+                        UnmetNeed(
+                            theme=theme,
+                            gemeente_code=code,
+                            month=first,
+                            count=count,
+                            first_seen=first,
+                            last_seen=min(until, first + timedelta(days=27)),
+                        )
+                    )
+                    rows += 1
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         session.flush()
     return rows

@@ -15,15 +15,16 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.common import content
+from bot.common import content, regions
 from bot.common.clock import MONTHS, today
 from bot.conversation.knowledge import library
-from bot.insight.models import CONVERSATION, OUTCOMES, QUESTION, InsightCount
+from bot.insight.models import CONVERSATION, OUTCOMES, QUESTION, UNKNOWN, InsightCount
 
 SMALL = 5
 WEEK, MONTH = "week", "maand"
 UNITS = (WEEK, MONTH)
 PERIOD_COUNT = {WEEK: 8, MONTH: 12}  # how many periods a page, CSV or API answer shows
+NATIONAL = "nederland"  # the choice "Heel Nederland": every gemeente, for accounts with national_insight
 OUTCOME_LABELS = {
     "overdracht": "Doorgegeven aan de gemeente",
     "sociale_kaart": "Gezocht in de sociale kaart",
@@ -153,11 +154,19 @@ def folded(
     return per
 
 
-def own_scope(own: Sequence[str], asked: str) -> Optional[Tuple[str, ...]]:
-    """The gemeenten an answer is about: all of the reader's own (nothing asked), or the one asked if it is theirs;
-    None for any other (answered as not found, like one that does not exist)."""
+def every_gemeente() -> Tuple[str, ...]:
+    """All gemeenten of today, and "onbekend" (counts of people who named none): "Heel Nederland"."""
+    return (*sorted(regions.load().gemeenten), UNKNOWN)
+
+
+def own_scope(own: Sequence[str], asked: str, national: bool = False) -> Optional[Tuple[str, ...]]:
+    """The gemeenten an answer is about: all of the reader's own (nothing asked), the one asked if it is theirs, or
+    every gemeente (NATIONAL asked, by an account a beheerder gave national insight); None for any other (answered
+    as not found, like one that does not exist)."""
     if not asked:
         return tuple(own)
+    if asked == NATIONAL:
+        return every_gemeente() if national else None
     return (asked,) if asked in own else None
 
 

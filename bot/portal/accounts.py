@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot.common import regions, settings
 from bot.common.clock import to_db_time, utc_now
 from bot.handoff.config import effective_config
-from bot.portal.models import ROLES, PortalUser, SignInFailure
+from bot.portal.models import BEHEERDER, ROLES, TEAMLEIDER, PortalUser, SignInFailure
 
 _hasher = PasswordHasher()
 # Checked when the username does not exist, so that an unknown name costs as much time as a wrong password.
@@ -314,6 +314,19 @@ def unlock(session: Session, username: str) -> PortalUser:
         raise AccountError(f"geen account {username!r}")
     user.locked_until, user.failed_logins = None, 0
     session.execute(delete(SignInFailure).where(SignInFailure.username == user.username))
+    session.flush()
+    return user
+
+
+def set_national_insight(session: Session, username: str, granted: bool) -> PortalUser:
+    """Give or take away insight for every gemeente ("Heel Nederland", #20): counts only, for the roles that read
+    insight at all."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"geen account {username!r}")
+    if granted and user.role not in (TEAMLEIDER, BEHEERDER):
+        raise AccountError("alleen teamleiders en beheerders zien inzicht")
+    user.national_insight = granted
     session.flush()
     return user
 

@@ -6,7 +6,7 @@ The audit log keeps only the reference code, never personal data, so it can outl
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, false
 
 from bot.common.db import Base
 
@@ -29,6 +29,8 @@ class PortalUser(Base):
     session_nonce = Column(String(64), nullable=False)  # changed at sign-out: old session cookies stop working
     api_token_hash = Column(String(64))  # sha256 of the bearer token for /api/, when one was issued
     active = Column(Boolean, nullable=False, default=True)
+    # Insight (#20) for all gemeenten ("Heel Nederland"), granted by a beheerder; counts only, like the rest.
+    national_insight = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(DateTime, nullable=False)
     last_login_at = Column(DateTime)
 

@@ -302,16 +302,21 @@ class HsdsRecord(Provenance, Base):
 
 
 class UnmetNeed(Base):
-    """How often the search found nothing for a theme in a gemeente. No personal data: counts and days only."""
+    """How often the search found nothing nearby for a theme in a gemeente, per Dutch calendar month (the portal's
+    insight shows the months: bot/insight/gaps.py). No personal data: counts and days only."""
 
     __tablename__ = "unmet_need"
     id = Column(Integer, primary_key=True, autoincrement=True)
     theme = Column(String(100), nullable=False)
     gemeente_code = Column(String(10), nullable=False)  # GMxxxx, or "onbekend"
+    month = Column(Date, nullable=False)  # the first day of the month (Europe/Amsterdam)
     count = Column(Integer, nullable=False, default=0)
     first_seen = Column(Date, nullable=False)
     last_seen = Column(Date, nullable=False)
-    __table_args__ = (UniqueConstraint("theme", "gemeente_code", name="uq_unmet_need_theme_gemeente"),)
+    __table_args__ = (
+        UniqueConstraint("theme", "gemeente_code", "month", name="uq_unmet_need_theme_gemeente_month"),
+        Index("ix_unmet_need_gemeente_month", "gemeente_code", "month"),
+    )
 
 
 # Parents before children: the order to insert in (reverse it to delete).

@@ -195,11 +195,7 @@ def ids_query(
         order = [(Service.id == front_door_id(gemeente_code)).desc(), *order]
         where = [*where, Service.organization_id != STAND_IN_ORGANIZATION]
     if not include_demo:
-        where = [
-            *where,
-            Service.demo.is_(false()),
-            ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())),
-        ]
+        where = [*where, *not_demo()]
     return (
         select(Service.id, level)
         .join(found, found.c.service_id == Service.id)
@@ -207,6 +203,14 @@ def ids_query(
         .group_by(Service.id, Service.demo, Service.name)
         .order_by(level, *order, Service.demo, Service.name, Service.id)
     )
+
+
+def not_demo() -> List[Any]:
+    """Where-clauses that leave example records out: a demo service, or a service of a demo organisation."""
+    return [
+        Service.demo.is_(false()),
+        ~exists().where(Organization.id == Service.organization_id, Organization.demo.is_(true())),
+    ]
 
 
 def _short(text: Optional[str]) -> str:
@@ -379,18 +383,22 @@ def _ranked(session: Session, query: Select) -> List[Tuple[str, str]]:
 def record_unmet_need(
     session: Session, theme: str, gemeente_code: Optional[str], today: Optional[dt.date] = None
 ) -> None:
-    """Count one search that found nothing nearby. Only theme, gemeente and day: nothing about the person."""
+    """Count one search that found nothing nearby, in the row of this Dutch calendar month. Only theme, gemeente
+    and day: nothing about the person."""
     theme_code = resolve_theme(theme) or "onbekend"
     gemeente = _gemeente(gemeente_code)
     code = gemeente.code if gemeente else UNKNOWN_GEMEENTE
     today = today or dt.datetime.now(TIMEZONE).date()
-    match = and_(UnmetNeed.theme == theme_code, UnmetNeed.gemeente_code == code)
+    month = today.replace(day=1)
+    match = and_(UnmetNeed.theme == theme_code, UnmetNeed.gemeente_code == code, UnmetNeed.month == month)
     bump = update(UnmetNeed).where(match).values(count=UnmetNeed.count + 1, last_seen=today)
     if session.execute(bump).rowcount:
         return
     try:
         with session.begin_nested():
-            session.add(UnmetNeed(theme=theme_code, gemeente_code=code, count=1, first_seen=today, last_seen=today))
+            session.add(
+                UnmetNeed(theme=theme_code, gemeente_code=code, month=month, count=1, first_seen=today, last_seen=today)
+            )
     except IntegrityError:
         # Another conversation inserted the same row a moment ago: count on that one.
         session.execute(bump)

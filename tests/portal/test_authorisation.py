@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Dict, Tuple
 
 import pytest
+from sqlalchemy import update
 
+from bot.common import regions
+from bot.common.db import session_scope
+from bot.portal import accounts
+from bot.portal.models import PortalUser
 from tests.portal.conftest import Portal, csrf_token, make_portal
 
 ROLES = ("anoniem", "consulent", "teamleider", "beheerder")
@@ -99,6 +104,65 @@ MATRIX: Dict[Tuple[str, str], Dict[str, int]] = {
     ("POST", "/inzicht/onbeantwoord/besluit"): dict(
         anoniem=REDIRECT, consulent=403, teamleider=REDIRECT, beheerder=REDIRECT
     ),
+    # Social-map gaps: months only, a week asked for is answered per month.
+    ("GET", "/inzicht/sociale-kaart"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/sociale-kaart?gemeente=GM0321&eenheid=week"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK
+    ),
+    ("GET", "/inzicht/sociale-kaart?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/sociale-kaart?eenheid=jaar"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=400, beheerder=400
+    ),
+    ("GET", "/inzicht/sociale-kaart.csv"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/sociale-kaart.csv?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    ("GET", "/inzicht/sociale-kaart.json"): dict(anoniem=REDIRECT, consulent=403, teamleider=OK, beheerder=OK),
+    ("GET", "/inzicht/sociale-kaart.json?gemeente=GM0355"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    # "Heel Nederland" without national insight: like any gemeente that is not theirs (with it: NATIONAL below).
+    ("GET", "/inzicht?gemeente=nederland"): dict(anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404),
+    ("GET", "/inzicht/sociale-kaart?gemeente=nederland"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=404, beheerder=404
+    ),
+    # Giving national insight: a beheerder, to an account of their own gemeenten.
+    ("POST", "/beheer/accounts/teamleider/landelijk-inzicht"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=REDIRECT
+    ),
+    ("POST", "/beheer/accounts/zeistlead/landelijk-inzicht"): dict(
+        anoniem=REDIRECT, consulent=403, teamleider=403, beheerder=404
+    ),
+}
+# Every insight route asked for "Heel Nederland" (gemeente=nederland), by each role with and without the national
+# insight a beheerder gives: only a teamleider or beheerder with it gets an answer, for a consulent the flag
+# changes nothing, and without it the answer is the 404 of a gemeente that is not theirs.
+NATIONAL_ROUTES = [
+    f"{path}?gemeente=nederland&eenheid={unit}"
+    for path in (
+        "/inzicht",
+        "/inzicht/vragen.csv",
+        "/inzicht/vragen.json",
+        "/inzicht/overdrachten",
+        "/inzicht/overdrachten.csv",
+        "/inzicht/overdrachten.json",
+        "/inzicht/sociale-kaart",
+        "/inzicht/sociale-kaart.csv",
+        "/inzicht/sociale-kaart.json",
+    )
+    for unit in ("week", "maand")
+]
+NATIONAL_API = ["/api/inzicht/vragen", "/api/inzicht/overdrachten", "/api/inzicht/sociale-kaart"]
+NATIONAL = {  # (role, has national insight) → expected status, on the pages and on the API
+    ("anoniem", False): (REDIRECT, 401),
+    ("consulent", False): (403, 403),
+    ("consulent", True): (403, 403),
+    ("teamleider", False): (404, 404),
+    ("teamleider", True): (OK, OK),
+    ("beheerder", False): (404, 404),
+    ("beheerder", True): (OK, OK),
 }
 FORMS = {
     "contact": {"method": "telefoon"},
@@ -107,6 +171,7 @@ FORMS = {
     "toewijzen": {"username": "collega"},
     "accounts": {"username": "nieuw", "role": "consulent", "gemeente": "GM0321"},
     "besluit": {"vraag": "1", "besluit": "niet_voor_ons"},
+    "landelijk-inzicht": {"geven": "ja"},
 }
 SETTINGS_FORM = {
     "response_days": "3",
@@ -126,6 +191,7 @@ OTHER_ROUTES = {
     "/api/inzicht/vragen",
     "/api/inzicht/overdrachten",
     "/api/inzicht/onbeantwoord",
+    "/api/inzicht/sociale-kaart",
     "/static/portal/<path:filename>",
     "/inloggen/tweede-stap",
     "/account/tweede-stap",
@@ -155,6 +221,29 @@ def test_matrix(sqlite_url: str, role: str, route: Tuple[str, str]) -> None:
         assert response.headers["Location"].startswith("/inloggen")
 
 
+@pytest.mark.parametrize("role, national", list(NATIONAL), ids=lambda v: str(v))
+def test_heel_nederland_only_with_national_insight(any_portal: Portal, role: str, national: bool) -> None:
+    portal = any_portal  # SQLite and PostgreSQL
+    if national:
+        with session_scope(portal.url) as session:
+            session.execute(update(PortalUser).where(PortalUser.username == role).values(national_insight=True))
+    page_status, api_status = NATIONAL[(role, national)]
+    client = portal.client("" if role == "anoniem" else role)
+    for path in NATIONAL_ROUTES:
+        assert client.get(path).status_code == page_status, path
+    token = ""
+    if role != "anoniem":
+        with session_scope(portal.url) as session:
+            token = accounts.issue_api_token(session, role)
+    api = portal.app.test_client()
+    for path in NATIONAL_API:
+        response = api.get(f"{path}?gemeente=nederland", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == api_status, path
+        if api_status == OK:
+            body = response.get_json()
+            assert len(body["gemeenten"]) == len(regions.load().gemeenten) + 1 and "onbekend" in body["gemeenten"]
+
+
 def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> None:
     served = {rule.rule for rule in portal.app.url_map.iter_rules() if rule.endpoint.split(".")[0] in ("portal", "api")}
     in_matrix = {
@@ -163,6 +252,7 @@ def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> Non
         "/overdracht/<code>/<action>",
         "/beheer/accounts",
         "/beheer/accounts/<username>/ontgrendelen",
+        "/beheer/accounts/<username>/landelijk-inzicht",
         "/beheer/audit",
         "/beheer/audit.csv",
         "/beheer/instellingen",
@@ -178,6 +268,9 @@ def test_every_route_is_in_the_matrix_or_tested_elsewhere(portal: Portal) -> Non
         "/inzicht/onbeantwoord.json",
         "/inzicht/onbeantwoord/voorbeelden.yml",
         "/inzicht/onbeantwoord/besluit",
+        "/inzicht/sociale-kaart",
+        "/inzicht/sociale-kaart.csv",
+        "/inzicht/sociale-kaart.json",
     }
     patterns = {p for _, p in MATRIX}
     assert served == in_matrix | OTHER_ROUTES

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.common import settings
+from bot.common.clock import today
 from bot.common.db import session_scope
 from bot.portal import accounts
 from tests.browser import chromium, needs_browser, open_handoff, serious_violations, sign_in
@@ -120,13 +121,13 @@ def test_beheerder_pages_and_error_pages_pass_axe(stack: Any, stack_database: Pa
             check_page(page, name, laptop)
         change_settings_in_the_browser(page, base, stack_database, laptop)
         insight_in_the_browser(page, base, stack_database, laptop)
+        gaps_in_the_browser(page, base, stack_database, username, laptop)
 
 
 def insight_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:
     """What people ask (#20): a chart with its table, small counts hidden; axe finds nothing serious."""
     from datetime import timedelta
 
-    from bot.common.clock import today
     from bot.conversation.knowledge import library
     from bot.insight.generator import generate
     from bot.insight.models import QUESTION, InsightCount
@@ -185,6 +186,41 @@ def unanswered_in_the_browser(page: Any, base: str, database: Path, viewport: Di
     with session_scope(f"sqlite:///{database}") as session:
         marked = session.execute(select(UnansweredQuestion).where(UnansweredQuestion.decision == NOT_FOR_US))
         assert [q.text for q in marked.scalars()] == ["wat vindt de wethouder hiervan"]
+
+
+def gaps_in_the_browser(page: Any, base: str, database: Path, username: str, viewport: Dict[str, int]) -> None:
+    """Social-map gaps (#20): a theme searched for with nothing nearby stands out in words, small counts hidden,
+    the chart with its table; with national insight "Heel Nederland" can be chosen. Axe finds nothing serious."""
+    from sqlalchemy import update
+
+    from bot.insight.generator import generate_unmet_needs
+    from bot.portal.models import PortalUser
+    from bot.socialmap.models import UnmetNeed
+
+    with session_scope(f"sqlite:///{database}") as session:
+        generate_unmet_needs(session, ["GM0363"], today(), 12, seed=7)
+        this_month = today().replace(day=1)
+        session.query(UnmetNeed).filter(UnmetNeed.theme == "zzp", UnmetNeed.month == this_month).delete()
+        session.add(
+            UnmetNeed(
+                theme="zzp", gemeente_code="GM0363", month=this_month, count=3, first_seen=today(), last_seen=today()
+            )
+        )
+        session.execute(update(PortalUser).where(PortalUser.username == username).values(national_insight=True))
+    page.goto(f"{base}/inzicht?gemeente=GM0363&eenheid=maand")
+    page.get_by_role("link", name="Tekorten in de sociale kaart").click()
+    page.wait_for_url("**/inzicht/sociale-kaart?**")
+    main = page.locator("main").inner_text()
+    assert "Tekorten in de sociale kaart" in main and "< 5" in main and "Gezocht, geen dienst dichtbij" in main
+    assert page.locator("svg[role=img]").count() == 1 and page.locator("table").count() == 1
+    assert page.get_by_label("Per", exact=True).count() == 0, "months only"
+    check_page(page, "inzicht-sociale-kaart", viewport)
+    check_page(page, "inzicht-sociale-kaart", {"width": 390, "height": 844})
+    page.get_by_label("Gemeente").select_option("nederland")
+    page.get_by_role("button", name="Tonen").click()
+    page.wait_for_url("**gemeente=nederland**")
+    assert "gemeente=nederland" in page.url and "van 342" in page.locator("main").inner_text()
+    check_page(page, "inzicht-sociale-kaart-nederland", viewport)
 
 
 def change_settings_in_the_browser(page: Any, base: str, database: Path, viewport: Dict[str, int]) -> None:

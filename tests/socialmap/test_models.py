@@ -65,10 +65,12 @@ def test_a_theme_links_to_a_service_once(db_url: str) -> None:
             )
 
 
-def test_unmet_need_is_unique_per_theme_and_gemeente(db_url: str) -> None:
-    need = dict(theme="zzp", gemeente_code="GM0321", count=1, first_seen=TODAY, last_seen=TODAY)
+def test_unmet_need_is_unique_per_theme_gemeente_and_month(db_url: str) -> None:
+    month = TODAY.replace(day=1)
+    need = dict(theme="zzp", gemeente_code="GM0321", month=month, count=1, first_seen=TODAY, last_seen=TODAY)
     with session_scope(db_url) as session:
         session.add(models.UnmetNeed(**need))
+        session.add(models.UnmetNeed(**{**need, "month": month.replace(year=month.year - 1)}))  # another month
     with pytest.raises(IntegrityError):
         with session_scope(db_url) as session:
             session.add(models.UnmetNeed(**need))
@@ -79,6 +81,7 @@ def test_unmet_need_has_no_room_for_personal_data() -> None:
         "id",
         "theme",
         "gemeente_code",
+        "month",
         "count",
         "first_seen",
         "last_seen",

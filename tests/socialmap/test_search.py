@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.common.db import session_scope
-from bot.socialmap import models
+from bot.socialmap import models, reports
 from bot.socialmap.hsds_io import import_package
 from bot.socialmap.opening_hours import TIMEZONE
 from bot.socialmap.search import LEVELS, record_unmet_need, resolve_theme, search
@@ -164,17 +164,23 @@ def test_hostile_input_is_harmless(shipped_readonly_url: str, evil: str) -> None
     assert row_counts(shipped_readonly_url) == before
 
 
-def test_record_unmet_need_counts_per_theme_and_gemeente(db_url: str) -> None:
-    day_one, day_two = dt.date(2026, 11, 1), dt.date(2026, 11, 24)
+def test_record_unmet_need_counts_per_theme_gemeente_and_month(db_url: str) -> None:
+    day_one, day_two, next_month = dt.date(2026, 11, 1), dt.date(2026, 11, 30), dt.date(2026, 12, 1)
     with session_scope(db_url) as session:
         record_unmet_need(session, "zzp", "GM0363", today=day_one)
         record_unmet_need(session, "ik wil voor mezelf beginnen", "Amsterdam", today=day_two)
+        record_unmet_need(session, "zzp", "GM0363", today=next_month)
         record_unmet_need(session, "zzp", None, today=day_two)
     with session_scope(db_url) as session:
-        needs = {(n.theme, n.gemeente_code): n for n in session.execute(select(models.UnmetNeed)).scalars()}
-        amsterdam = needs[("zzp", "GM0363")]
-        assert (amsterdam.count, amsterdam.first_seen, amsterdam.last_seen) == (2, day_one, day_two)
-        assert needs[("zzp", "onbekend")].count == 1
+        needs = {(n.theme, n.gemeente_code, n.month): n for n in session.execute(select(models.UnmetNeed)).scalars()}
+        november = needs[("zzp", "GM0363", dt.date(2026, 11, 1))]
+        assert (november.count, november.first_seen, november.last_seen) == (2, day_one, day_two)
+        december = needs[("zzp", "GM0363", dt.date(2026, 12, 1))]
+        assert (december.count, december.first_seen) == (1, next_month)
+        assert needs[("zzp", "onbekend", dt.date(2026, 11, 1))].count == 1
+        assert len(needs) == 3
+        summed = {(n.theme, n.gemeente_code): n for n in reports.unmet_needs(session)}
+        assert (summed[("zzp", "GM0363")].count, summed[("zzp", "GM0363")].last_seen) == (3, next_month)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
-"""The insight pages under load of data (#20): a year of counts for 50 gemeenten (bot/insight/generator.py, seeded),
-and the time to serve /inzicht (week and month) to a teamleider of one gemeente and to a beheerder of all 50,
-through the real Flask app on a real SQLite database. Target: p95 under a second. `python -m bot.tools.bench.insight`
-prints the table; `make bench` includes it."""
+"""The insight pages under load of data (#20): a year of counts and of unmet needs per month for 50 gemeenten
+(bot/insight/generator.py, seeded) beside the shipped social map, and the time to serve /inzicht (week and month),
+the warm handoffs and the social-map gaps to a teamleider of one gemeente and to a beheerder of all 50, through the
+real Flask app on a real SQLite database. Target: p95 under a second. `python -m bot.tools.bench.insight` prints the
+table; `make bench` includes it."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from bot.common import regions
 from bot.common.clock import today
 from bot.common.db import get_engine, session_scope
 from bot.conversation.knowledge import library
-from bot.insight.generator import generate
+from bot.insight.generator import generate, generate_unmet_needs
 from bot.ops.migrate import upgrade
 from bot.portal import accounts
+from bot.socialmap import hsds_io
 
 PASSWORD = secrets.token_urlsafe(16)  # made per run
 PAGES = {
@@ -33,6 +35,9 @@ PAGES = {
     "50 gemeenten, per month": ("beheerder", "/inzicht?eenheid=maand"),
     "handoffs, one gemeente, month": ("teamleider", "/inzicht/overdrachten?eenheid=maand"),
     "handoffs, 50 gemeenten, month": ("beheerder", "/inzicht/overdrachten?eenheid=maand"),
+    "map gaps, one gemeente": ("teamleider", "/inzicht/sociale-kaart"),
+    "map gaps, 50 gemeenten": ("beheerder", "/inzicht/sociale-kaart"),
+    "map gaps, heel Nederland": ("beheerder", "/inzicht/sociale-kaart?gemeente=nederland"),
 }
 
 
@@ -45,8 +50,11 @@ def run(gemeenten: int = 50, days: int = 365, repeats: int = 20, seed: int = 3) 
         upgrade(url)
         with session_scope(url) as session:
             rows = generate(session, codes, sorted(library().by_intent), today() - timedelta(days=0), days, seed)
+            rows += generate_unmet_needs(session, codes, today(), math.ceil(days / 30.4), seed)
+            hsds_io.load_shipped(session)  # the map beside the gaps: a front door in every gemeente, national services
             accounts.create_user(session, "teamleider", "teamleider", codes[:1], PASSWORD)
             accounts.create_user(session, "beheerder", "beheerder", codes, PASSWORD)
+            accounts.set_national_insight(session, "beheerder", True)
         app = create_app({"TESTING": True, "DATABASE_URL": url, "WEB_DEV": True})
         pages: Dict[str, Dict[str, float]] = {}
         for name, (user, path) in PAGES.items():

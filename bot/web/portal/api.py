@@ -13,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from bot.handoff.models import Handoff
+from bot.insight import gaps as social_map
 from bot.insight import handoffs as quality
 from bot.insight import report as insight
 from bot.insight import unanswered
@@ -127,7 +128,7 @@ def set_status(code: str) -> ResponseReturnValue:
 def _insight_scope() -> Any:
     """(gemeenten, unit, periods) for an insight call, or an error response."""
     user: PortalUser = g.api_user
-    gemeenten = insight.own_scope(user.gemeente_codes, request.args.get("gemeente", ""))
+    gemeenten = insight.own_scope(user.gemeente_codes, request.args.get("gemeente", ""), bool(user.national_insight))
     if gemeenten is None:
         return _error(404, "niet gevonden")
     unit = request.args.get("eenheid", insight.WEEK)
@@ -164,3 +165,13 @@ def insight_handoffs() -> ResponseReturnValue:
         return found
     gemeenten, unit, count = found
     return jsonify(quality.as_json(quality.quality(get_db(), gemeenten, unit, count=count)))
+
+
+@bp.get("/inzicht/sociale-kaart")
+def insight_gaps() -> ResponseReturnValue:
+    """Social-map gaps (#20): per theme the searches that found nothing nearby, per month, beside the map's services."""
+    found = _insight_scope()
+    if not isinstance(found, tuple):
+        return found
+    gemeenten, _unit, _count = found  # per month whatever was asked: the map counts per month
+    return jsonify(social_map.as_json(social_map.gaps(get_db(), gemeenten)))

@@ -1,17 +1,19 @@
-"""The portal's insight pages (#20): for teamleiders and beheerders, about their own gemeenten only. Counts, never
-conversations; small counts shown as "< 5" (bot/insight/report.py). The same figures as CSV and as JSON
-(`/api/inzicht/vragen` with a token, for the gemeente's own reporting)."""
+"""The portal's insight pages (#20): for teamleiders and beheerders, about their own gemeenten only (or every
+gemeente, "Heel Nederland", for an account a beheerder gave national insight). Counts, never conversations; small
+counts shown as "< 5" (bot/insight/report.py). The same figures as CSV and as JSON (and `/api/inzicht/…` with a
+token, for the gemeente's own reporting)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import List, Tuple
+from typing import Any, Dict, List, Tuple
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from bot.common import regions
+from bot.insight import gaps as social_map
 from bot.insight import handoffs as quality
 from bot.insight import report as insight
 from bot.insight import unanswered
@@ -29,9 +31,10 @@ ALL_OWN = "alle"
 
 
 def _asked(user: PortalUser) -> Tuple[Tuple[str, ...], str, int]:
-    """The gemeenten (one of the user's own, or all of them: "alle"; 404 for any other), unit and period count."""
+    """The gemeenten (one of the user's own, all of them: "alle", or every gemeente: "nederland" with national
+    insight; 404 for any other), unit and period count."""
     asked = request.args.get("gemeente", "")
-    gemeenten = insight.own_scope(user.gemeente_codes, "" if asked == ALL_OWN else asked)
+    gemeenten = insight.own_scope(user.gemeente_codes, "" if asked == ALL_OWN else asked, bool(user.national_insight))
     if gemeenten is None:
         abort(404)
     unit = request.args.get("eenheid", insight.WEEK)
@@ -40,10 +43,16 @@ def _asked(user: PortalUser) -> Tuple[Tuple[str, ...], str, int]:
     return gemeenten, unit, insight.PERIOD_COUNT[unit]
 
 
-def _choices(user: PortalUser) -> List[Tuple[str, str]]:
-    """The user's gemeenten for the page's choice: (code, name)."""
+def _choice(user: PortalUser) -> Dict[str, Any]:
+    """What every insight page needs for its choice of gemeente: the user's own (code, name), whether "Heel
+    Nederland" is theirs to choose, what was chosen, and the threshold for small counts."""
     found = [regions.get_gemeente(code) for code in user.gemeente_codes]
-    return [(g.code, g.name) for g in found if g is not None]
+    return {
+        "gemeenten": [(g.code, g.name) for g in found if g is not None],
+        "national": bool(user.national_insight),
+        "chosen": request.args.get("gemeente", ALL_OWN),
+        "small": insight.SMALL,
+    }
 
 
 def _report(user: PortalUser) -> insight.Report:
@@ -65,8 +74,7 @@ def insight_page() -> ResponseReturnValue:
         rows=insight.as_rows(result),
         shares={kind: insight.share(sum(v), sum(result.conversations)) for kind, v in result.outcomes.items()},
         outcome_labels=insight.OUTCOME_LABELS,
-        gemeenten=_choices(user),
-        chosen=request.args.get("gemeente", ALL_OWN),
+        **_choice(user),
         chart_conversations=columns(
             "gesprekken",
             f"Gesprekken per {result.unit}",
@@ -81,7 +89,6 @@ def insight_page() -> ResponseReturnValue:
             [label for _i, label, _v in top],
             [insight.shown(sum(v)) for _i, _l, v in top],
         ),
-        small=insight.SMALL,
     )
 
 
@@ -124,8 +131,7 @@ def insight_handoffs() -> ResponseReturnValue:
         rows=quality.as_rows(found),
         on_time=quality.as_json(found)["share_in_time"],
         hours=quality.average_hours(sum(found.minutes), sum(found.contacted)),
-        gemeenten=_choices(user),
-        chosen=request.args.get("gemeente", ALL_OWN),
+        **_choice(user),
         chart=columns(
             "overdrachten",
             f"Overdrachten per {found.unit}",
@@ -133,7 +139,6 @@ def insight_handoffs() -> ResponseReturnValue:
             [p.short for p in found.periods],
             handoffs,
         ),
-        small=insight.SMALL,
     )
 
 
@@ -242,3 +247,50 @@ def insight_unanswered_export() -> ResponseReturnValue:
 def insight_unanswered_json() -> ResponseReturnValue:
     gemeenten, _unit, _count = _asked(_user())
     return jsonify(unanswered.as_json(unanswered.groups(get_db(), gemeenten), gemeenten))
+
+
+def _gaps(user: PortalUser) -> social_map.Gaps:
+    gemeenten, _unit, _count = _asked(user)  # a week asked for is answered per month: the map counts per month
+    return social_map.gaps(get_db(), gemeenten)
+
+
+@bp.get("/inzicht/sociale-kaart")
+@role_required(*READERS)
+def insight_gaps() -> ResponseReturnValue:
+    user = _user()
+    found = _gaps(user)
+    top = [t for t in found.themes if sum(t.unmet)][:10]
+    marked = [t.label for t in found.themes if t.gap]
+    return render_template(
+        "portal/insight_gaps.html",
+        found=found,
+        rows=social_map.as_rows(found),
+        gap_label=social_map.GAP,
+        marked=marked,
+        searched=bool(top),
+        **_choice(user),
+        chart=bars(
+            "zonder-resultaat",
+            "Zoekvragen zonder dienst dichtbij, per thema",
+            "Totaal over 12 maanden; de tabel geeft ze per maand. "
+            + (f"{social_map.GAP}: {', '.join(marked)}." if marked else "Geen thema zonder dienst dichtbij."),
+            [t.label for t in top],
+            [insight.shown(sum(t.unmet)) for t in top],
+        ),
+    )
+
+
+@bp.get("/inzicht/sociale-kaart.csv")
+@role_required(*READERS)
+def insight_gaps_csv() -> ResponseReturnValue:
+    return Response(
+        _csv(social_map.as_rows(_gaps(_user()))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=wegwijzer-sociale-kaart.csv"},
+    )
+
+
+@bp.get("/inzicht/sociale-kaart.json")
+@role_required(*READERS)
+def insight_gaps_json() -> ResponseReturnValue:
+    return jsonify(social_map.as_json(_gaps(_user())))

@@ -417,6 +417,7 @@ def accounts_page() -> ResponseReturnValue:
         users=users,
         new_password=new_password,
         my_gemeenten=me.gemeente_codes,
+        me=me.username,
         lockout_end=lambda user: accounts.lockout_end(db, user.username),
     )
 
@@ -433,6 +434,36 @@ def unlock(username: str) -> ResponseReturnValue:
     service.audit(db, me, "ontgrendelen", detail=user.username, gemeente_code=user.gemeente_codes[0])
     db.commit()
     flash(f"Account {user.username} is ontgrendeld.", "info")
+    return redirect(url_for("portal.accounts_page"))
+
+
+@bp.post("/beheer/accounts/<username>/landelijk-inzicht")
+@role_required(BEHEERDER)
+def national_insight(username: str) -> ResponseReturnValue:
+    """Give or take away insight for every gemeente (#20). Not to oneself: a second beheerder decides that."""
+    db = get_db()
+    me = _user()
+    user = accounts.find_user(db, username)
+    if user is None or not set(user.gemeente_codes) & set(me.gemeente_codes):
+        abort(404)
+    granted = request.form.get("geven") == "ja"
+    try:
+        if user.id == me.id:
+            raise accounts.AccountError("je kunt dit niet aan jezelf geven of afnemen; vraag een andere beheerder")
+        accounts.set_national_insight(db, user.username, granted)
+    except accounts.AccountError as problem:
+        db.rollback()
+        flash(f"Dat lukte niet: {problem}.", "error")
+        return redirect(url_for("portal.accounts_page"))
+    action = "landelijk_inzicht_geven" if granted else "landelijk_inzicht_intrekken"
+    service.audit(db, me, action, detail=user.username, gemeente_code=user.gemeente_codes[0])
+    db.commit()
+    flash(
+        f"{user.username} ziet nu ook het inzicht van heel Nederland."
+        if granted
+        else f"{user.username} ziet het inzicht van heel Nederland niet meer.",
+        "info",
+    )
     return redirect(url_for("portal.accounts_page"))
 
 

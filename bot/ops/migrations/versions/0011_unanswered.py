@@ -2,7 +2,7 @@
 the conversation hashes that let "wis mijn gesprek" delete them.
 
 Revision ID: 0011_unanswered
-Revises: 0009_insight
+Revises: 0010_insight_gaps
 """
 
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_unanswered"
-down_revision: Union[str, Sequence[str], None] = "0009_insight"
+down_revision: Union[str, Sequence[str], None] = "0010_insight_gaps"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
