@@ -195,10 +195,8 @@ def insight_unanswered() -> ResponseReturnValue:
         )
         if found
         else None,
-        gemeenten=_choices(user),
-        chosen=request.args.get("gemeente", ALL_OWN),
         unit=unit,
-        small=insight.SMALL,
+        **_choice(user),
     )
 
 
