@@ -164,6 +164,8 @@ def test_similar_questions_are_grouped_and_other_gemeenten_left_out(app_database
     assert set(BIKE) in texts and set(TAXI) in texts and {"wat doet de wethouder"} in texts
     assert all("Utrecht" not in t for group in texts for t in group)
     assert found[0].count == 3 and found[-1].count == 1
+    # A question of only small words (no content word left) is a group of its own, not an error.
+    assert sorted(unanswered.cluster(["ja graag", "[naam]", "fiets werk", "fiets voor werk"])) == [[0], [1], [2, 3]]
 
 
 def test_decisions_and_the_export_that_rasa_validates(app_database: str, tmp_path: Path) -> None:
