@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.insight import handoffs
 from bot.insight.fold import SERVICE_TOPICS
-from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, SOCIALMAP, UNANSWERED, InsightCount
+from bot.insight.models import CONVERSATION, HANDOFF, QUESTION, SOCIALMAP, UNANSWERED, InsightCount, UnansweredQuestion
 from bot.socialmap.models import UnmetNeed
 from bot.socialmap.taxonomy import THEME, load_taxonomy
 
@@ -88,5 +88,51 @@ def generate_unmet_needs(session: Session, gemeenten: Sequence[str], until: date
                     )
                     rows += 1
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        session.flush()
+    return rows
+
+
+# Questions the assistant might not answer, for the example data: each is varied with a lead and a tail.
+UNANSWERED_EXAMPLES = (
+    "kan ik een fiets krijgen voor mijn werk",
+    "hoe regel ik een taxi naar mijn werk",
+    "mag ik mijn hond meenemen naar de werkplek",
+    "wat kost een cursus excel bij de bibliotheek",
+    "hoe lang moet ik wachten op een gesprek",
+    "kan mijn moeder mee naar het gesprek",
+    "wie betaalt mijn reiskosten naar de proefplaats",
+    "moet ik mijn diagnose vertellen aan mijn baas",
+    "krijg ik vakantiegeld als ik met loonkostensubsidie werk",
+    "kan ik thuis werken met een beperking",
+    "wat doet de wethouder voor mensen zoals ik",
+    "kan ik vrijwilligerswerk doen en toch hulp krijgen",
+)
+LEADS = ("", "hoi, ", "vraagje: ", "ik wil weten ", "weet jij ")
+TAILS = ("", "?", " eigenlijk", " precies", " in mijn gemeente")
+
+
+def generate_unanswered(
+    session: Session, gemeenten: Sequence[str], topics: Sequence[str], until: date, days: int, seed: int
+) -> int:
+    """Questions without an answer, about one a day per gemeente (more for bigger ones), anonymous already; how many
+    rows were written."""
+    rng = random.Random(seed)  # noqa: S311 (example data, not a secret)
+    rows = 0
+    for code in gemeenten:
+        size = rng.uniform(0.3, 3.0)
+        for offset in range(days):
+            for _ in range(int(rng.random() * 2 * size)):
+                text = rng.choice(LEADS) + rng.choice(UNANSWERED_EXAMPLES) + rng.choice(TAILS)
+                session.add(
+                    UnansweredQuestion(
+                        conversation_key=f"{rng.getrandbits(128):032x}",
+                        day=until - timedelta(days=offset),
+                        gemeente_code=code,
+                        text=text,
+                        guessed_topic=rng.choice(list(topics)),
+                        confidence=round(rng.uniform(0.1, 0.5), 3),
+                    )
+                )
+                rows += 1
         session.flush()
     return rows

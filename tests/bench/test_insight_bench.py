@@ -1,6 +1,9 @@
 """The insight pages' benchmark runs the real app on generated counts and reports every page (short run)."""
 
-from bot.tools.bench.insight import PAGES, format_table, run
+import pytest
+
+from bot.tools.bench.insight import PAGES, format_table, postgres_problem, run
+from tests.databases import POSTGRES
 
 
 def test_a_short_run_times_every_page() -> None:
@@ -8,3 +11,11 @@ def test_a_short_run_times_every_page() -> None:
     assert found["rows"] > 3 * 30 and set(found["pages"]) == set(PAGES)
     assert all(0 < t["p50_ms"] <= t["p95_ms"] for t in found["pages"].values())
     assert "50 gemeenten, per month" in format_table(found)
+
+
+def test_a_short_run_on_postgresql_in_a_schema_of_its_own() -> None:
+    if postgres_problem(POSTGRES):
+        pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES}")
+    found = run(gemeenten=2, days=20, repeats=2, postgres=POSTGRES)
+    assert found["database"] == "PostgreSQL" and set(found["pages"]) == set(PAGES)
+    assert "unanswered, 50 gemeenten" in format_table(found) and "PostgreSQL" in format_table(found)

@@ -141,11 +141,17 @@ def run(options: Options) -> Dict[str, Any]:
 
 def insight_pages() -> Dict[str, Any]:
     """The insight pages' own benchmark (bot/tools/bench/insight.py)."""
-    from bot.tools.bench.insight import format_table, run
+    from bot.tools.bench.insight import POSTGRES, format_table, postgres_problem, run
 
     say("Insight pages with a year of counts for 50 gemeenten …")
     found = run()
     say(format_table(found))
+    problem = postgres_problem(POSTGRES)
+    if problem:
+        found["postgres"] = {"skipped": f"PostgreSQL not reachable at {POSTGRES}: {problem}"}
+    else:
+        found["postgres"] = run(postgres=POSTGRES)
+        say(format_table(found["postgres"]))
     return found
 
 
