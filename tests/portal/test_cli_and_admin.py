@@ -105,6 +105,20 @@ def test_beheerder_with_totp_and_unlock(sqlite_url: str, capsys: pytest.CaptureF
     assert run(capsys, sqlite_url, "unlock", "niemand")[0] == 1
 
 
+def test_national_insight_given_and_taken_back_on_the_command_line(
+    sqlite_url: str, capsys: pytest.CaptureFixture
+) -> None:
+    run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "teamleider", "--username", "tl")
+    run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent", "--username", "cons")
+    assert run(capsys, sqlite_url, "national-insight", "tl", "on")[0] == 0
+    assert "tl\tteamleider\tGM0344 +inzicht heel Nederland" in run(capsys, sqlite_url, "list-users")[1]
+    code, out = run(capsys, sqlite_url, "national-insight", "cons", "on")
+    assert code == 1 and "alleen teamleiders en beheerders" in out
+    assert run(capsys, sqlite_url, "national-insight", "niemand", "on")[0] == 1
+    assert run(capsys, sqlite_url, "national-insight", "tl", "off")[0] == 0
+    assert "heel Nederland" not in run(capsys, sqlite_url, "list-users")[1]
+
+
 def test_create_token_stores_only_a_hash(sqlite_url: str, capsys: pytest.CaptureFixture) -> None:
     run(capsys, sqlite_url, "create-user", "--gemeente", "GM0344", "--role", "consulent", "--username", "api")
     code, out = run(capsys, sqlite_url, "create-token", "api")

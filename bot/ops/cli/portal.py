@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         "account stelt bij de volgende keer inloggen een nieuwe in",
     )
     reset.add_argument("username")
+    national = sub.add_parser(
+        "national-insight",
+        help="inzicht voor heel Nederland geven (on) of intrekken (off); alleen teamleiders en beheerders",
+    )
+    national.add_argument("username")
+    national.add_argument("state", choices=("on", "off"))
     token = sub.add_parser("create-token", help="een API-token maken (vervangt het vorige; één keer getoond)")
     token.add_argument("username")
     export = sub.add_parser("audit-export", help="het auditlog als CSV (naar stdout of --out)")
@@ -77,7 +83,8 @@ def _list_users(args: argparse.Namespace) -> int:
         for user in users:
             locked = " GEBLOKKEERD" if accounts.lockout_end(session, user.username) else ""
             second = " +tweede stap" if user.totp_secret else ""
-            print(f"{user.username}\t{user.role}\t{','.join(user.gemeente_codes)}{second}{locked}")
+            national = " +inzicht heel Nederland" if user.national_insight else ""
+            print(f"{user.username}\t{user.role}\t{','.join(user.gemeente_codes)}{second}{national}{locked}")
         if not users:
             print("Nog geen accounts.")
     return OK
@@ -105,6 +112,20 @@ def _reset_totp(args: argparse.Namespace) -> int:
         f"De tweede stap van {args.username} is weggehaald; bij de volgende keer inloggen stelt het account een "
         "nieuwe in (als de gemeente die verplicht) of kan het er zelf een instellen."
     )
+    return OK
+
+
+def _national_insight(args: argparse.Namespace) -> int:
+    try:
+        with session_scope(args.db) as session:
+            accounts.set_national_insight(session, args.username, args.state == "on")
+    except accounts.AccountError as problem:
+        print(f"Niet gelukt: {problem}.")
+        return PROBLEM
+    done = (
+        "ziet nu ook het inzicht voor heel Nederland" if args.state == "on" else "ziet weer alleen de eigen gemeenten"
+    )
+    print(f"Account {args.username} {done}.")
     return OK
 
 
@@ -148,6 +169,7 @@ COMMANDS = {
     "create-token": _create_token,
     "audit-export": _audit_export,
     "purge": _purge,
+    "national-insight": _national_insight,
 }
 
 
