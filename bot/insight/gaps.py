@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.common import regions, settings
 from bot.common.clock import today
-from bot.insight.report import MONTH, PERIOD_COUNT, SMALL, Period, Shown, json_head, periods, shown
+from bot.insight.report import MONTH, PERIOD_COUNT, SMALL, Period, Shown, json_head, periods, protect
 from bot.socialmap.models import UnmetNeed
 from bot.socialmap.reports import Reach, services_per_theme
 from bot.socialmap.taxonomy import THEME, load_taxonomy
@@ -106,15 +106,8 @@ def as_rows(found: Gaps) -> List[List[Shown]]:
     header: List[Shown] = ["Thema", f"totaal ({len(found.periods)} maanden)", *map_header(found), "Let op"]
     rows: List[List[Shown]] = [[*header, *[p.label for p in found.periods]]]
     for theme in found.themes:
-        rows.append(
-            [
-                theme.label,
-                shown(sum(theme.unmet)),
-                *map_cells(theme),
-                GAP if theme.gap else "",
-                *[shown(n) for n in theme.unmet],
-            ]
-        )
+        *months, total = protect([theme.unmet])[0]
+        rows.append([theme.label, total, *map_cells(theme), GAP if theme.gap else "", *months])
     return rows
 
 
@@ -126,8 +119,8 @@ def as_json(found: Gaps) -> Dict[str, object]:
             {
                 "theme": theme.code,
                 "label": theme.label,
-                "unmet": [shown(n) for n in theme.unmet],
-                "total": shown(sum(theme.unmet)),
+                "unmet": protect([theme.unmet])[0][:-1],
+                "total": protect([theme.unmet])[0][-1],
                 "services": (
                     {"gemeente": theme.reach.gemeente, "regio": theme.reach.regio, "landelijk": theme.reach.landelijk}
                     if theme.reach is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import func, select
@@ -22,7 +23,19 @@ from bot.common.clock import to_db_time, today, utc_now
 from bot.handoff.models import CLOSED, CONTACT_MADE, FINISHED, WITHDRAWN, Handoff, HandoffStatusChange
 from bot.handoff.timeframe import local
 from bot.insight.fold import add_counts
-from bot.insight.report import SMALL, WEEK, Period, Shown, day_index, folded, json_head, periods, share, shown
+from bot.insight.report import (
+    SMALL,
+    WEEK,
+    Period,
+    Shown,
+    day_index,
+    folded,
+    json_head,
+    periods,
+    protect,
+    share,
+    shown,
+)
 from bot.portal.models import HandoffWork
 
 CREATED, DUE, CONTACTED, IN_TIME = "ho_aantal", "ho_te_beoordelen", "ho_contact", "ho_op_tijd"
@@ -117,6 +130,12 @@ class Quality:
     outcomes: Dict[str, List[int]]
     overdue_now: int
 
+    @cached_property
+    def shown_parts(self) -> List[List[Shown]]:
+        """The outcomes per period and in total, then the handoffs, as they may be shown: the outcomes add up to
+        the handoffs of the period, so no small outcome is left to subtraction (report.protect; worked out once)."""
+        return protect([self.outcomes[key] for key in OUTCOME_LABELS], self.handoffs)
+
 
 def quality(
     session: Session, gemeenten: Sequence[str], unit: str = WEEK, until: Optional[date] = None, count: int = 8
@@ -168,9 +187,10 @@ def as_rows(found: Quality) -> List[List[Shown]]:
     rows: List[List[Shown]] = [["", *[p.label for p in found.periods], "totaal"]]
 
     def counts(label: str, values: List[int]) -> None:
-        rows.append([label, *[shown(n) for n in values], shown(sum(values))])
+        rows.append([label, *protect([values])[0]])
 
-    counts("Overdrachten", found.handoffs)
+    *outcomes, handed_off = found.shown_parts
+    rows.append(["Overdrachten", *handed_off])
     counts("Contact gehad", found.contacted)
     counts("Contact vóór de beloofde datum", found.in_time)
     on_time = [share(a, b) for a, b in zip(found.in_time, found.due)]
@@ -189,20 +209,20 @@ def as_rows(found: Quality) -> List[List[Shown]]:
             _hours(average_hours(sum(found.minutes), sum(found.contacted))),
         ]
     )
-    for key, label in OUTCOME_LABELS.items():
-        counts(f"Uitkomst: {label}", found.outcomes[key])
+    for label, cells in zip(OUTCOME_LABELS.values(), outcomes):
+        rows.append([f"Uitkomst: {label}", *cells])
     return rows
 
 
 def as_json(found: Quality) -> Dict[str, object]:
     return {
         **json_head(found.gemeenten, found.unit, found.periods),
-        "handoffs": [shown(n) for n in found.handoffs],
+        "handoffs": found.shown_parts[-1][:-1],
         "contacted": [shown(n) for n in found.contacted],
         "contacted_in_time": [shown(n) for n in found.in_time],
         "share_in_time": share(sum(found.in_time), sum(found.due)),
         "average_hours_to_contact": average_hours(sum(found.minutes), sum(found.contacted)),
-        "outcomes": {key: [shown(n) for n in values] for key, values in found.outcomes.items()},
+        "outcomes": {key: cells[:-1] for key, cells in zip(OUTCOME_LABELS, found.shown_parts)},
         "overdue_now": found.overdue_now,
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,6 +36,120 @@ Shown = Union[int, str]
 def shown(count: int) -> Shown:
     """The count as it may be shown: itself from SMALL on, else "< 5"."""
     return count if count >= SMALL else f"< {SMALL}"
+
+
+HIDDEN = "–"  # a count left out although not small: with it, a small one could be worked out by subtracting
+
+
+Cell = Tuple[int, int]  # (row, column) in a table of counts
+
+
+def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None) -> List[List[Shown]]:
+    """Rows of counts per period, each followed by its total, as they may be shown: small counts "< 5", and no
+    small count that can be worked out from the others (secondary suppression, as statistics offices do).
+
+    Every row adds up to its total. With `whole` (per period), the rows are parts of it (the outcomes of handoffs
+    add up to the handoffs): the whole comes back as the last row, and every column adds up to it too. A line (row
+    or column) whose known counts would give away one hidden count, or pin hidden ones down (a sum of 1 to 4, or one
+    that each must be 2 or more of), gets one more count left out (HIDDEN): a row its total first, else the smallest
+    shown count. A hidden count that can be worked out exactly counts as known. With a whole, rows and columns
+    together are checked too: a small count whose least and most possible value (by linear programming) are at
+    most 1 apart is protected the same way. Zero is not protected: that nobody did something is no one's secret."""
+    table = [list(row) for row in rows] + ([list(whole)] if whole is not None else [])
+    values = [[*row, sum(row)] for row in table]
+    if not values:
+        return []
+    width, last = len(values[0]), len(values) - 1
+    hidden = {(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v < SMALL}
+    secondary: Set[Cell] = set()
+    derived: Set[Cell] = set()
+    lines: List[Tuple[List[Cell], Optional[Cell]]] = [
+        ([(r, c) for c in range(width)], (r, width - 1)) for r in range(len(values))
+    ]
+    if whole is not None:
+        lines += [([(r, c) for r in range(len(values))], (last, c)) for c in range(width)]
+
+    def value(cell: Cell) -> int:
+        return values[cell[0]][cell[1]]
+
+    def hide_one_more(members: List[Cell], prefer: Optional[Cell]) -> bool:
+        if prefer is not None and prefer not in hidden:
+            choice: Optional[Cell] = prefer
+        else:
+            open_cells = [m for m in members if m not in hidden]
+            if not open_cells:  # all of the line is left out: make a count that was worked out unknown again
+                worked_out = {m for m in members if m in derived}
+                open_cells = [o for ms, _t in lines if set(ms) & worked_out for o in ms if o not in hidden]
+            choice = min(open_cells, key=value) if open_cells else None
+        if choice is None:
+            return False
+        hidden.add(choice)
+        secondary.add(choice)
+        derived.clear()  # what could be worked out is worked out again, with this one left out
+        return True
+
+    def pinned(parts: List[Cell]) -> bool:
+        total = sum(value(m) for m in parts)
+        bounded = all(m not in secondary for m in parts)  # each of them is known to be below SMALL
+        return 0 < total < SMALL or (bounded and total - (SMALL - 1) * (len(parts) - 1) >= 2)
+
+    def settle() -> None:
+        changed = True
+        while changed:
+            changed = False
+            for members, total in lines:
+                # A row gives up its total first; a column its smallest part (its whole matters most).
+                prefer = total if members[0][0] == members[-1][0] else None  # a row: all of it on one row
+                unknown = [m for m in members if m in hidden and m not in derived]
+                if len(unknown) == 1 and 0 < value(unknown[0]) < SMALL:
+                    changed = hide_one_more(members, prefer) or changed
+                elif len(unknown) == 1:
+                    derived.add(unknown[0])
+                    changed = True
+                elif unknown and total not in unknown and pinned(unknown):
+                    changed = hide_one_more(members, prefer) or changed
+
+    settle()
+    while whole is not None:  # rows and columns together can pin a count down where no line alone does
+        leak = _pinned_down(values, hidden, secondary)
+        if leak is None or not hide_one_more([m for ms, _t in lines if leak in ms for m in ms], (leak[0], width - 1)):
+            break
+        settle()
+    return [[HIDDEN if (r, c) in secondary else shown(v) for c, v in enumerate(row)] for r, row in enumerate(values)]
+
+
+def _pinned_down(values: List[List[int]], hidden: Set[Cell], secondary: Set[Cell]) -> Optional[Cell]:
+    """In a table whose last row is the whole of the others: a small, non-zero hidden count whose least and most
+    possible value, given everything shown, are at most 1 apart (linear programming, scipy's HiGHS), or None."""
+    from scipy.optimize import linprog
+
+    cells = sorted(hidden)
+    index = {cell: i for i, cell in enumerate(cells)}
+    width, last = len(values[0]), len(values) - 1
+    lines = [[((r, c), -1.0 if c == width - 1 else 1.0) for c in range(width)] for r in range(len(values))]
+    lines += [[((r, c), -1.0 if r == last else 1.0) for r in range(len(values))] for c in range(width)]
+    equations, right = [], []
+    for line in lines:  # each line's parts minus its total is 0
+        equations.append([0.0] * len(cells))
+        known = 0.0
+        for (r, c), sign in line:
+            if (r, c) in index:
+                equations[-1][index[(r, c)]] = sign
+            else:
+                known += sign * values[r][c]
+        right.append(-known)
+    bounds = [(SMALL, None) if cell in secondary else (0, SMALL - 1) for cell in cells]
+    for cell, i in index.items():
+        if cell in secondary or not 0 < values[cell[0]][cell[1]] < SMALL:
+            continue
+        objective = [0.0] * len(cells)
+        objective[i] = 1.0
+        least = linprog(objective, A_eq=equations, b_eq=right, bounds=bounds, method="highs")
+        objective[i] = -1.0
+        most = linprog(objective, A_eq=equations, b_eq=right, bounds=bounds, method="highs")
+        if least.success and most.success and -most.fun - least.fun <= 1 + 1e-9:
+            return cell
+    return None
 
 
 def share(part: int, whole: int) -> Optional[float]:
@@ -186,11 +300,11 @@ def as_rows(report: Report) -> List[List[Shown]]:
     """The report as a table (CSV and the page): a header, conversations, the outcomes, then one row per topic."""
     header: List[Shown] = ["", *[p.label for p in report.periods], "totaal"]
     rows: List[List[Shown]] = [header]
-    rows.append(["Gesprekken", *[shown(n) for n in report.conversations], shown(sum(report.conversations))])
-    for kind, values in report.outcomes.items():
-        rows.append([OUTCOME_LABELS[kind], *[shown(n) for n in values], shown(sum(values))])
+    rows.append(["Gesprekken", *protect([report.conversations])[0]])
+    for kind, values in report.outcomes.items():  # not parts of one whole: a conversation may end in several ways
+        rows.append([OUTCOME_LABELS[kind], *protect([values])[0]])
     for _intent, label, values in report.topics:
-        rows.append([f"Vraag: {label}", *[shown(n) for n in values], shown(sum(values))])
+        rows.append([f"Vraag: {label}", *protect([values])[0]])
     return rows
 
 
@@ -203,8 +317,10 @@ def as_json(report: Report) -> Dict[str, object]:
             kind: {"counts": [shown(n) for n in values], "share": share(sum(values), total)}
             for kind, values in report.outcomes.items()
         },
-        "topics": [
-            {"intent": intent, "label": label, "counts": [shown(n) for n in values], "total": shown(sum(values))}
-            for intent, label, values in report.topics
-        ],
+        "topics": [_topic_json(intent, label, values) for intent, label, values in report.topics],
     }
+
+
+def _topic_json(intent: str, label: str, values: List[int]) -> Dict[str, object]:
+    *counts, total = protect([values])[0]
+    return {"intent": intent, "label": label, "counts": counts, "total": total}

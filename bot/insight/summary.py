@@ -16,7 +16,17 @@ from bot.common import regions
 from bot.common.clock import MONTHS, today
 from bot.insight import handoffs
 from bot.insight.models import HANDOFF
-from bot.insight.report import MONTH, OUTCOME_LABELS, SMALL, Period, periods, share, shown, what_people_ask
+from bot.insight.report import (
+    MONTH,
+    OUTCOME_LABELS,
+    SMALL,
+    Period,
+    periods,
+    protect,
+    share,
+    shown,
+    what_people_ask,
+)
 
 TOP = 5  # topics in the table
 MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
@@ -188,13 +198,14 @@ def _handoff_sentences(found: handoffs.Quality, day: date) -> List[str]:
 def _handoffs(found: handoffs.Quality) -> str:
     made, due, on_time = sum(found.handoffs), sum(found.due), sum(found.in_time)
     hours = handoffs.average_hours(sum(found.minutes), sum(found.contacted))
+    *outcomes, handed_off = protect([[sum(found.outcomes[key])] for key in handoffs.OUTCOME_LABELS], [made])
     rows = [
-        ["Overdrachten", _cell(made)],
+        ["Overdrachten", str(handed_off[0])],
         ["Contact gehad", _cell(sum(found.contacted))],
         ["Contact vóór de beloofde datum", _cell(on_time)],
         ["Deel op tijd", _percent(share(on_time, due))],
         ["Gemiddelde tijd tot eerste contact", _duration(hours) if hours is not None else "–"],
-        *[[f"Uitkomst: {label}", _cell(sum(found.outcomes[key]))] for key, label in handoffs.OUTCOME_LABELS.items()],
+        *[[f"Uitkomst: {label}", str(cells[0])] for label, cells in zip(handoffs.OUTCOME_LABELS.values(), outcomes)],
     ]
     return _table(["", found.periods[0].label], rows)
 

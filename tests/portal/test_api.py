@@ -259,3 +259,25 @@ def test_unanswered_questions_through_the_api(any_portal: Portal, tokens: Dict[s
     assert body["groups"][0]["count"] == "< 5"
     assert call(any_portal, "GET", path, tokens["consulent"]).status_code == 403
     assert call(any_portal, "GET", f"{path}?gemeente=GM0355", tokens["beheerder"]).status_code == 404
+
+
+def test_a_total_that_would_give_a_small_count_away_is_left_out_in_the_api(
+    any_portal: Portal, tokens: Dict[str, str]
+) -> None:
+    """#20: weeks 20, 3 and a total would give the 3 away: the total is "–", and that is what the schema says."""
+    from datetime import timedelta
+
+    from bot.common.clock import today
+    from bot.insight.models import QUESTION, InsightCount
+
+    with session_scope(any_portal.url) as session:
+        session.add(InsightCount(day=today(), gemeente_code=HOUTEN, kind=QUESTION, topic="ask_wajong", count=20))
+        session.add(
+            InsightCount(
+                day=today() - timedelta(days=7), gemeente_code=HOUTEN, kind=QUESTION, topic="ask_wajong", count=3
+            )
+        )
+    path = "/api/inzicht/vragen"
+    body = check(call(any_portal, "GET", path, tokens["teamleider"]), path, "GET")
+    wajong = next(t for t in body["topics"] if t["intent"] == "ask_wajong")
+    assert wajong["counts"][-2:] == ["< 5", 20] and wajong["total"] == "–"

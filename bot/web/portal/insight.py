@@ -87,7 +87,7 @@ def insight_page() -> ResponseReturnValue:
             "De meest gestelde vragen",
             "Totaal over de hele periode; de tabel geeft ze per periode.",
             [label for _i, label, _v in top],
-            [insight.shown(sum(v)) for _i, _l, v in top],
+            [insight.protect([v])[0][-1] for _i, _l, v in top],
         ),
     )
 
@@ -124,7 +124,7 @@ def _quality(user: PortalUser) -> quality.Quality:
 def insight_handoffs() -> ResponseReturnValue:
     user = _user()
     found = _quality(user)
-    handoffs = [insight.shown(n) for n in found.handoffs]
+    handoffs = found.shown_parts[-1][:-1]  # as the table shows them
     return render_template(
         "portal/insight_handoffs.html",
         found=found,
@@ -273,7 +273,7 @@ def insight_gaps() -> ResponseReturnValue:
             "Totaal over 12 maanden; de tabel geeft ze per maand. "
             + (f"{social_map.GAP}: {', '.join(marked)}." if marked else "Geen thema zonder dienst dichtbij."),
             [t.label for t in top],
-            [insight.shown(sum(t.unmet)) for t in top],
+            [insight.protect([t.unmet])[0][-1] for t in top],
         ),
     )
 
