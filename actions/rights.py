@@ -112,6 +112,9 @@ class ActionWhatIsStored(Action):
             lines.append(text("what_is_stored_term", term=tracker.get_slot("preferred_term")))
         if contact_vault.refs_in(events) or any("****" in str(e.get("text") or "") for e in typed):
             lines.append(text("what_is_stored_contact"))
+        unanswered_turns = sum(1 for e in events if e.get("event") == "action" and e.get("name") in unanswered.ACTIONS)
+        if unanswered_turns:  # kept apart for the gemeente's editor when the store is folded (bot/insight)
+            lines.append(text("what_is_stored_unanswered", count=unanswered_turns))
         codes = list(
             dict.fromkeys(
                 e.get("value")

@@ -79,3 +79,34 @@ def test_what_do_you_know_of_me_answers_from_this_conversation(chat: Chat):
     answer = chat.say_text("wat weten jullie van mij?")
     assert "Dit bewaar ik van ons gesprek" in answer and "berichten" in answer
     assert "BSN" in answer, "and what is never kept"
+
+
+def test_a_question_without_answer_is_named_in_what_is_stored_and_wiped_with_the_conversation(
+    stack, stack_var: Path, stack_database: Path
+):
+    """#20: the fold keeps the question apart for the gemeente's editor; "wat weten jullie van mij?" says so, and
+    "verwijder mijn gesprek" deletes it through the action server (by the conversation's keyed hash)."""
+    from sqlalchemy import select
+
+    from bot.common.db import session_scope
+    from bot.insight import unanswered
+    from bot.insight.fold import fold
+    from bot.insight.models import UnansweredQuestion
+    from tests.test_conversation_rest import not_understood
+
+    chat = Chat(stack)
+    not_understood(chat)
+    told = chat.say_text("wat weten jullie van mij?")
+    assert "geen goed antwoord" in told and "Ik wis ze met dit gesprek" in told
+    with session_scope(f"sqlite:///{stack_database}") as session:  # what the retention job does every hour
+        fold(session, f"sqlite:///{stack_var / 'tracker.db'}")
+
+    def mine() -> list:
+        with session_scope(f"sqlite:///{stack_database}") as session:
+            key = unanswered.conversation_key(session, chat.sender)
+            found = select(UnansweredQuestion.text).where(UnansweredQuestion.conversation_key == key)
+            return list(session.execute(found).scalars())
+
+    assert mine() and all(text.strip() for text in mine())
+    assert "gewist" in chat.say_text("verwijder mijn gesprek")
+    assert mine() == []

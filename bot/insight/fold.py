@@ -45,8 +45,7 @@ SERVICE_TOPICS = ("ask_where_to_go", "request_human", "ask_handoff_status", "wit
 OUTCOME_OF_ACTION = {
     "action_submit_handoff": HANDOFF,
     "action_search_social_map": SOCIALMAP,
-    "action_default_fallback": UNANSWERED,
-    "action_last_resort": UNANSWERED,
+    **dict.fromkeys(unanswered.ACTIONS, UNANSWERED),
 }
 Key = Tuple[date, str, str, str]  # day, gemeente, kind, topic
 

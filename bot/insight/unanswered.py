@@ -30,6 +30,7 @@ from bot.insight.models import DECISIONS, EXAMPLE, NEW_TOPIC, NOT_FOR_US, Insigh
 from bot.understanding.retrieval import terms
 
 KEY_NAME = "conversation"
+ACTIONS = ("action_default_fallback", "action_last_resort")  # the turn had no good answer
 MAX_TEXT = 500
 SIMILAR = 0.7  # average cosine distance under which questions are one group (TF-IDF on letter groups of stems)
 TEXTS_SHOWN = 12  # different texts shown per group (page and JSON)
