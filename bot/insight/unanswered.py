@@ -118,6 +118,8 @@ def record(session: Session, found: Sequence[Found]) -> int:
 
 def forget(session: Session, sender_id: str) -> int:
     """ "Wis mijn gesprek": every question of this conversation, adopted or not."""
+    if session.get(InsightKey, KEY_NAME) is None:  # no question was ever kept (and the fold makes the key)
+        return 0
     key = conversation_key(session, sender_id)
     return int(session.execute(delete(UnansweredQuestion).where(UnansweredQuestion.conversation_key == key)).rowcount)
 
