@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.tools.bench.insight import PAGES, format_table, postgres_problem, run
-from tests.databases import POSTGRES
+from bot.tools.bench.insight import PAGES, format_table, run
+from tests.databases import POSTGRES, postgres_problem
 
 
 def test_a_short_run_times_every_page() -> None:
@@ -14,7 +14,7 @@ def test_a_short_run_times_every_page() -> None:
 
 
 def test_a_short_run_on_postgresql_in_a_schema_of_its_own() -> None:
-    if postgres_problem(POSTGRES):
+    if postgres_problem():
         pytest.skip(f"PostgreSQL niet bereikbaar op {POSTGRES}")
     found = run(gemeenten=2, days=20, repeats=2, postgres=POSTGRES)
     assert found["database"] == "PostgreSQL" and set(found["pages"]) == set(PAGES)

@@ -15,14 +15,13 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 from bot.common import regions
 from bot.common.clock import today
-from bot.common.db import get_engine, session_scope
+from bot.common.db import get_engine, session_scope, temporary_schema
 from bot.conversation.knowledge import library
 from bot.insight.generator import generate, generate_unanswered, generate_unmet_needs
 from bot.ops.migrate import upgrade
@@ -51,34 +50,10 @@ def run(
 ) -> Dict[str, Any]:
     """On SQLite, or in a fresh schema of the PostgreSQL database `postgres`."""
     if postgres:
-        with postgres_schema(postgres) as url:
+        with temporary_schema(postgres, "ww_bench") as url:
             return {**_run(url, gemeenten, days, repeats, seed), "database": "PostgreSQL"}
     with tempfile.TemporaryDirectory(prefix="ww-insight-") as tmp:
         return {**_run(f"sqlite:///{Path(tmp) / 'insight.db'}", gemeenten, days, repeats, seed), "database": "SQLite"}
-
-
-@contextmanager
-def postgres_schema(server: str) -> Iterator[str]:
-    schema = f"ww_bench_{secrets.token_hex(5)}"
-    with get_engine(server).begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with get_engine(server).begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-def postgres_problem(server: str) -> Optional[str]:
-    """Why PostgreSQL cannot be measured here, or None."""
-    try:
-        with get_engine(server).connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-        return None
-    except Exception as error:
-        return str(error).splitlines()[0][:200]
 
 
 def _run(url: str, gemeenten: int, days: int, repeats: int, seed: int) -> Dict[str, Any]:

@@ -141,7 +141,8 @@ def run(options: Options) -> Dict[str, Any]:
 
 def insight_pages() -> Dict[str, Any]:
     """The insight pages' own benchmark (bot/tools/bench/insight.py)."""
-    from bot.tools.bench.insight import POSTGRES, format_table, postgres_problem, run
+    from bot.common.db import postgres_problem
+    from bot.tools.bench.insight import POSTGRES, format_table, run
 
     say("Insight pages with a year of counts for 50 gemeenten …")
     found = run()
