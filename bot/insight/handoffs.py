@@ -31,6 +31,7 @@ from bot.insight.report import (
     day_index,
     folded,
     json_head,
+    percent,
     periods,
     protect,
     share,
@@ -197,8 +198,8 @@ def as_rows(found: Quality) -> List[List[Shown]]:
     rows.append(
         [
             "Deel op tijd (van wie de datum voorbij is of contact had)",
-            *[_percent(v) for v in on_time],
-            _percent(share(sum(found.in_time), sum(found.due))),
+            *[percent(v) for v in on_time],
+            percent(share(sum(found.in_time), sum(found.due))),
         ]
     )
     hours = [average_hours(m, c) for m, c in zip(found.minutes, found.contacted)]
@@ -225,10 +226,6 @@ def as_json(found: Quality) -> Dict[str, object]:
         "outcomes": {key: cells[:-1] for key, cells in zip(OUTCOME_LABELS, found.shown_parts)},
         "overdue_now": found.overdue_now,
     }
-
-
-def _percent(value: Optional[float]) -> str:
-    return f"{round(value * 100)}%" if value is not None else "–"
 
 
 def _hours(value: Optional[float]) -> str:

@@ -42,6 +42,7 @@ HIDDEN = "–"  # a count left out although not small: with it, a small one coul
 
 
 Cell = Tuple[int, int]  # (row, column) in a table of counts
+Line = Tuple[List[Cell], Cell, bool]  # the cells of a row or column, its total, whether it is a row
 
 
 def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None) -> List[List[Shown]]:
@@ -63,11 +64,11 @@ def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None
     hidden = {(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v < SMALL}
     secondary: Set[Cell] = set()
     derived: Set[Cell] = set()
-    lines: List[Tuple[List[Cell], Optional[Cell]]] = [
-        ([(r, c) for c in range(width)], (r, width - 1)) for r in range(len(values))
-    ]
+    # Each line: its cells (the total among them), its total, and whether it is a row (a row gives up its total
+    # first; a column its smallest part, as its whole matters most).
+    lines: List[Line] = [([(r, c) for c in range(width)], (r, width - 1), True) for r in range(len(values))]
     if whole is not None:
-        lines += [([(r, c) for r in range(len(values))], (last, c)) for c in range(width)]
+        lines += [([(r, c) for r in range(len(values))], (last, c), False) for c in range(width)]
 
     def value(cell: Cell) -> int:
         return values[cell[0]][cell[1]]
@@ -79,7 +80,7 @@ def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None
             open_cells = [m for m in members if m not in hidden]
             if not open_cells:  # all of the line is left out: make a count that was worked out unknown again
                 worked_out = {m for m in members if m in derived}
-                open_cells = [o for ms, _t in lines if set(ms) & worked_out for o in ms if o not in hidden]
+                open_cells = [o for ms, _t, _r in lines if set(ms) & worked_out for o in ms if o not in hidden]
             choice = min(open_cells, key=value) if open_cells else None
         if choice is None:
             return False
@@ -97,9 +98,8 @@ def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None
         changed = True
         while changed:
             changed = False
-            for members, total in lines:
-                # A row gives up its total first; a column its smallest part (its whole matters most).
-                prefer = total if members[0][0] == members[-1][0] else None  # a row: all of it on one row
+            for members, total, is_row in lines:
+                prefer = total if is_row else None
                 unknown = [m for m in members if m in hidden and m not in derived]
                 if len(unknown) == 1 and 0 < value(unknown[0]) < SMALL:
                     changed = hide_one_more(members, prefer) or changed
@@ -111,28 +111,28 @@ def protect(rows: Sequence[Sequence[int]], whole: Optional[Sequence[int]] = None
 
     settle()
     while whole is not None:  # rows and columns together can pin a count down where no line alone does
-        leak = _pinned_down(values, hidden, secondary)
-        if leak is None or not hide_one_more([m for ms, _t in lines if leak in ms for m in ms], (leak[0], width - 1)):
+        leak = _pinned_down(values, lines, hidden, secondary)
+        if leak is None or not hide_one_more(
+            [m for ms, _t, _r in lines if leak in ms for m in ms], (leak[0], width - 1)
+        ):
             break
         settle()
     return [[HIDDEN if (r, c) in secondary else shown(v) for c, v in enumerate(row)] for r, row in enumerate(values)]
 
 
-def _pinned_down(values: List[List[int]], hidden: Set[Cell], secondary: Set[Cell]) -> Optional[Cell]:
-    """In a table whose last row is the whole of the others: a small, non-zero hidden count whose least and most
-    possible value, given everything shown, are at most 1 apart (linear programming, scipy's HiGHS), or None."""
+def _pinned_down(values: List[List[int]], lines: List[Line], hidden: Set[Cell], secondary: Set[Cell]) -> Optional[Cell]:
+    """A small, non-zero hidden count whose least and most possible value, given everything shown and how the
+    `lines` add up, are at most 1 apart (linear programming, scipy's HiGHS), or None."""
     from scipy.optimize import linprog
 
     cells = sorted(hidden)
     index = {cell: i for i, cell in enumerate(cells)}
-    width, last = len(values[0]), len(values) - 1
-    lines = [[((r, c), -1.0 if c == width - 1 else 1.0) for c in range(width)] for r in range(len(values))]
-    lines += [[((r, c), -1.0 if r == last else 1.0) for r in range(len(values))] for c in range(width)]
     equations, right = [], []
-    for line in lines:  # each line's parts minus its total is 0
+    for members, total, _row in lines:  # each line's parts minus its total is 0
         equations.append([0.0] * len(cells))
         known = 0.0
-        for (r, c), sign in line:
+        for r, c in members:
+            sign = -1.0 if (r, c) == total else 1.0
             if (r, c) in index:
                 equations[-1][index[(r, c)]] = sign
             else:
@@ -155,6 +155,11 @@ def _pinned_down(values: List[List[int]], hidden: Set[Cell], secondary: Set[Cell
 def share(part: int, whole: int) -> Optional[float]:
     """part / whole, only when both are large enough to show."""
     return round(part / whole, 3) if part >= SMALL and whole >= SMALL else None
+
+
+def percent(value: Optional[float]) -> str:
+    """A share as people read it ("25%"), or "–" when it may not be shown."""
+    return f"{round(value * 100)}%" if value is not None else "–"
 
 
 @dataclass(frozen=True)

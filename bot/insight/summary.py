@@ -21,6 +21,7 @@ from bot.insight.report import (
     OUTCOME_LABELS,
     SMALL,
     Period,
+    percent,
     periods,
     protect,
     share,
@@ -142,7 +143,7 @@ def _opening(found: Figures) -> List[str]:
     outcomes = dict(found.outcomes)
     handed = share(outcomes[HANDOFF], found.conversations)
     if handed is not None:
-        sentences.append(f"In {_percent(handed)} van de gesprekken gaf de Wegwijzer de vraag door aan de gemeente.")
+        sentences.append(f"In {percent(handed)} van de gesprekken gaf de Wegwijzer de vraag door aan de gemeente.")
     return sentences
 
 
@@ -159,7 +160,7 @@ def _conversations(found: Figures) -> str:
 
 
 def _outcomes(found: Figures) -> str:
-    rows = [[OUTCOME_LABELS[kind], _cell(n), _percent(share(n, found.conversations))] for kind, n in found.outcomes]
+    rows = [[OUTCOME_LABELS[kind], _cell(n), percent(share(n, found.conversations))] for kind, n in found.outcomes]
     return _table(["", "gesprekken", "deel"], rows) + "\n\n" + _note_shares()
 
 
@@ -180,7 +181,7 @@ def _handoff_sentences(found: handoffs.Quality, day: date) -> List[str]:
     if kept is not None:
         nearly = ": bijna iedereen" if kept >= 0.9 else ""
         sentences.append(
-            f"Van hen had {_percent(kept)} al contact met de gemeente vóór de datum die hun was beloofd{nearly}. "
+            f"Van hen had {percent(kept)} al contact met de gemeente vóór de datum die hun was beloofd{nearly}. "
             "We tellen daarvoor wie contact had of bij wie de datum voorbij is."
         )
     else:
@@ -203,7 +204,7 @@ def _handoffs(found: handoffs.Quality) -> str:
         ["Overdrachten", str(handed_off[0])],
         ["Contact gehad", _cell(sum(found.contacted))],
         ["Contact vóór de beloofde datum", _cell(on_time)],
-        ["Deel op tijd", _percent(share(on_time, due))],
+        ["Deel op tijd", percent(share(on_time, due))],
         ["Gemiddelde tijd tot eerste contact", _duration(hours) if hours is not None else "–"],
         *[[f"Uitkomst: {label}", str(cells[0])] for label, cells in zip(handoffs.OUTCOME_LABELS.values(), outcomes)],
     ]
@@ -230,10 +231,6 @@ def _cell(count: int) -> str:
 def _words(count: int) -> str:
     """A count in a sentence: itself from SMALL on, else "minder dan 5"."""
     return str(count) if count >= SMALL else f"minder dan {SMALL}"
-
-
-def _percent(value: Optional[float]) -> str:
-    return f"{round(value * 100)}%" if value is not None else "–"
 
 
 def _duration(hours: float) -> str:
