@@ -27,6 +27,7 @@ from bot.common import content, privacy, regions, settings
 from bot.common.clock import to_db_time, today, utc_now
 from bot.conversation.knowledge import library
 from bot.insight.models import DECISIONS, EXAMPLE, NEW_TOPIC, NOT_FOR_US, InsightKey, UnansweredQuestion
+from bot.insight.report import SMALL, shown, topic_label
 from bot.understanding.retrieval import terms
 
 KEY_NAME = "conversation"
@@ -65,10 +66,7 @@ def guessed(parse_data: object) -> Tuple[str, float]:
 def known_words() -> FrozenSet[str]:
     """Words the assistant itself uses (training examples, articles) and place names: a capitalised word among
     them is not taken for a name by `privacy.anonymise`."""
-    words: set = set()
-    for path in sorted((settings.ROOT / "data" / "nlu").rglob("*.yml")):
-        for block in (content.load_file(path) or {}).get("nlu") or []:
-            words.update(_words(str(block.get("examples") or "")))
+    words = {word for example in training_examples() for word in _words(example)}
     for article in library().articles.values():
         words.update(_words(f"{article.title} {article.short} {article.body}"))
     for gemeente in regions.load().gemeenten.values():
@@ -323,8 +321,6 @@ def training_examples() -> FrozenSet[str]:
 
 def as_json(found: Sequence[Group], gemeenten: Sequence[str]) -> Dict[str, object]:
     """The groups for the gemeente's own reporting (portal JSON and API): counts as the pages show them."""
-    from bot.insight.report import SMALL, shown, topic_label
-
     return {
         "gemeenten": list(gemeenten),
         "small_counts": f"aantallen onder {SMALL} staan als '< {SMALL}'",
