@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 from sqlalchemy import MetaData, Table, and_, create_engine, func, inspect, or_, select
 from sqlalchemy.engine import Connection
@@ -50,8 +50,9 @@ OUTCOME_OF_ACTION = {
 Key = Tuple[date, str, str, str]  # day, gemeente, kind, topic
 
 
-def topics() -> Set[str]:
-    return set(library().by_intent) | set(SERVICE_TOPICS)
+def topics() -> FrozenSet[str]:
+    """The intents that are a topic: the articles' and the services people ask for."""
+    return frozenset(library().by_intent) | frozenset(SERVICE_TOPICS)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def fold(session: Session, tracker_url: str, batch: int = BATCH) -> int:
 
 
 def _count(
-    connection: Connection, events: Table, rows: List[Any], before: int, wanted: Set[str]
+    connection: Connection, events: Table, rows: List[Any], before: int, wanted: FrozenSet[str]
 ) -> Tuple[Counter, List[unanswered.Found]]:
     """The counts of these events, and the questions the assistant could not answer (not for a conversation the
     person asked to wipe: its events are about to go, and so must its questions)."""

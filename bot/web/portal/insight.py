@@ -17,7 +17,7 @@ from bot.insight import gaps as social_map
 from bot.insight import handoffs as quality
 from bot.insight import report as insight
 from bot.insight import unanswered
-from bot.insight.fold import topics as insight_topics_set
+from bot.insight.fold import topics
 from bot.insight.models import NEW_TOPIC
 from bot.portal import service
 from bot.portal.models import BEHEERDER, TEAMLEIDER, PortalUser
@@ -95,11 +95,7 @@ def insight_page() -> ResponseReturnValue:
 @bp.get("/inzicht/vragen.csv")
 @role_required(*READERS)
 def insight_csv() -> ResponseReturnValue:
-    return Response(
-        _csv(insight.as_rows(_report(_user()))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=wegwijzer-vragen.csv"},
-    )
+    return _csv(insight.as_rows(_report(_user())), "vragen")
 
 
 @bp.get("/inzicht/vragen.json")
@@ -108,10 +104,15 @@ def insight_json() -> ResponseReturnValue:
     return jsonify(insight.as_json(_report(_user())))
 
 
-def _csv(rows: List[List[insight.Shown]]) -> str:
+def _csv(rows: List[List[insight.Shown]], name: str) -> Response:
+    """The table as a CSV download, named wegwijzer-<name>.csv."""
     out = io.StringIO()
     csv.writer(out).writerows(rows)
-    return out.getvalue()
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=wegwijzer-{name}.csv"},
+    )
 
 
 def _quality(user: PortalUser) -> quality.Quality:
@@ -129,7 +130,7 @@ def insight_handoffs() -> ResponseReturnValue:
         "portal/insight_handoffs.html",
         found=found,
         rows=quality.as_rows(found),
-        on_time=quality.as_json(found)["share_in_time"],
+        on_time=insight.share(sum(found.in_time), sum(found.due)),
         hours=quality.average_hours(sum(found.minutes), sum(found.contacted)),
         **_choice(user),
         chart=columns(
@@ -145,11 +146,7 @@ def insight_handoffs() -> ResponseReturnValue:
 @bp.get("/inzicht/overdrachten.csv")
 @role_required(*READERS)
 def insight_handoffs_csv() -> ResponseReturnValue:
-    return Response(
-        _csv(quality.as_rows(_quality(_user()))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=wegwijzer-overdrachten.csv"},
-    )
+    return _csv(quality.as_rows(_quality(_user())), "overdrachten")
 
 
 @bp.get("/inzicht/overdrachten.json")
@@ -161,13 +158,9 @@ def insight_handoffs_json() -> ResponseReturnValue:
 GROUPS_SHOWN = 50  # groups on the page (largest first); the rest after these are decided
 
 
-def insight_topics() -> frozenset:
-    return frozenset(insight_topics_set())
-
-
 def _topic_choices() -> List[Tuple[str, str]]:
     """The topics a question can be added to as an example: (intent, label), by label."""
-    return sorted(((t, insight.topic_label(t)) for t in insight_topics()), key=lambda item: item[1].lower())
+    return sorted(((t, insight.topic_label(t)) for t in topics()), key=lambda item: item[1].lower())
 
 
 @bp.get("/inzicht/onbeantwoord")
@@ -212,7 +205,7 @@ def insight_unanswered_decide() -> ResponseReturnValue:
     try:
         if not ids:
             raise unanswered.DecisionError("Kies een of meer vragen.")
-        marked = unanswered.decide(db, ids, user.gemeente_codes, decision, topic, user.username, insight_topics())
+        marked = unanswered.decide(db, ids, user.gemeente_codes, decision, topic, user.username, topics())
         service.audit(
             db,
             user,
@@ -234,7 +227,7 @@ def insight_unanswered_export() -> ResponseReturnValue:
     gemeenten, _unit, _count = _asked(_user())
     examples = unanswered.adopted(get_db(), gemeenten)
     return Response(
-        unanswered.nlu_yaml(examples, insight_topics()),
+        unanswered.nlu_yaml(examples, topics()),
         mimetype="application/x-yaml",
         headers={"Content-Disposition": "attachment; filename=wegwijzer-nieuwe-voorbeelden.yml"},
     )
@@ -281,11 +274,7 @@ def insight_gaps() -> ResponseReturnValue:
 @bp.get("/inzicht/sociale-kaart.csv")
 @role_required(*READERS)
 def insight_gaps_csv() -> ResponseReturnValue:
-    return Response(
-        _csv(social_map.as_rows(_gaps(_user()))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=wegwijzer-sociale-kaart.csv"},
-    )
+    return _csv(social_map.as_rows(_gaps(_user())), "sociale-kaart")
 
 
 @bp.get("/inzicht/sociale-kaart.json")

@@ -422,14 +422,19 @@ def accounts_page() -> ResponseReturnValue:
     )
 
 
+def _colleague(me: PortalUser, username: str) -> PortalUser:
+    """The account `username` if it shares a gemeente with `me`; 404 for any other (as if it did not exist)."""
+    user = accounts.find_user(get_db(), username)
+    if user is None or not set(user.gemeente_codes) & set(me.gemeente_codes):
+        abort(404)
+    return user
+
+
 @bp.post("/beheer/accounts/<username>/ontgrendelen")
 @role_required(BEHEERDER)
 def unlock(username: str) -> ResponseReturnValue:
-    db = get_db()
-    me = _user()
-    user = accounts.find_user(db, username)
-    if user is None or not set(user.gemeente_codes) & set(me.gemeente_codes):
-        abort(404)
+    db, me = get_db(), _user()
+    user = _colleague(me, username)
     accounts.unlock(db, user.username)
     service.audit(db, me, "ontgrendelen", detail=user.username, gemeente_code=user.gemeente_codes[0])
     db.commit()
@@ -441,11 +446,8 @@ def unlock(username: str) -> ResponseReturnValue:
 @role_required(BEHEERDER)
 def national_insight(username: str) -> ResponseReturnValue:
     """Give or take away insight for every gemeente (#20). Not to oneself: a second beheerder decides that."""
-    db = get_db()
-    me = _user()
-    user = accounts.find_user(db, username)
-    if user is None or not set(user.gemeente_codes) & set(me.gemeente_codes):
-        abort(404)
+    db, me = get_db(), _user()
+    user = _colleague(me, username)
     granted = request.form.get("geven") == "ja"
     try:
         if user.id == me.id:
