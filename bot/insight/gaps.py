@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import func, select
@@ -34,6 +35,11 @@ class ThemeGap:
     reach: Optional[Reach]  # what reaches the gemeente, when the answer is about one
     without_nearby: int  # of the gemeenten asked about, how many have no service nearby for this theme
     national: int  # national services for this theme (the same for every gemeente)
+
+    @cached_property
+    def shown_unmet(self) -> List[Shown]:
+        """The months and their total as they may be shown (report.protect: no small month by subtraction)."""
+        return protect([self.unmet])[0]
 
     @property
     def gap(self) -> bool:
@@ -106,7 +112,7 @@ def as_rows(found: Gaps) -> List[List[Shown]]:
     header: List[Shown] = ["Thema", f"totaal ({len(found.periods)} maanden)", *map_header(found), "Let op"]
     rows: List[List[Shown]] = [[*header, *[p.label for p in found.periods]]]
     for theme in found.themes:
-        *months, total = protect([theme.unmet])[0]
+        *months, total = theme.shown_unmet
         rows.append([theme.label, total, *map_cells(theme), GAP if theme.gap else "", *months])
     return rows
 
@@ -119,8 +125,8 @@ def as_json(found: Gaps) -> Dict[str, object]:
             {
                 "theme": theme.code,
                 "label": theme.label,
-                "unmet": protect([theme.unmet])[0][:-1],
-                "total": protect([theme.unmet])[0][-1],
+                "unmet": theme.shown_unmet[:-1],
+                "total": theme.shown_unmet[-1],
                 "services": (
                     {"gemeente": theme.reach.gemeente, "regio": theme.reach.regio, "landelijk": theme.reach.landelijk}
                     if theme.reach is not None

@@ -266,7 +266,7 @@ def insight_gaps() -> ResponseReturnValue:
             "Totaal over 12 maanden; de tabel geeft ze per maand. "
             + (f"{social_map.GAP}: {', '.join(marked)}." if marked else "Geen thema zonder dienst dichtbij."),
             [t.label for t in top],
-            [insight.protect([t.unmet])[0][-1] for t in top],
+            [t.shown_unmet[-1] for t in top],
         ),
     )
 
