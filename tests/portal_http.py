@@ -56,7 +56,7 @@ class Browser:
             adapter = SourceAddressAdapter(source)
             self.http.mount("http://", adapter)
 
-    def get(self, path: str, **kwargs) -> requests.Response:  # type: ignore[no-untyped-def]
+    def get(self, path: str, **kwargs) -> requests.Response:
         return self.http.get(self.base + path, allow_redirects=False, timeout=30, **kwargs)
 
     def csrf(self, path: str) -> str:

@@ -83,7 +83,7 @@ def test_a_reference_code_with_a_postcode_shape_is_kept(text: str) -> None:
 def test_on_the_measured_sentences_nothing_is_missed_and_nothing_wrongly_removed() -> None:
     """The figures of docs/measures/pii.md: names are not detected (kept, as the privacy answer says)."""
     result = measure(ours)
-    assert all(result["found"][k] == result["total"][k] for k in KINDS if k != "name")  # type: ignore[index]
+    assert all(result["found"][k] == result["total"][k] for k in KINDS if k != "name")
     assert result["false_positives"] == []
     assert len(yaml.safe_load(SENTENCES.read_text(encoding="utf-8"))) >= 40
 

@@ -27,7 +27,7 @@ def counts(store: SQLTrackerStore) -> List[str]:
     """The count queries the store sends (Rasa's way of finding what is not stored yet)."""
     seen: List[str] = []
 
-    def before(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+    def before(conn, cursor, statement, *_):
         if "count(" in statement.lower():
             seen.append(statement)
 

@@ -129,7 +129,7 @@ def test_create_token_stores_only_a_hash(sqlite_url: str, capsys: pytest.Capture
         assert accounts.find_user(session, "api").api_token_hash != token
 
 
-def test_audit_export_and_csv_injection(portal: Portal, capsys: pytest.CaptureFixture, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_audit_export_and_csv_injection(portal: Portal, capsys: pytest.CaptureFixture, tmp_path) -> None:
     client = portal.client("teamleider")
     code = portal.codes["houten"]
     client.get(f"/overdracht/{code}")

@@ -20,7 +20,7 @@ from tests.portal.conftest import HOUTEN, Portal, add_handoff
 SECRET = "demo-geheim-voor-de-test"
 
 
-def _post(portal: Portal, body: bytes, secret: str, key: str = "WW-7K3M-QN"):  # type: ignore[no-untyped-def]
+def _post(portal: Portal, body: bytes, secret: str, key: str = "WW-7K3M-QN"):
     stamp = str(int(time.time()))
     return portal.app.test_client().post(
         "/demo/handoff-receiver",
@@ -34,7 +34,7 @@ def _post(portal: Portal, body: bytes, secret: str, key: str = "WW-7K3M-QN"):  #
     )
 
 
-def test_demo_receiver_verifies_and_is_idempotent(portal: Portal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_receiver_verifies_and_is_idempotent(portal: Portal, monkeypatch) -> None:
     monkeypatch.setenv("WW_HANDOFF_SECRET_DEMO", SECRET)
     body = json.dumps({"reference_code": "WW-7K3M-QN"}).encode()
     assert _post(portal, body, "verkeerd geheim").status_code == 401
@@ -46,12 +46,12 @@ def test_demo_receiver_verifies_and_is_idempotent(portal: Portal, monkeypatch) -
     assert unsigned.status_code == 401
 
 
-def test_demo_receiver_refuses_everything_without_a_secret(portal: Portal, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_receiver_refuses_everything_without_a_secret(portal: Portal, monkeypatch) -> None:
     monkeypatch.delenv("WW_HANDOFF_SECRET_DEMO", raising=False)
     assert _post(portal, b"{}", "").status_code == 401
 
 
-def test_stack_serves_the_portal_and_the_notifier_delivers_to_the_demo_receiver(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stack_serves_the_portal_and_the_notifier_delivers_to_the_demo_receiver(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("WW_HANDOFF_SECRET_DEMO", raising=False)
     monkeypatch.delenv("WW_HANDOFF_DEMO_URL", raising=False)
     url = f"sqlite:///{tmp_path / 'wegwijzer.db'}"

@@ -103,7 +103,7 @@ def test_several_gemeenten_count_those_without_a_service_nearby(mapped: Portal) 
 
 
 def _national_choice(client: object) -> bool:
-    page = client.get("/inzicht/sociale-kaart").get_data(as_text=True)  # type: ignore[attr-defined]
+    page = client.get("/inzicht/sociale-kaart").get_data(as_text=True)
     return 'value="nederland"' in page
 
 

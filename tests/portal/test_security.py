@@ -57,7 +57,7 @@ def test_every_page_has_a_csrf_field_in_every_form(portal: Portal) -> None:
         assert posts and page.count('name="csrf_token"') == posts, path
 
 
-def _cookie_header(app) -> str:  # type: ignore[no-untyped-def]
+def _cookie_header(app) -> str:
     client = app.test_client()
     response = login(client, "consulent", PASSWORD)
     return "; ".join(response.headers.getlist("Set-Cookie"))

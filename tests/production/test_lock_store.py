@@ -36,9 +36,9 @@ def prefix() -> Iterator[str]:
 @pytest.fixture
 def slow_redis(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every lock read takes 50 ms, as on a busy network: wide open for two servers to interleave."""
-    original = TicketLock.from_dict.__func__  # type: ignore[attr-defined]
+    original = TicketLock.from_dict.__func__
 
-    def slow(cls, data):  # type: ignore[no-untyped-def]
+    def slow(cls, data):
         time.sleep(0.05)
         return original(cls, data)
 
@@ -56,14 +56,14 @@ def endpoint(prefix: str) -> EndpointConfig:
     )
 
 
-def tickets_from_servers(make_store) -> List[int]:  # type: ignore[no-untyped-def]
+def tickets_from_servers(make_store) -> List[int]:
     """Each 'server' (a store of its own, as in its own process) asks for a ticket at the same moment."""
     stores = [make_store() for _ in range(SERVERS)]
     stores[0].issue_ticket("gesprek")  # a lock exists: every later ticket reads, changes and writes it
     start = threading.Barrier(SERVERS)
     tickets: List[int] = []
 
-    def take(store) -> None:  # type: ignore[no-untyped-def]
+    def take(store) -> None:
         start.wait()
         tickets.append(store.issue_ticket("gesprek"))
 
@@ -107,7 +107,7 @@ def test_a_finished_lock_is_removed_and_a_waiting_one_kept(prefix: str):
 @pytest.mark.parametrize("store_class, served", [(RedisLockStore, False), (AtomicRedisLockStore, True)])
 def test_the_next_message_is_served_after_a_server_died_holding_the_lock(
     prefix: str, monkeypatch: pytest.MonkeyPatch, store_class, served: bool
-):  # type: ignore[no-untyped-def]
+):
     """A dead server's ticket expires; the message that waited behind it must get its turn."""
     import bot.rasa.lock_store
 

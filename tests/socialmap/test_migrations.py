@@ -47,7 +47,7 @@ def test_upgrade_and_downgrade_on_postgresql(postgres_schema_url: str) -> None:
     _check_upgrade_and_downgrade(postgres_schema_url)
 
 
-def test_db_upgrade_command_uses_database_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_db_upgrade_command_uses_database_url(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url}
     done = subprocess.run(

@@ -15,7 +15,7 @@ from bot.socialmap.hsds_io import sync_taxonomy
 TODAY = dt.date(2026, 11, 24)
 
 
-def _service(session, service_id: str = "s1") -> None:  # type: ignore[no-untyped-def]
+def _service(session, service_id: str = "s1") -> None:
     provenance = dict(source="test", assured_date=TODAY)
     session.add(models.Organization(id="o1", name="Org", description="Een organisatie.", **provenance))
     session.add(models.Service(id=service_id, organization_id="o1", name="Dienst", status="active", **provenance))

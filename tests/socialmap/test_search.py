@@ -18,7 +18,7 @@ from tests.socialmap.conftest import row_counts, write_csv
 TUESDAY_MORNING = dt.datetime(2026, 11, 24, 10, 15, tzinfo=TIMEZONE)
 
 
-def _levels(result) -> list:  # type: ignore[no-untyped-def]
+def _levels(result) -> list:
     return [hit.level for hit in result.hits]
 
 
