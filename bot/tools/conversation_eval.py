@@ -82,6 +82,10 @@ class AnswerReader:
         if any(p and p in joined for p in self.fallback):
             return Answered("fallback")
         section = bool(self.section) and self.section in joined
+        # A search names its theme in bold ("Voor **Jobcoaching** kun je in …"), as an article names its title: a
+        # message that starts as a search answer is one.
+        if any(p and text.startswith(p) for p in self.where for text in texts):
+            return Answered("where", "ask_where_to_go", "where")
         for text in texts:
             for bold in _BOLD.findall(text):
                 found = self._title(bold)
