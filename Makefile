@@ -19,6 +19,9 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/wegwijzer.tar.gz
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# The model also holds what our own components learn (bot/rasa/classifier.py): a change there retrains, from scratch,
+# as Rasa's cache does not know our code changed.
+MODEL_CODE := bot/rasa/classifier.py $(wildcard bot/understanding/*.py)
 # Any CPython 3.10: the pyenv one on the project's machines, or python3.10 on the PATH.
 PYTHON310 := $(shell command -v python3.10 2>/dev/null || ls $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
 
@@ -48,8 +51,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 train: $(MODEL)
 
-$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
-	$(RASA) train --fixed-model-name wegwijzer --out models
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA) $(MODEL_CODE)
+	$(RASA) train --force --fixed-model-name wegwijzer --out models
 	@touch $@
 
 db: $(VENV)/.installed

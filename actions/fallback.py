@@ -8,18 +8,18 @@ person who asks for help in their own words should get an answer, not a quiz.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import followup_reading
+from actions.knowledge import FACET_SURE, followup_reading, read_facet
 from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
 from bot.common import content
 from bot.conversation.answers import HUMAN, facet_answer, section_answer
 from bot.conversation.care import term
-from bot.conversation.knowledge import library
+from bot.conversation.knowledge import Article, Facet, library
 from bot.conversation.messages import message
 from bot.handoff.situation import told_age
 from bot.understanding.retrieval import MIN_SCORE, section_index
@@ -74,7 +74,7 @@ class ActionLastResort(Action):
             dispatcher.utter_message(text=message("ask_rephrase")["text"], buttons=[HUMAN])
             return []
         chosen = term(tracker.get_slot("preferred_term"))
-        reading = followup_reading(tracker, latest_intent(tracker), text)
+        reading = followup_reading(tracker, latest_intent(tracker), text) or _facet_of_current_topic(tracker)
         if reading is not None:
             dispatcher.utter_message(**facet_answer(*reading, chosen))
             return leave_search(tracker)
@@ -106,6 +106,15 @@ class ActionLastResort(Action):
         # The likeliest topic becomes the topic of the conversation: "hoe lang duurt dat?" next is about it.
         likeliest = library().for_intent(options[0]["payload"].lstrip("/"))
         return [SlotSet("last_article", likeliest.id)] if likeliest else []
+
+
+def _facet_of_current_topic(tracker: Tracker) -> Optional[Tuple[Article, Facet]]:
+    """A short question the model could not place, that plainly asks a facet ("ik heb geen behandelaar meer, kan
+    het dan nog?" right after IPS): in a conversation it is about the topic just discussed."""
+    last = tracker.get_slot("last_article")
+    article = library().get(last, known_gemeente(tracker)) if last else None
+    facet = read_facet(tracker, FACET_SURE) if article is not None else None
+    return (article, facet) if article is not None and facet is not None else None
 
 
 class ActionDefaultFallback(Action):

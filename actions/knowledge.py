@@ -25,6 +25,7 @@ from bot.conversation.care import (
 )
 from bot.conversation.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.conversation.messages import message
+from bot.understanding.facet_reader import facet_intent
 from bot.understanding.followup import FOLLOW_UP_WORDS, names_topic, pointing_back
 from bot.understanding.segments import words
 
@@ -74,12 +75,27 @@ class ActionShowArticle(Action):
         explanation rather than the same short answer twice; otherwise the short answer."""
         if intent == "crisis":
             return short_answer(article, chosen)
-        facet = facet_in_question(text)
+        again = tracker.get_slot("last_article") == article.id
+        facet = facet_in_question(text) or (read_facet(tracker, FACET_SURE) if again else None)
         if facet and facet.key in article.facets:
             return facet_answer(article, facet, chosen)
-        if tracker.get_slot("last_article") == article.id and words(text) <= FOLLOW_UP_WORDS:
+        if again and words(text) <= FOLLOW_UP_WORDS:
             return long_answer(article, chosen)
         return short_answer(article, chosen)
+
+
+# How sure the FacetReader must be that a short question about the topic of the conversation asks a facet
+# ("duurt zo'n proefplaatsing lang?" right after proefplaatsing). A first question about a topic gets its short
+# answer unless its words plainly ask a facet (the patterns of knowledge/facets.yml): "welke regelingen zijn er?"
+# is a question about the topic, however much it looks like "voor wie is dat?".
+FACET_SURE = 0.5
+
+
+def read_facet(tracker: Tracker, sure: float) -> Optional[Facet]:
+    """The facet the FacetReader read in the latest message (bot/rasa/classifier.py), when at least `sure`."""
+    reading = tracker.latest_message.get("facet") or {}
+    found = facet_intent((str(reading.get("name") or ""), float(reading.get("confidence") or 0.0)), sure)
+    return facet_for_intent(found) if found else None
 
 
 def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple[Article, Facet]]:
@@ -266,7 +282,7 @@ class ActionShowArticleDetails(Action):
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []
-        facet = facet_in_question(asked)
+        facet = facet_in_question(asked) or read_facet(tracker, FACET_SURE)
         if facet is not None:  # "moet dat eigenlijk wel?" read as a wish for more: the question it plainly asks
             dispatcher.utter_message(**facet_answer(article, facet, chosen))
             return leave_search(tracker)

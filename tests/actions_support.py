@@ -16,13 +16,16 @@ def tracker(
     slots: Optional[Dict[str, Any]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
     sender: str = "test",
+    facet: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
-    """A tracker whose latest message has `intent` (and optionally an intent ranking)."""
+    """A tracker whose latest message has `intent` (and optionally an intent ranking, and the facet the
+    FacetReader read in it)."""
     latest = {
         "text": text or f"/{intent}",
         "intent": {"name": intent, "confidence": 1.0},
         "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
         "entities": [],
+        **({"facet": facet} if facet else {}),
     }
     events = [
         {"event": "action", "name": "action_listen"},

@@ -87,3 +87,20 @@ def test_restart_says_so_and_restarts():
     messages, events = run(ActionRestart(), tracker("restart"))
     assert "opnieuw" in messages[0]["text"]
     assert events[0]["event"] == "restart"
+
+
+def test_a_question_not_understood_that_plainly_asks_a_facet_is_about_the_topic_of_the_conversation():
+    question = "ik heb geen behandelaar meer, lukt het dan nog?"
+    facet = {"name": "followup_conditions", "confidence": 0.7}
+    after_ips = {"last_article": "ips"}
+    messages, _ = run(
+        ActionLastResort(), tracker("nlu_fallback", question, after_ips, ranking("nlu_fallback"), facet=facet)
+    )
+    assert messages[0]["text"].startswith("**IPS via de GGZ: voor wie?**")
+    unsure = {"name": "followup_conditions", "confidence": 0.3}
+    messages, _ = run(
+        ActionLastResort(), tracker("nlu_fallback", question, after_ips, ranking("nlu_fallback"), facet=unsure)
+    )
+    assert not messages[0]["text"].startswith("**IPS via de GGZ")
+    messages, _ = run(ActionLastResort(), tracker("nlu_fallback", question, {}, ranking("nlu_fallback"), facet=facet))
+    assert not messages[0]["text"].startswith("**IPS via de GGZ")

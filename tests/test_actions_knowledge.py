@@ -232,3 +232,19 @@ def test_a_plain_facet_question_read_as_a_wish_for_more_gets_the_facet():
         ActionShowArticleDetails(), tracker("more_info", "moet dat eigenlijk wel?", slots={"last_article": coaching.id})
     )
     assert messages[0]["text"].startswith(f"**{coaching.title}: moet dat?**")
+
+
+def test_the_topic_asked_again_gets_the_facet_the_facet_reader_is_sure_of_and_a_first_question_its_short_answer():
+    """ "duurt een proefplaatsing erg lang?" right after proefplaatsing asks how long (no pattern lists those words);
+    the same words as the first question about it get the short answer, and an unsure reading the long one."""
+    proef = library().for_intent("ask_proefplaatsing")
+    question = "duurt een proefplaatsing erg lang?"
+    sure = {"name": "followup_duration", "confidence": 0.8}
+    again = {"last_article": proef.id}
+    messages, _ = run(ActionShowArticle(), tracker("ask_proefplaatsing", question, again, facet=sure))
+    assert any((m.get("text") or "").startswith("**Proefplaatsing: hoe lang?**") for m in messages), messages
+    first, _ = run(ActionShowArticle(), tracker("ask_proefplaatsing", question, facet=sure))
+    assert first[0]["text"] == f"**{proef.title}**\n\n{proef.short}"
+    unsure = {"name": "followup_duration", "confidence": 0.3}
+    messages, _ = run(ActionShowArticle(), tracker("ask_proefplaatsing", question, again, facet=unsure))
+    assert not any("hoe lang?**" in (m.get("text") or "") for m in messages)

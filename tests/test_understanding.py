@@ -165,7 +165,10 @@ def test_a_topic_is_named_by_the_abbreviation_its_title_starts_with_only():
     [
         ("waar vraag ik dat aan?", "followup_apply"),
         ("waar moet ik dat aanvragen", "followup_apply"),
+        ("bij wie vraag ik zo'n tolk aan?", "followup_apply"),
+        ("waar vraag ik dat aan om het te laten nakijken?", "followup_apply"),
         ("waar dan?", "ask_where_to_go"),
+        ("is er in Zwolle zo'n bureau", "ask_where_to_go"),
         ("waar kan ik terecht met mijn vraag over werk", "ask_where_to_go"),
     ],
 )

@@ -153,6 +153,24 @@ def test_follow_ups_are_answered_about_the_topic_just_discussed(chat: Chat, firs
         assert "/request_human" in payloads(messages)
 
 
+@pytest.mark.parametrize(
+    "first, intent, question, facet",
+    [
+        ("/ask_proefplaatsing", "ask_proefplaatsing", "duurt een proefplaatsing erg lang?", "duration"),
+        ("/ask_jobcoaching", "ask_jobcoaching", "is een jobcoach gratis voor mij?", "cost"),
+        ("/ask_scholing", "ask_scholing", "mag ik zo'n cursus weigeren?", "obligation"),
+        ("/ask_uwv_role", "ask_uwv_role", "hoe schrijf ik me in bij het uwv?", "apply"),
+    ],
+)
+def test_a_follow_up_that_names_the_topic_again_gets_the_facet_it_asks(
+    chat: Chat, first: str, intent: str, question: str, facet: str
+):
+    """The model reads the topic; the FacetReader reads what is asked about it, in words no pattern lists."""
+    assert answered(chat.say(first), intent)
+    messages = chat.say(question)
+    assert any(facet_heading(intent, facet) in (m.get("text") or "") for m in messages), (question, messages)
+
+
 def test_where_after_an_answer_searches_for_that_topic(chat: Chat):
     chat.say("/ask_jobcoaching")
     messages = chat.say("waar dan?")

@@ -7,6 +7,9 @@
   character n-grams make unknown words look like place names, and "blub blub" must not start a search.
 - "Waar vraag ik dat aan?" points back at the last answer and asks how to apply: a follow-up, not a new search
   for a place to go (which "waar dan?" still is).
+- A short message also gets the facet it asks about (`facet` in the parse data: "duurt zo'n proefplaatsing lang?"
+  asks how long), read by the FacetReader whatever topic it names; the actions decide whether the conversation
+  makes it a follow-up (actions/knowledge.py).
 """
 
 from __future__ import annotations
@@ -26,10 +29,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.common.regions import find_gemeente_in_text, resolve_gemeente
+from bot.conversation.knowledge import library
 from bot.socialmap.taxonomy import find_theme_in_text
+from bot.understanding.facet_reader import FacetReader
 from bot.understanding.followup import pointing_back
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
+from bot.understanding.segments import words
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +46,11 @@ WHERE_INTENT = "ask_where_to_go"
 # A masked phone number or e-mail address (bot/handoff/contact_vault.py), or words that say where someone lives.
 _CONTACT_OR_PLACE = re.compile(r"\*\*\*|\b(ik woon|wij wonen|woont|gemeente|in de buurt van)\b", re.IGNORECASE)
 ALSO_ASKED = "also_asked"
+FACET = "facet"
+FACET_WORDS = 16  # longer messages tell a story; what they ask is read sentence by sentence by the StoryReader
 RANKING_LENGTH = 10
 _FILE = "story_reader.joblib"
+_FACET_FILE = "facet_reader.joblib"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -61,11 +70,13 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         reader: Optional[StoryReader] = None,
+        facet_reader: Optional[FacetReader] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.reader = reader
+        self.facet_reader = facet_reader
 
     @classmethod
     def create(
@@ -84,9 +95,13 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         examples = [(m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples if m.get(TEXT)]
         intents = {intent for _, intent in examples}
         topics = frozenset(i for i in intents if i.startswith(self.config["topic_prefix"]))
-        self.reader = StoryReader(self._settings(), topics).fit([t for t, _ in examples], [i for _, i in examples])
+        texts, labels = [t for t, _ in examples], [i for _, i in examples]
+        self.reader = StoryReader(self._settings(), topics).fit(texts, labels)
+        names = [a.title for a in library().articles.values() if a.id != "crisis"]
+        self.facet_reader = FacetReader().fit(texts, labels, names)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.reader, directory / _FILE)
+            joblib.dump(self.facet_reader, directory / _FACET_FILE)
         return self._resource
 
     @classmethod
@@ -98,13 +113,16 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "StoryAwareIntentClassifier":
+        facet_reader = None
         try:
             with model_storage.read_from(resource) as directory:
-                reader = joblib.load(directory / _FILE)  # our own file, written by train() into the model
+                reader = joblib.load(directory / _FILE)  # our own files, written by train() into the model
+                if (directory / _FACET_FILE).exists():
+                    facet_reader = joblib.load(directory / _FACET_FILE)
         except ValueError:
             logger.warning("StoryAwareIntentClassifier has no trained model; it will predict nothing")
             reader = None
-        component = cls(config, model_storage, resource, reader)
+        component = cls(config, model_storage, resource, reader, facet_reader)
         if reader is not None:  # how a message is read (not how the model was fitted) follows the current settings
             reader.settings = component._settings()
             reader.make_fast()
@@ -137,6 +155,9 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(
                     ALSO_ASKED, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True
                 )
+            if self.facet_reader is not None and words(text) <= FACET_WORDS and not text.startswith("/"):
+                name, confidence = self.facet_reader.read(text)
+                message.set(FACET, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -147,7 +168,7 @@ def _follow_up_not_search(text: str, ranking: List[Dict[str, Any]]) -> List[Dict
     """The where-to-go search put second behind the follow-up that a short question pointing back asks for."""
     if not ranking or ranking[0][INTENT_NAME_KEY] != WHERE_INTENT:
         return ranking
-    facet = pointing_back(text, WHERE_INTENT)
+    facet = pointing_back(text, WHERE_INTENT, limit=FACET_WORDS)
     if facet is None:
         return ranking
     rest = [r for r in ranking[1:] if r[INTENT_NAME_KEY] != facet.intent]

@@ -11,7 +11,7 @@ from bot.understanding.segments import words
 
 FOLLOW_UP_WORDS = 9  # longer messages tell something new rather than lean on the last answer
 # Words that refer to what was just said.
-POINTS_BACK = re.compile(r"\b(dat|dit|het|zoiets|daar|daarvoor|ervoor|hiervoor|die|deze)\b")
+POINTS_BACK = re.compile(r"\b(dat|dit|het|zoiets|zo'n|daar|daarvoor|ervoor|hiervoor|die|deze)(?!\w)")
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ-]{3,}")
 _LEADING_ACRONYM = re.compile(r"^([A-Z]{2,4})\b")  # "IPS via de GGZ": short, but it is the subject
 # Words in titles that do not name a subject (question words, the gemeente, work in general).
@@ -58,9 +58,10 @@ def names_topic(text: str, article: Article) -> bool:
     return acronym is not None and acronym.group(1).lower() in re.findall(r"\w+", text.lower())
 
 
-def pointing_back(text: str, predicted_intent: str) -> Optional[Facet]:
-    """The facet of a short question that points back and names no topic of its own; None otherwise."""
-    if words(text) > FOLLOW_UP_WORDS or not POINTS_BACK.search(text.lower()):
+def pointing_back(text: str, predicted_intent: str, limit: int = FOLLOW_UP_WORDS) -> Optional[Facet]:
+    """The facet of a question of at most `limit` words that points back and names no topic of its own; None
+    otherwise."""
+    if words(text) > limit or not POINTS_BACK.search(text.lower()):
         return None
     facet = facet_in_question(text)
     predicted = library().for_intent(predicted_intent)
