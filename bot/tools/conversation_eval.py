@@ -211,12 +211,12 @@ def evaluate_followups(rest_url: str, reader: AnswerReader, exchanges: List[Dict
     }
 
 
-def markdown(stories: Dict[str, Any], followups: Dict[str, Any]) -> List[str]:
+def markdown(stories: Dict[str, Any], followups: Dict[str, Any], which: str = "tests/eval/") -> List[str]:
     return [
         "",
-        "# Understanding: stories and follow-ups (real assistant over REST)",
+        f"# Understanding: stories and follow-ups, {which} (real assistant over REST)",
         "",
-        "Public sets written by hand from the seeds, never used for training (tests/eval/).",
+        "Public sets written by hand from the seeds, never used for training.",
         "",
         "| set | n | correct | fallback | wrong topic |",
         "|---|---|---|---|---|",
