@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -35,9 +40,28 @@ def drop_schema(schema: str, attempts: int = 5, lock_wait: str = "10s") -> None:
     db.drop_schema(POSTGRES, schema, attempts, lock_wait)
 
 
-def sqlite_database(folder: Path) -> str:
-    """A new SQLite file in `folder`, migrated to the newest revision."""
+def sqlite_database(folder: Path, name: str = "wegwijzer.db") -> str:
+    """A new SQLite file `name` in `folder` at the newest revision: a copy of one migrated in this process (the
+    migrations take a third of a second; a copy a few milliseconds)."""
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'wegwijzer.db'}"
+    path = folder / name
+    shutil.copyfile(_migrated(), path)
+    return f"sqlite:///{path}"
+
+
+@lru_cache(maxsize=1)
+def _migrated() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="ww-migrated-"))
+    atexit.register(shutil.rmtree, folder, True)
+    url = f"sqlite:///{folder / 'template.db'}"
     upgrade(url)
-    return url
+    written_out(url)
+    return folder / "template.db"
+
+
+def written_out(url: str) -> None:
+    """Close the engine of a SQLite database and write its log into the file, so that a copy of the file is whole."""
+    db.get_engine(url).dispose()
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")

@@ -27,7 +27,7 @@ from bot.handoff.notifier import (
 )
 from bot.handoff.service import HandoffRequest
 from bot.ops.migrate import upgrade
-from tests.databases import postgres_schema
+from tests.databases import postgres_schema, sqlite_database
 
 SECRET_ENV = "WW_TEST_HANDOFF_SECRET"
 SECRET = "test-geheim-dat-alleen-de-ontvanger-kent"
@@ -56,8 +56,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'wegwijzer.db'}"
-    upgrade(url)
+    url = sqlite_database(tmp_path)
     yield url
     get_engine(url).dispose()
 

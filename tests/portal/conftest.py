@@ -19,7 +19,7 @@ from bot.handoff.service import create_handoff
 from bot.ops.migrate import upgrade
 from bot.portal import accounts
 from bot.web import create_app
-from tests.databases import postgres_schema
+from tests.databases import postgres_schema, sqlite_database
 from tests.handoff.conftest import make_request
 
 HOUTEN, ZEIST = "GM0321", "GM0355"
@@ -37,8 +37,7 @@ USERS = {  # username: (role, gemeente)
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'portal.db'}"
-    upgrade(url)
+    url = sqlite_database(tmp_path, "portal.db")
     yield url
     get_engine(url).dispose()
 
