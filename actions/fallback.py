@@ -15,7 +15,7 @@ from rasa_sdk.events import Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import FACET_SURE, followup_reading, read_facet
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, person_texts, previous_answer
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_forms, person_texts, previous_answer
 from bot.common import content
 from bot.conversation.answers import HUMAN, facet_answer, section_answer
 from bot.conversation.care import term
@@ -77,7 +77,7 @@ class ActionLastResort(Action):
         reading = followup_reading(tracker, latest_intent(tracker), text) or _facet_of_current_topic(tracker)
         if reading is not None:
             dispatcher.utter_message(**facet_answer(*reading, chosen))
-            return leave_search(tracker)
+            return leave_forms(tracker, dispatcher)
         index = section_index()
         match = index.best(text, MIN_SCORE)
         if match is not None:
@@ -90,7 +90,7 @@ class ActionLastResort(Action):
                     article, match.section.heading, match.section.text, message("section_intro")["text"], chosen
                 )
             )
-            return [SlotSet("last_article", article.id), *leave_search(tracker)]
+            return [SlotSet("last_article", article.id), *leave_forms(tracker, dispatcher)]
         if latest_intent(tracker) == OFF_TOPIC:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []

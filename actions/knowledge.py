@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_search, named_gemeente
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_forms, named_gemeente
 from bot.conversation.answers import facet_answer, long_answer, short_answer
 from bot.conversation.care import (
     Term,
@@ -50,7 +50,7 @@ class ActionShowArticle(Action):
         reading = followup_reading(tracker, intent, text)
         if reading is not None:
             dispatcher.utter_message(**facet_answer(*reading, chosen))
-            return leave_search(tracker)
+            return leave_forms(tracker, dispatcher)
         article = library().for_intent(intent, known_gemeente(tracker))
         if article is None:
             dispatcher.utter_message(**message("ask_rephrase"))
@@ -60,7 +60,7 @@ class ActionShowArticle(Action):
             dispatcher.utter_message(text=heard)
         answer = self._answer(tracker, intent, article, text, chosen)
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
-        events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_search(tracker)]
+        events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_forms(tracker, dispatcher)]
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         if reason and intent != "crisis":
             dispatcher.utter_message(**offer_handoff_message())
@@ -188,7 +188,7 @@ class ActionAnswerFollowUp(Action):
             article, events = other, [SlotSet("last_article", other.id)]
             if facet is None or facet.key not in other.facets:
                 dispatcher.utter_message(**short_answer(other, term(tracker.get_slot("preferred_term"))))
-                return events + leave_search(tracker)
+                return events + leave_forms(tracker, dispatcher)
         if article is None:  # no topic yet: the likeliest topic of the question itself, when there is one
             article = _likeliest_topic(tracker)
             events = [SlotSet("last_article", article.id)] if article else []
@@ -196,7 +196,7 @@ class ActionAnswerFollowUp(Action):
             dispatcher.utter_message(**message("which_topic_followup"))
             return []
         dispatcher.utter_message(**facet_answer(article, facet, term(tracker.get_slot("preferred_term"))))
-        return events + leave_search(tracker)
+        return events + leave_forms(tracker, dispatcher)
 
 
 # Below this the model has no real idea which topic a question without context is about.
@@ -278,13 +278,13 @@ class ActionShowArticleDetails(Action):
         other = named_other_topic(tracker, asked, article)
         if other is not None:  # "wat bedoel je met loonwaarde?": the topic it names, from its short answer
             dispatcher.utter_message(**short_answer(other, chosen))
-            return [SlotSet("last_article", other.id), *leave_search(tracker)]
+            return [SlotSet("last_article", other.id), *leave_forms(tracker, dispatcher)]
         if article is None:
             dispatcher.utter_message(**message("which_topic"))
             return []
         facet = facet_in_question(asked) or read_facet(tracker, FACET_SURE)
         if facet is not None:  # "moet dat eigenlijk wel?" read as a wish for more: the question it plainly asks
             dispatcher.utter_message(**facet_answer(article, facet, chosen))
-            return leave_search(tracker)
+            return leave_forms(tracker, dispatcher)
         dispatcher.utter_message(**long_answer(article, chosen))
         return []

@@ -6,8 +6,10 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.common.regions import current_code, find_gemeente_in_text
+from bot.conversation.messages import message
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -66,11 +68,20 @@ def known_gemeente(tracker: Tracker) -> Optional[str]:
 
 
 SEARCH_FORM = "social_map_form"
+HANDOFF_FORM = "handoff_form"
 
 
-def leave_search(tracker: Tracker) -> List[Dict[str, Any]]:
-    """A new question while the search still waits for a gemeente or theme: the person moved on, so the search
-    ends instead of asking again after every answer (the handoff form, which needs consent, is left alone)."""
-    if (tracker.active_loop or {}).get("name") != SEARCH_FORM:
+def leave_forms(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+    """A new question while a form still waits: the person moved on. The search ends instead of asking again after
+    every answer. The handoff ends too while it only waits for consent, and says so once: a question instead of
+    "ja" is not a yes, and asking for consent again under every answer presses the person. Once she has said yes,
+    the handoff stays and goes on after the answer."""
+    loop = (tracker.active_loop or {}).get("name")
+    at_consent = (
+        tracker.get_slot("requested_slot") == "handoff_consent" and tracker.get_slot("handoff_consent") is not True
+    )
+    if loop == HANDOFF_FORM and at_consent:
+        dispatcher.utter_message(**message("handoff_not_now"))
+    elif loop != SEARCH_FORM:
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -10,6 +10,7 @@ from actions.knowledge import (
 )
 from bot.common import settings
 from bot.conversation.knowledge import library
+from bot.conversation.messages import message
 from tests.actions_support import button_payloads, run, tracker
 
 INTENTS = sorted(library().by_intent)
@@ -248,3 +249,18 @@ def test_the_topic_asked_again_gets_the_facet_the_facet_reader_is_sure_of_and_a_
     unsure = {"name": "followup_duration", "confidence": 0.3}
     messages, _ = run(ActionShowArticle(), tracker("ask_proefplaatsing", question, again, facet=unsure))
     assert not any("hoe lang?**" in (m.get("text") or "") for m in messages)
+
+
+@pytest.mark.parametrize("consent, left", [(None, True), (False, True), (True, False)])
+def test_a_question_while_the_handoff_waits_for_consent_ends_it_once_and_says_so(consent, left):
+    """Before a yes the handoff ends (said once, nothing sent); after a yes it goes on after the answer."""
+    asked = tracker(
+        "ask_loonkostensubsidie",
+        "wat is loonkostensubsidie",
+        {"requested_slot": "handoff_consent", "handoff_consent": consent},
+    )
+    asked.active_loop = {"name": "handoff_form"}
+    messages, events = run(ActionShowArticle(), asked)
+    said = any(m.get("text") == message("handoff_not_now")["text"] for m in messages)
+    ended = {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert said is left and ended is left

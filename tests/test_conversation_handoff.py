@@ -132,3 +132,14 @@ def test_a_gemeente_that_reads_no_handoffs_is_said_plainly_with_its_number(chat:
     assert "De gemeente Voorne aan Zee krijgt nog geen vragen" in chat_text[-1], "a name the model does not know"
     with sqlite3.connect(stack_database) as db:
         assert db.execute("SELECT count(*) FROM handoff WHERE gemeente_code IN ('GM0014', 'GM1992')").fetchone()[0] == 0
+
+
+def test_a_question_instead_of_consent_is_answered_and_consent_is_not_asked_again(chat: Chat):
+    """A person who asks for someone and then asks something else has not said yes: she gets her answer, is told
+    once that nothing is passed on, and is not asked for consent again under every later answer."""
+    consent = chat.say_text("ik wil met iemand praten")
+    assert "vrijwillig" in consent
+    answer = chat.say_text("nee toch niet, wat is loonkostensubsidie eigenlijk")
+    assert "**Loonkostensubsidie**" in answer and "niet door" in answer
+    for later in ("hoe lang duurt dat?", "dank je", "doei"):
+        assert "vrijwillig" not in chat.say_text(later), later
