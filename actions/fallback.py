@@ -7,6 +7,7 @@ person who asks for help in their own words should get an answer, not a quiz.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
@@ -126,6 +127,25 @@ class ActionDefaultFallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(**message("give_up"))
         return [UserUtteranceReverted()]
+
+
+# "nee, dat bedoel ik niet", "dat is het niet", "verkeerd antwoord": a no that says the last answer missed.
+_CORRECTION = re.compile(r"\b(bedoel|bedoelde|is het niet|niet wat ik|verkeerd|klopt niet|snap je|begrijp je)\b")
+
+
+class ActionDenyWithoutQuestion(Action):
+    """A no when nothing was asked: after "dat bedoel ik niet" the assistant says it misunderstood and asks for other
+    words, with a person to turn to; a plain "nee" is taken as it is."""
+
+    def name(self) -> Text:
+        return "action_deny_without_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if _CORRECTION.search(latest_text(tracker).lower()):
+            dispatcher.utter_message(**message("misunderstood"))
+        else:
+            dispatcher.utter_message(response="utter_deny_without_question")
+        return []
 
 
 class ActionRestart(Action):

@@ -2,7 +2,13 @@
 
 from rasa_sdk import Tracker
 
-from actions.fallback import ActionDefaultFallback, ActionLastResort, ActionRestart, suggestions
+from actions.fallback import (
+    ActionDefaultFallback,
+    ActionDenyWithoutQuestion,
+    ActionLastResort,
+    ActionRestart,
+    suggestions,
+)
 from bot.conversation.messages import message
 from tests.actions_support import button_payloads, run, tracker
 
@@ -104,3 +110,10 @@ def test_a_question_not_understood_that_plainly_asks_a_facet_is_about_the_topic_
     assert not messages[0]["text"].startswith("**IPS via de GGZ")
     messages, _ = run(ActionLastResort(), tracker("nlu_fallback", question, {}, ranking("nlu_fallback"), facet=facet))
     assert not messages[0]["text"].startswith("**IPS via de GGZ")
+
+
+def test_a_no_that_says_the_answer_missed_asks_for_other_words_and_a_plain_no_is_taken_as_it_is():
+    messages, _ = run(ActionDenyWithoutQuestion(), tracker("deny", "nee, dat bedoel ik niet"))
+    assert messages[0]["text"] == message("misunderstood")["text"] and button_payloads(messages) == ["/request_human"]
+    messages, _ = run(ActionDenyWithoutQuestion(), tracker("deny", "nee hoor"))
+    assert messages[0]["response"] == "utter_deny_without_question"

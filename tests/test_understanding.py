@@ -8,7 +8,7 @@ import pytest
 from bot.conversation.knowledge import facet_for_intent, facet_in_question, facets, library
 from bot.handoff.codes import new_code
 from bot.handoff.situation import situation, told_age
-from bot.rasa.classifier import _follow_up_not_search
+from bot.rasa.classifier import _follow_up_not_search, asked_again
 from bot.understanding.followup import names_topic
 from bot.understanding.reader import ReaderSettings, StoryReader
 from bot.understanding.reference import find_code
@@ -177,3 +177,22 @@ def test_a_where_question_that_points_back_and_asks_how_to_apply_is_a_follow_up(
     assert [r["name"] for r in _follow_up_not_search(text, ranking)][:2] == (
         [first, "ask_where_to_go"] if first != "ask_where_to_go" else ["ask_where_to_go", "followup_apply"]
     )
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("nee dat bedoel ik niet, ik bedoel mag ik zelf zeggen welke persoon", "mag ik zelf zeggen welke persoon"),
+        (
+            "Nee, dat bedoel ik niet. Ik wil weten of ik zelf een coach mag kiezen",
+            "Ik wil weten of ik zelf een coach mag kiezen",
+        ),
+        ("nee, ik bedoel of het verplicht is voor bedrijven", "of het verplicht is voor bedrijven"),
+        ("nee dat bedoel ik niet", "nee dat bedoel ik niet"),
+        ("ik bedoel de jobcoach", "ik bedoel de jobcoach"),
+        ("bedoel je dat ik moet solliciteren?", "bedoel je dat ik moet solliciteren?"),
+        ("wat bedoel je met loonwaarde?", "wat bedoel je met loonwaarde?"),
+    ],
+)
+def test_a_correction_that_asks_again_is_read_by_what_it_asks(text, read):
+    assert asked_again(text) == read

@@ -225,3 +225,11 @@ def test_the_gemeente_told_in_a_story_is_not_asked_again(chat: Chat):
     messages = chat.say("waar kan ik terecht?")
     assert not any(message("ask_gemeente")["text"] in (m.get("text") or "") for m in messages), messages
     assert any("Houten" in (m.get("text") or "") for m in messages), messages
+
+
+def test_a_correction_asks_for_other_words_and_a_correction_that_asks_again_is_answered(chat: Chat):
+    assert answered(chat.say("/ask_jobcoaching"), "ask_jobcoaching")
+    missed = chat.say("nee, dat bedoel ik niet")
+    assert missed[0]["text"] == message("misunderstood")["text"] and "/request_human" in payloads(missed)
+    again = chat.say("nee dat bedoel ik niet, ik bedoel wie betaalt die coach")
+    assert any(facet_heading("ask_jobcoaching", "cost") in (m.get("text") or "") for m in again), again

@@ -7,6 +7,8 @@
   character n-grams make unknown words look like place names, and "blub blub" must not start a search.
 - "Waar vraag ik dat aan?" points back at the last answer and asks how to apply: a follow-up, not a new search
   for a place to go (which "waar dan?" still is).
+- "Nee, dat bedoel ik niet, ik bedoel of het verplicht is": a correction that asks again is read by what it asks
+  again; a correction alone stays a no (actions/fallback.py asks for other words).
 - A short message also gets the facet it asks about (`facet` in the parse data: "duurt zo'n proefplaatsing lang?"
   asks how long), read by the FacetReader whatever topic it names; the actions decide whether the conversation
   makes it a follow-up (actions/knowledge.py).
@@ -130,7 +132,7 @@ class StoryAwareIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT)
+            text = asked_again(message.get(TEXT))
             if self.reader is None or not text:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 continue
@@ -173,6 +175,28 @@ def _follow_up_not_search(text: str, ranking: List[Dict[str, Any]]) -> List[Dict
         return ranking
     rest = [r for r in ranking[1:] if r[INTENT_NAME_KEY] != facet.intent]
     return [{**ranking[0], INTENT_NAME_KEY: facet.intent}, ranking[0], *rest]
+
+
+# "nee, dat bedoel ik niet, ik bedoel …", "dat bedoelde ik niet: …", "nee ik bedoel …"
+_CORRECTION = re.compile(
+    r"^\W*(?:(?:nee|neen|nope)\b\W*)?(?:(?:dat|zo)\s+bedoel(?:de)?\s+ik\s+(?:het\s+)?niet\b\W*)?"
+    r"(?:ik\s+bedoel(?:de)?\b|maar\b)?\W*",
+    re.IGNORECASE,
+)
+ASKED_AGAIN_WORDS = 3  # what follows a correction must ask something to be read on its own
+
+
+def asked_again(text: Optional[str]) -> Optional[str]:
+    """What a correction asks again ("nee dat bedoel ik niet, ik bedoel mag ik zelf kiezen" → "mag ik zelf kiezen");
+    any other message as it is."""
+    if not text:
+        return text
+    match = _CORRECTION.match(text)
+    said = match.group(0) if match else ""
+    if not re.search(r"bedoel", said, re.IGNORECASE):
+        return text
+    rest = text[len(said) :].strip()
+    return rest if words(rest) >= ASKED_AGAIN_WORDS else text
 
 
 def plausible_inform(text: str) -> bool:

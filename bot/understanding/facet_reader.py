@@ -17,8 +17,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
+from bot.conversation.knowledge import facet_in_question
+from bot.understanding.segments import words
+
 FACET_PREFIX = "followup_"
 MORE_INTENT = "more_info"
+# Questions about a topic that ask none of the facets ("kan ik zelf een jobcoach kiezen?", "hoeveel banen zijn
+# dat?"): without them every question would be forced into one of seven facets.
+OTHER = "other"
+TOPIC_PREFIX = "ask_"
+OTHER_WORDS = 16
+OTHER_BELOW = 0.5  # a topic example the follow-up model reads as a facet at least this sure is no `other`
 _POINTER = re.compile(r"\b(dat|dit|het|zoiets|die|deze|daar)\b")
 
 
@@ -28,7 +37,8 @@ def learns_from(intent: str) -> bool:
 
 
 class FacetReader:
-    """Probabilities over the follow-up intents (`followup_duration`, …, `more_info`) for a short question."""
+    """Probabilities over the follow-up intents (`followup_duration`, …, `more_info`) and `other` for a short
+    question."""
 
     def __init__(self) -> None:
         self.model = Pipeline(
@@ -46,7 +56,10 @@ class FacetReader:
 
     def fit(self, texts: Sequence[str], intents: Sequence[str], topic_names: Sequence[str]) -> "FacetReader":
         """Learn from the follow-up examples among `texts`, each also with its pointing word replaced by one of
-        `topic_names` (each name in turn, so a model trains the same every time)."""
+        `topic_names` (each name in turn, so a model trains the same every time); then, as `other`, from the short
+        questions about a topic that ask no facet: neither the patterns of knowledge/facets.yml nor the model
+        learnt from the follow-ups alone finds one in them (many topic examples do ask a facet: "kost een jobcoach
+        iets?")."""
         names = [n.lower() for n in topic_names]
         x: List[str] = []
         y: List[str] = []
@@ -59,6 +72,19 @@ class FacetReader:
                 x.append(_POINTER.sub(names[len(x) % len(names)], text, count=1))
                 y.append(intent)
         self.model.fit(x, y)
+        candidates = [
+            t
+            for t, i in zip(texts, intents)
+            if i.startswith(TOPIC_PREFIX) and words(t) <= OTHER_WORDS and facet_in_question(t) is None
+        ]
+        readings = self.model.predict_proba(candidates) if candidates else []
+        classes = list(self.model.classes_)
+        other = [
+            t
+            for t, row in zip(candidates, readings)
+            if classes[int(row.argmax())] == MORE_INTENT or float(row.max()) < OTHER_BELOW
+        ]
+        self.model.fit(x + other, y + [OTHER] * len(other))
         return self
 
     def read(self, text: str) -> Tuple[str, float]:
