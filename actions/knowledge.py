@@ -61,6 +61,8 @@ class ActionShowArticle(Action):
         answer = self._answer(tracker, intent, article, text, chosen)
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
         events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_forms(tracker, dispatcher)]
+        if (intent == "crisis") != bool(tracker.get_slot("crisis_answered")):
+            events.append(SlotSet("crisis_answered", intent == "crisis"))
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         if reason and intent != "crisis":
             dispatcher.utter_message(**offer_handoff_message())
@@ -287,4 +289,16 @@ class ActionShowArticleDetails(Action):
             dispatcher.utter_message(**facet_answer(article, facet, chosen))
             return leave_forms(tracker, dispatcher)
         dispatcher.utter_message(**long_answer(article, chosen))
+        return []
+
+
+class ActionCrisisAftercare(Action):
+    """Right after the crisis answer, a short or unclear reply: the helplines once more and a person, never a
+    cheerful menu of topics (data/stories/knowledge.yml)."""
+
+    def name(self) -> Text:
+        return "action_crisis_aftercare"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(**message("crisis_aftercare"))
         return []

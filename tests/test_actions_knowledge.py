@@ -264,3 +264,13 @@ def test_a_question_while_the_handoff_waits_for_consent_ends_it_once_and_says_so
     said = any(m.get("text") == message("handoff_not_now")["text"] for m in messages)
     ended = {"event": "active_loop", "name": None, "timestamp": None} in events
     assert said is left and ended is left
+
+
+def test_the_crisis_answer_is_remembered_until_another_topic_is_answered():
+    """crisis_answered steers the rule that answers a short reply after it with the helplines again."""
+    _, events = run(ActionShowArticle(), tracker("crisis", "ik wil er niet meer zijn"))
+    assert {"event": "slot", "timestamp": None, "name": "crisis_answered", "value": True} in events
+    _, events = run(ActionShowArticle(), tracker("ask_jobcoaching", "wat is een jobcoach", {"crisis_answered": True}))
+    assert {"event": "slot", "timestamp": None, "name": "crisis_answered", "value": False} in events
+    _, events = run(ActionShowArticle(), tracker("ask_jobcoaching", "wat is een jobcoach"))
+    assert not [e for e in events if e.get("name") == "crisis_answered"]

@@ -233,3 +233,12 @@ def test_a_correction_asks_for_other_words_and_a_correction_that_asks_again_is_a
     assert missed[0]["text"] == message("misunderstood")["text"] and "/request_human" in payloads(missed)
     again = chat.say("nee dat bedoel ik niet, ik bedoel wie betaalt die coach")
     assert any(facet_heading("ask_jobcoaching", "cost") in (m.get("text") or "") for m in again), again
+
+
+@pytest.mark.parametrize("reply", ["ik weet niet", "ok", "nee", "dank je", "hoe lang duurt dat?"])
+def test_after_the_crisis_answer_a_short_reply_gets_the_helplines_and_a_person_not_a_menu(chat: Chat, reply: str):
+    first = chat.say("ik zie het niet meer zitten, soms denk ik dat het beter is als ik er niet meer ben")
+    assert any("113" in (m.get("text") or "") for m in first)
+    after = chat.say(reply)
+    assert after[0]["text"] == message("crisis_aftercare")["text"], after
+    assert payloads(after) == ["/request_human"]
