@@ -27,6 +27,7 @@ from bot.conversation.knowledge import Article, Facet, facet_for_intent, facet_i
 from bot.conversation.messages import message
 from bot.understanding.facet_reader import facet_intent
 from bot.understanding.followup import FOLLOW_UP_WORDS, names_topic, pointing_back
+from bot.understanding.retrieval import asked_part
 from bot.understanding.segments import words
 
 # How likely a follow-up must be, relative to the new topic the model prefers, to be read as one.
@@ -78,7 +79,9 @@ class ActionShowArticle(Action):
         if intent == "crisis":
             return short_answer(article, chosen)
         again = tracker.get_slot("last_article") == article.id
-        facet = facet_in_question(text) or (read_facet(tracker, FACET_SURE) if again else None)
+        # In a story only what it asks counts: "ze zeggen dat ik eerst bijstand moet aanvragen … wat nu?" asks
+        # what now, not how to apply.
+        facet = facet_in_question(asked_part(text)) or (read_facet(tracker, FACET_SURE) if again else None)
         if facet and facet.key in article.facets:
             return facet_answer(article, facet, chosen)
         if again and words(text) <= FOLLOW_UP_WORDS:

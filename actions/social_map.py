@@ -41,8 +41,9 @@ def read_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     text = latest_text(tracker)
     theme = None
     if latest_intent(tracker) != "find_other_service":
+        # "waar dan?" or "wij wonen in Amersfoort" right after an answer: a search for that answer's topic.
         theme = find_theme_in_text(text) or (
-            _article_theme(tracker) if latest_intent(tracker) == "ask_where_to_go" else None
+            _article_theme(tracker) if latest_intent(tracker) in ("ask_where_to_go", "inform") else None
         )
     events = [SlotSet("sm_theme", theme), SlotSet("sm_offset", 0)]
     place = find_gemeente_in_text(text)

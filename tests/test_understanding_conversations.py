@@ -242,3 +242,21 @@ def test_after_the_crisis_answer_a_short_reply_gets_the_helplines_and_a_person_n
     after = chat.say(reply)
     assert after[0]["text"] == message("crisis_aftercare")["text"], after
     assert payloads(after) == ["/request_human"]
+
+
+def test_a_place_named_after_an_answer_searches_for_that_topic_there(chat: Chat):
+    chat.say("/ask_jobcoaching")
+    messages = chat.say("wij wonen in Amersfoort")
+    texts = " ".join(m.get("text") or "" for m in messages)
+    assert "Jobcoaching" in texts and "Amersfoort" in texts, messages
+    assert message("ask_theme")["text"] not in texts
+
+
+def test_a_story_is_answered_by_what_it_asks_not_by_a_word_in_its_situation(chat: Chat):
+    """"… dat ik eerst bijstand moet aanvragen … wat nu" asks what now: not how to apply for anything."""
+    messages = chat.say(
+        "de gemeente zegt dat ik eerst bijstand moet aanvragen voor ze me kunnen helpen met werk. maar ik kom niet "
+        "in aanmerking want mijn vrouw werkt. wat nu"
+    )
+    assert no_failure(messages)
+    assert not any(facets()["apply"].heading in (m.get("text") or "") for m in messages), messages
