@@ -1,12 +1,13 @@
 """The answer library: loading, validation of files, and local versions per gemeente (on a temporary library)."""
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
 from bot.common import settings
-from bot.conversation.knowledge import ArticleError, Library
+from bot.conversation.knowledge import ArticleError, Library, library, unwrapped
 
 ARTICLE = """---
 id: {id}
@@ -135,3 +136,20 @@ def test_a_seed_without_a_readable_title_is_refused(root: Path):
     )
     with pytest.raises(ArticleError, match=re.escape("009_onbekend.txt heeft geen titel")):
         Library(root)
+
+
+def test_the_line_breaks_that_only_wrap_an_article_in_its_file_are_taken_out():
+    body = "Een zin die in\nhet bestand loopt.\n\n**Kop**\n\n- een punt\n  dat doorloopt\n- nog een\n1. stap"
+    assert (
+        unwrapped(body)
+        == "Een zin die in het bestand loopt.\n\n**Kop**\n\n- een punt dat doorloopt\n- nog een\n1. stap"
+    )
+
+
+def test_no_shipped_answer_breaks_a_sentence_over_two_lines():
+    """The widget shows every line break: in the chat a sentence cut in two reads as two broken lines."""
+    block = re.compile(r"\s*([-*+]\s|\d+[.)]\s|#|\|)")
+    for article in library().articles.values():
+        for before, after in itertools.pairwise(article.body.splitlines()):
+            cut = before.strip() and after.strip() and not block.match(after) and not before.lstrip().startswith("#")
+            assert not cut, (article.id, before, after)

@@ -253,7 +253,7 @@ def test_a_place_named_after_an_answer_searches_for_that_topic_there(chat: Chat)
 
 
 def test_a_story_is_answered_by_what_it_asks_not_by_a_word_in_its_situation(chat: Chat):
-    """"… dat ik eerst bijstand moet aanvragen … wat nu" asks what now: not how to apply for anything."""
+    """ "… dat ik eerst bijstand moet aanvragen … wat nu" asks what now: not how to apply for anything."""
     messages = chat.say(
         "de gemeente zegt dat ik eerst bijstand moet aanvragen voor ze me kunnen helpen met werk. maar ik kom niet "
         "in aanmerking want mijn vrouw werkt. wat nu"

@@ -111,6 +111,23 @@ def _filled(text: str) -> str:
     return text
 
 
+# A line that starts its own block element in the Markdown of an article: a list item, a heading or a table row.
+_BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#|\|)")
+
+
+def unwrapped(markdown: str) -> str:
+    """The article text with the line breaks that only wrap it in the file taken out: a sentence is one line in the
+    chat (the widget shows every line break), while lists, headings and paragraphs keep theirs."""
+    lines: List[str] = []
+    for line in markdown.strip().splitlines():
+        joins = bool(lines) and lines[-1].strip() and line.strip() and not _BLOCK_START.match(line)
+        if joins and not lines[-1].lstrip().startswith("#"):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str, str]) -> Article:
     missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
     if missing:
@@ -120,7 +137,7 @@ def _article(data: Dict[str, Any], body: str, path: Path, seed_titles: Dict[str,
         title=str(data["title"]),
         intents=list(data["intents"]),
         short=_filled(" ".join(str(data["short"]).split())),
-        body=_filled(body),
+        body=_filled(unwrapped(body)),
         sources=[_source(s, seed_titles, path) for s in data["sources"]],
         next_steps=list(data.get("next_steps") or []),
         general_knowledge=list(data.get("general_knowledge") or []),
