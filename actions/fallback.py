@@ -134,17 +134,15 @@ _CORRECTION = re.compile(r"\b(bedoel|bedoelde|is het niet|niet wat ik|verkeerd|k
 
 
 class ActionDenyWithoutQuestion(Action):
-    """A no when nothing was asked: after "dat bedoel ik niet" the assistant says it misunderstood and asks for other
-    words, with a person to turn to; a plain "nee" is taken as it is."""
+    """A no (or "laat maar") when nothing was asked: after "dat bedoel ik niet" the assistant says it misunderstood
+    and asks for other words, with a person to turn to; a plain "nee" is taken as it is."""
 
     def name(self) -> Text:
         return "action_deny_without_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if _CORRECTION.search(latest_text(tracker).lower()):
-            dispatcher.utter_message(**message("misunderstood"))
-        else:
-            dispatcher.utter_message(response="utter_deny_without_question")
+        corrected = _CORRECTION.search(latest_text(tracker).lower())
+        dispatcher.utter_message(**message("misunderstood" if corrected else "deny_without_question"))
         return []
 
 

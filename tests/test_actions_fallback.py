@@ -116,4 +116,4 @@ def test_a_no_that_says_the_answer_missed_asks_for_other_words_and_a_plain_no_is
     messages, _ = run(ActionDenyWithoutQuestion(), tracker("deny", "nee, dat bedoel ik niet"))
     assert messages[0]["text"] == message("misunderstood")["text"] and button_payloads(messages) == ["/request_human"]
     messages, _ = run(ActionDenyWithoutQuestion(), tracker("deny", "nee hoor"))
-    assert messages[0]["response"] == "utter_deny_without_question"
+    assert messages[0]["text"] == message("deny_without_question")["text"]
