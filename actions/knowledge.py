@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_forms, named_gemeente
+from actions.latest import known_gemeente, latest_intent, latest_text, leave_forms, named_gemeente, previous_answer
 from bot.conversation.answers import facet_answer, long_answer, short_answer
 from bot.conversation.care import (
     Term,
@@ -66,7 +66,10 @@ class ActionShowArticle(Action):
             events.append(SlotSet("crisis_answered", intent == "crisis"))
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         if reason and intent != "crisis":
-            dispatcher.utter_message(**offer_handoff_message())
+            # Offered once, not again in the very next turn: the button for a person is under every answer anyway.
+            offer = offer_handoff_message()
+            if previous_answer(tracker) != offer["text"]:
+                dispatcher.utter_message(**offer)
             events.append(SlotSet("handoff_reason", reason))
         elif intent != "crisis":
             ask_term_once(dispatcher, tracker, text)

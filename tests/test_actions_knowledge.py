@@ -9,6 +9,7 @@ from actions.knowledge import (
     ActionShowArticleDetails,
 )
 from bot.common import settings
+from bot.conversation.care import offer_handoff_message
 from bot.conversation.knowledge import library
 from bot.conversation.messages import message
 from tests.actions_support import button_payloads, run, tracker
@@ -81,6 +82,15 @@ def test_a_question_about_own_debts_gets_the_answer_and_the_offer_of_a_person():
         ActionShowArticle(), tracker("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?")
     )
     assert messages[-1]["buttons"][0]["payload"] == "/request_human" and "eigen situatie" in messages[-1]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "handoff_reason", "value": "vraag over schulden"} in events
+
+
+def test_the_offer_of_a_person_is_not_repeated_in_the_very_next_turn():
+    asked = tracker("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?")
+    offer = offer_handoff_message()["text"]
+    asked.events.insert(-1, {"event": "bot", "text": offer})  # the offer ended the assistant's last turn
+    messages, events = run(ActionShowArticle(), asked)
+    assert not any(m.get("text") == offer for m in messages)
     assert {"event": "slot", "timestamp": None, "name": "handoff_reason", "value": "vraag over schulden"} in events
 
 
