@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.answers import facet_answer, long_answer, short_answer
+from bot.conversation.answers import facet_answer, long_answer, part_title, short_answer
 from bot.conversation.knowledge import facets, library
 from bot.conversation.messages import message
 from bot.tools.conversation_eval import AnswerReader
@@ -32,3 +32,14 @@ def test_a_search_that_names_its_theme_like_an_article_title_is_a_search(reader:
     service = {"text": "**Werk en inkomen bij de gemeente Amersfoort** (Gemeente Amersfoort) In jouw gemeente"}
     read = reader.read([intro, service])
     assert (read.kind, read.facet) == ("where", "where")
+
+
+def test_a_part_of_an_article_whose_title_is_a_question_reads_plainly_and_back(reader: AnswerReader) -> None:
+    uwv = library().for_intent("ask_uwv_role")
+    assert uwv is not None and uwv.title.endswith("?")
+    answer = facet_answer(uwv, facets()["apply"])
+    assert answer["text"].startswith(f"**{uwv.title} Hoe vraag je het aan?**")
+    assert "?:" not in answer["text"]
+    read = reader.read([answer])
+    assert (read.kind, read.topic, read.facet) == ("facet", "ask_uwv_role", "apply")
+    assert part_title("Jobcoaching", "hoe lang?") == "Jobcoaching: hoe lang?"

@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 
 import pytest
 
+from bot.conversation.answers import part_title
 from bot.conversation.knowledge import facets, library
 from bot.conversation.messages import message
 from tests.conftest import Chat, payloads
@@ -49,7 +50,7 @@ def starts_handoff(messages: Messages) -> bool:
 
 
 def facet_heading(intent: str, facet: str) -> str:
-    return f"**{title(intent)}: {facets()[facet].heading}**"
+    return f"**{part_title(title(intent), facets()[facet].heading)}**"
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,19 @@ def short_answer(article: Article, term: Optional[Term] = None) -> Dict[str, obj
     return {"text": text, "buttons": _buttons(article, _standard(article), term)}
 
 
+def part_title(title: str, heading: str) -> str:
+    """An article's title with the part it answers: "Jobcoaching: hoe lang?", and after a title that is a question
+    itself "Wat doet UWV voor mij? Hoe vraag je het aan?" (not "…mij?: hoe…")."""
+    if title.endswith("?"):
+        return f"{title} {heading[:1].upper()}{heading[1:]}"
+    return f"{title}: {heading}"
+
+
 def facet_answer(article: Article, facet: Facet, term: Optional[Term] = None) -> Dict[str, object]:
     """A follow-up about the topic ("Jobcoaching: hoe lang?"): the article's own answer for the facet, or the
     facet's general answer when the article has none."""
     body = article.facets.get(facet.key) or facet.default
-    text = use_term(f"**{article.title}: {facet.heading}**\n\n{body}", term)
+    text = use_term(f"**{part_title(article.title, facet.heading)}**\n\n{body}", term)
     return {"text": text, "buttons": _standard(article)}
 
 
@@ -33,7 +41,7 @@ def section_answer(
     article: Article, heading: str, body: str, intro: str, term: Optional[Term] = None
 ) -> Dict[str, object]:
     """The last resort: the part of an article that matches the question best, with its title."""
-    title = f"{article.title}: {heading}" if heading else article.title
+    title = part_title(article.title, heading) if heading else article.title
     text = use_term(f"{intro}\n\n**{title}**\n\n{body}", term)
     return {"text": text, "buttons": _standard(article)}
 

@@ -106,9 +106,11 @@ class AnswerReader:
     def _title(self, bold: str) -> Optional[Tuple[str, Optional[str]]]:
         if bold in self.titles:
             return self.titles[bold], None
-        title, _, heading = bold.rpartition(": ")
-        if title in self.titles:
-            return self.titles[title], self.headings.get(heading, "section")
+        # "Title: heading", or "Title? Heading" (answers.part_title); the longest title first, as one may start another
+        for title, intent in sorted(self.titles.items(), key=lambda item: -len(item[0])):
+            if bold.startswith(title) and bold != title:
+                heading = bold[len(title) :].removeprefix(":").strip()
+                return intent, self.headings.get(heading[:1].lower() + heading[1:], "section")
         return None
 
 
