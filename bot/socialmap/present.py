@@ -67,7 +67,9 @@ def result_messages(result: SearchResult) -> List[Message]:
     if not result.hits:
         return [{"text": text("nothing_found"), "buttons": [HUMAN, OTHER]}]
     if result.gemeente and not result.found_nearby and result.front_door:
-        intro = text("only_front_door", theme=label, gemeente=result.gemeente.roo_name)
+        national = any(hit.level == "landelijk" for hit in result.hits)
+        key = "only_front_door" if national else "only_front_door_alone"
+        intro = text(key, theme=label, gemeente=result.gemeente.roo_name)
     elif result.gemeente and not result.found_nearby:
         intro = text("nothing_nearby", gemeente=result.gemeente.roo_name)
     elif result.gemeente:

@@ -30,6 +30,7 @@ WHERE = (
     "results_intro_national",
     "nothing_nearby",
     "only_front_door",
+    "only_front_door_alone",
     "nothing_found",
     "gemeente_unknown",
     "gemeente_which",
