@@ -9,7 +9,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.latest import known_gemeente, latest_intent, latest_text, leave_forms, named_gemeente, previous_answer
+from actions.latest import (
+    known_gemeente,
+    latest_intent,
+    latest_text,
+    leave_forms,
+    named_gemeente,
+    previous_answer,
+    waits_for_consent,
+)
 from bot.conversation.answers import facet_answer, long_answer, short_answer
 from bot.conversation.care import (
     Term,
@@ -61,24 +69,29 @@ class ActionShowArticle(Action):
             dispatcher.utter_message(text=heard)
         answer = self._answer(tracker, intent, article, text, chosen)
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
+        leaving = waits_for_consent(tracker)
         events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_forms(tracker, dispatcher)]
         if (intent == "crisis") != bool(tracker.get_slot("crisis_answered")):
             events.append(SlotSet("crisis_answered", intent == "crisis"))
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
+        offered = intent == "crisis"  # its answer ends with a person to turn to: "ja" then means that
         if reason and intent != "crisis":
-            # Offered once, not again in the very next turn: the button for a person is under every answer anyway.
+            # Offered once, not again in the very next turn (the button for a person is under every answer anyway),
+            # and not in the turn that says nothing is passed on.
             offer = offer_handoff_message()
-            if previous_answer(tracker) != offer["text"]:
+            if previous_answer(tracker) != offer["text"] and not leaving:
                 dispatcher.utter_message(**offer)
+                offered = True
             events.append(SlotSet("handoff_reason", reason))
         elif intent != "crisis":
             ask_term_once(dispatcher, tracker, text)
-        return events
+        return events + offered_person(tracker, offered)
 
     @staticmethod
     def _answer(tracker: Tracker, intent: str, article: Article, text: str, chosen: Optional[Term]) -> Dict[str, Any]:
         """The facet the question asks about when the article has it; the same topic asked again gets the full
-        explanation rather than the same short answer twice; otherwise the short answer."""
+        explanation rather than the same short answer twice (and the short one after the full one); otherwise the
+        short answer."""
         if intent == "crisis":
             return short_answer(article, chosen)
         again = tracker.get_slot("last_article") == article.id
@@ -87,7 +100,7 @@ class ActionShowArticle(Action):
         facet = facet_in_question(asked_part(text)) or (read_facet(tracker, FACET_SURE) if again else None)
         if facet and facet.key in article.facets:
             return facet_answer(article, facet, chosen)
-        if again and words(text) <= FOLLOW_UP_WORDS:
+        if again and previous_answer(tracker) != long_answer(article, chosen)["text"]:
             return long_answer(article, chosen)
         return short_answer(article, chosen)
 
@@ -306,5 +319,13 @@ class ActionCrisisAftercare(Action):
         return "action_crisis_aftercare"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(**message("crisis_aftercare"))
-        return []
+        first = message("crisis_aftercare")
+        again = previous_answer(tracker) == first["text"]  # not the same words twice in a row
+        dispatcher.utter_message(**(message("crisis_aftercare_again") if again else first))
+        return offered_person(tracker, True)
+
+
+def offered_person(tracker: Tracker, offered: bool) -> List[Dict[Text, Any]]:
+    """Whether the assistant just offered to pass the question on: a typed "ja" in the next turn then starts the
+    handoff (data/stories/conversation.yml), instead of "Prima. Waar kan ik je mee helpen?"."""
+    return [SlotSet("person_offered", offered)] if offered != bool(tracker.get_slot("person_offered")) else []

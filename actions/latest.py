@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -77,11 +78,23 @@ def leave_forms(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict
     "ja" is not a yes, and asking for consent again under every answer presses the person. Once she has said yes,
     the handoff stays and goes on after the answer."""
     loop = (tracker.active_loop or {}).get("name")
-    at_consent = (
-        tracker.get_slot("requested_slot") == "handoff_consent" and tracker.get_slot("handoff_consent") is not True
-    )
-    if loop == HANDOFF_FORM and at_consent:
+    if loop == HANDOFF_FORM and waits_for_consent(tracker):
         dispatcher.utter_message(**message("handoff_not_now"))
     elif loop != SEARCH_FORM:
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+# "ja, maar …", and questions about what happens with the data: part of deciding, not a turn away from it.
+_YES_BUT = re.compile(r"^\W*(ja|jawel|ok|oke|oké|prima|goed|graag)\b", re.IGNORECASE)
+DECIDING_INTENTS = ("ask_privacy", "ask_what_is_stored")
+
+
+def waits_for_consent(tracker: Tracker) -> bool:
+    """Whether the handoff asked for consent, has no yes, and the latest message turned away from it; not "ja, maar
+    wat doen jullie met mijn gegevens?", which is answered before consent is asked again."""
+    if (tracker.active_loop or {}).get("name") != HANDOFF_FORM:
+        return False
+    asked = tracker.get_slot("requested_slot") == "handoff_consent"
+    deciding = bool(_YES_BUT.match(latest_text(tracker))) or latest_intent(tracker) in DECIDING_INTENTS
+    return asked and tracker.get_slot("handoff_consent") is not True and not deciding

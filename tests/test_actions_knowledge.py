@@ -9,6 +9,7 @@ from actions.knowledge import (
     ActionShowArticleDetails,
 )
 from bot.common import settings
+from bot.conversation.answers import long_answer, short_answer
 from bot.conversation.care import offer_handoff_message
 from bot.conversation.knowledge import library
 from bot.conversation.messages import message
@@ -284,3 +285,28 @@ def test_the_crisis_answer_is_remembered_until_another_topic_is_answered():
     assert {"event": "slot", "timestamp": None, "name": "crisis_answered", "value": False} in events
     _, events = run(ActionShowArticle(), tracker("ask_jobcoaching", "wat is een jobcoach"))
     assert not [e for e in events if e.get("name") == "crisis_answered"]
+
+
+def test_the_topic_asked_again_gets_the_full_explanation_and_after_it_the_short_answer_never_the_same_twice():
+    article = library().for_intent("ask_uwv_role")
+    asked = tracker(
+        "ask_uwv_role", "ik ben ingeschreven bij werk.nl maar ik hoor niks van ze", {"last_article": article.id}
+    )
+    messages, _ = run(ActionShowArticle(), asked)
+    assert messages[0]["text"] == long_answer(article)["text"]
+    asked.events.insert(-1, {"event": "bot", "text": long_answer(article)["text"]})
+    messages, _ = run(ActionShowArticle(), asked)
+    assert messages[0]["text"] == short_answer(article)["text"]
+
+
+def test_no_offer_of_a_person_in_the_turn_that_says_nothing_is_passed_on():
+    asked = tracker(
+        "ask_right_to_support",
+        "ik heb schulden, kan ik hulp krijgen?",
+        {"requested_slot": "handoff_consent", "handoff_consent": None},
+    )
+    asked.active_loop = {"name": "handoff_form"}
+    messages, events = run(ActionShowArticle(), asked)
+    assert any(m.get("text") == message("handoff_not_now")["text"] for m in messages)
+    assert not any(m.get("text") == offer_handoff_message()["text"] for m in messages)
+    assert not any(e.get("name") == "person_offered" for e in events)

@@ -143,3 +143,9 @@ def test_a_question_instead_of_consent_is_answered_and_consent_is_not_asked_agai
     assert "**Loonkostensubsidie**" in answer and "niet door" in answer
     for later in ("hoe lang duurt dat?", "dank je", "doei"):
         assert "vrijwillig" not in chat.say_text(later), later
+
+
+def test_yes_but_a_question_at_consent_is_answered_and_consent_is_asked_again(chat: Chat):
+    assert "vrijwillig" in chat.say_text("ik wil met iemand praten")
+    answer = chat.say_text("ja, maar wat doen jullie met mijn gegevens?")
+    assert "niet door" not in answer and "vrijwillig" in answer

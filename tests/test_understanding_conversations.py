@@ -236,13 +236,27 @@ def test_a_correction_asks_for_other_words_and_a_correction_that_asks_again_is_a
     assert any(facet_heading("ask_jobcoaching", "cost") in (m.get("text") or "") for m in again), again
 
 
-@pytest.mark.parametrize("reply", ["ik weet niet", "ok", "nee", "dank je", "hoe lang duurt dat?"])
+@pytest.mark.parametrize("reply", ["ik weet niet", "nee", "dank je", "hoe lang duurt dat?"])
 def test_after_the_crisis_answer_a_short_reply_gets_the_helplines_and_a_person_not_a_menu(chat: Chat, reply: str):
     first = chat.say("ik zie het niet meer zitten, soms denk ik dat het beter is als ik er niet meer ben")
     assert any("113" in (m.get("text") or "") for m in first)
     after = chat.say(reply)
     assert after[0]["text"] == message("crisis_aftercare")["text"], after
     assert payloads(after) == ["/request_human"]
+    again = chat.say(reply)  # not the same words twice in a row
+    assert again[0]["text"] == message("crisis_aftercare_again")["text"], again
+
+
+def test_yes_to_the_person_the_crisis_care_offers_starts_the_handoff(chat: Chat):
+    chat.say("ik zie het niet meer zitten, soms denk ik dat het beter is als ik er niet meer ben")
+    assert chat.say_text("ik weet niet").startswith(message("crisis_aftercare")["text"][:40])
+    assert starts_handoff(chat.say("ja"))
+
+
+def test_a_typed_yes_to_the_offer_to_pass_the_question_on_starts_the_handoff(chat: Chat):
+    offered = chat.say("ik heb schulden en geen uitkering, kan ik hulp krijgen bij werk?")
+    assert any("eigen situatie" in (m.get("text") or "") for m in offered), offered
+    assert starts_handoff(chat.say("ja"))
 
 
 def test_a_place_named_after_an_answer_searches_for_that_topic_there(chat: Chat):
