@@ -36,8 +36,9 @@ def ask(chat: Chat, text: str, intent: str) -> Messages:
         assert texts[0] == heard, f"{text!r}: expected the acknowledgement first, got {texts}"
     answer = messages[1 if heard else 0] if len(messages) > (1 if heard else 0) else {}
     expected = title(intent)
-    # The article's short answer, or its answer to the follow-up the question asks ("**Title: wie betaalt?**").
-    assert answer.get("text", "").startswith((f"**{expected}**", f"**{expected}: ")), (
+    # The article's short answer, or its answer to the follow-up the question asks ("**Title: wie betaalt?**", or
+    # "**Title? Wie betaalt?**" after a title that is a question: answers.part_title).
+    assert answer.get("text", "").startswith((f"**{expected}**", f"**{expected}: ", f"**{expected} ")), (
         f"{text!r}: expected '{expected}', got {texts}"
     )
     assert "/request_human" in payloads([answer]), f"{text!r}: no 'Praat met een medewerker' button"
