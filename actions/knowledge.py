@@ -16,6 +16,7 @@ from actions.latest import (
     leave_forms,
     named_gemeente,
     previous_answer,
+    slot_change,
     waits_for_consent,
 )
 from bot.conversation.answers import facet_answer, long_answer, short_answer
@@ -33,7 +34,6 @@ from bot.conversation.care import (
 )
 from bot.conversation.knowledge import Article, Facet, facet_for_intent, facet_in_question, library
 from bot.conversation.messages import message
-from bot.understanding.facet_reader import facet_intent
 from bot.understanding.followup import FOLLOW_UP_WORDS, names_topic, pointing_back
 from bot.understanding.retrieval import asked_part
 from bot.understanding.segments import words
@@ -71,8 +71,7 @@ class ActionShowArticle(Action):
         dispatcher.utter_message(**with_second_question(answer, tracker, article))
         leaving = waits_for_consent(tracker)
         events = [SlotSet("last_article", article.id), *remembered_gemeente(tracker), *leave_forms(tracker, dispatcher)]
-        if (intent == "crisis") != bool(tracker.get_slot("crisis_answered")):
-            events.append(SlotSet("crisis_answered", intent == "crisis"))
+        events += slot_change(tracker, "crisis_answered", intent == "crisis")
         reason = handoff_reason(text) or (f"na uitleg over: {article.title}" if article.offer_handoff else None)
         offered = intent == "crisis"  # its answer ends with a person to turn to: "ja" then means that
         if reason and intent != "crisis":
@@ -85,7 +84,7 @@ class ActionShowArticle(Action):
             events.append(SlotSet("handoff_reason", reason))
         elif intent != "crisis":
             ask_term_once(dispatcher, tracker, text)
-        return events + offered_person(tracker, offered)
+        return events + slot_change(tracker, "person_offered", offered)
 
     @staticmethod
     def _answer(tracker: Tracker, intent: str, article: Article, text: str, chosen: Optional[Term]) -> Dict[str, Any]:
@@ -100,8 +99,9 @@ class ActionShowArticle(Action):
         facet = facet_in_question(asked_part(text)) or (read_facet(tracker, FACET_SURE) if again else None)
         if facet and facet.key in article.facets:
             return facet_answer(article, facet, chosen)
-        if again and previous_answer(tracker) != long_answer(article, chosen)["text"]:
-            return long_answer(article, chosen)
+        full = long_answer(article, chosen)
+        if again and previous_answer(tracker) != full["text"]:
+            return full
         return short_answer(article, chosen)
 
 
@@ -113,10 +113,11 @@ FACET_SURE = 0.5
 
 
 def read_facet(tracker: Tracker, sure: float) -> Optional[Facet]:
-    """The facet the FacetReader read in the latest message (bot/rasa/classifier.py), when at least `sure`."""
+    """The facet the FacetReader read in the latest message (bot/rasa/classifier.py), when at least `sure`; None
+    for `other` and `more_info`, which ask no facet."""
     reading = tracker.latest_message.get("facet") or {}
-    found = facet_intent((str(reading.get("name") or ""), float(reading.get("confidence") or 0.0)), sure)
-    return facet_for_intent(found) if found else None
+    sure_enough = float(reading.get("confidence") or 0.0) >= sure
+    return facet_for_intent(str(reading.get("name") or "")) if sure_enough else None
 
 
 def followup_reading(tracker: Tracker, intent: str, text: str) -> Optional[Tuple[Article, Facet]]:
@@ -322,10 +323,4 @@ class ActionCrisisAftercare(Action):
         first = message("crisis_aftercare")
         again = previous_answer(tracker) == first["text"]  # not the same words twice in a row
         dispatcher.utter_message(**(message("crisis_aftercare_again") if again else first))
-        return offered_person(tracker, True)
-
-
-def offered_person(tracker: Tracker, offered: bool) -> List[Dict[Text, Any]]:
-    """Whether the assistant just offered to pass the question on: a typed "ja" in the next turn then starts the
-    handoff (data/stories/conversation.yml), instead of "Prima. Waar kan ik je mee helpen?"."""
-    return [SlotSet("person_offered", offered)] if offered != bool(tracker.get_slot("person_offered")) else []
+        return slot_change(tracker, "person_offered", True)

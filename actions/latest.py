@@ -68,6 +68,12 @@ def known_gemeente(tracker: Tracker) -> Optional[str]:
     return named_gemeente(tracker) or tracker.get_slot("gemeente") or widget_gemeente(tracker)
 
 
+def slot_change(tracker: Tracker, name: str, value: bool) -> List[Dict[str, Any]]:
+    """Set a yes/no slot only when it changes: `crisis_answered` (the crisis answer was just given) and
+    `person_offered` (a typed "ja" next starts the handoff) steer rules, so each event is a turn in the story."""
+    return [SlotSet(name, value)] if value != bool(tracker.get_slot(name)) else []
+
+
 SEARCH_FORM = "social_map_form"
 HANDOFF_FORM = "handoff_form"
 

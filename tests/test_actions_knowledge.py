@@ -262,16 +262,19 @@ def test_the_topic_asked_again_gets_the_facet_the_facet_reader_is_sure_of_and_a_
     assert not any("hoe lang?**" in (m.get("text") or "") for m in messages)
 
 
+def at_consent(intent: str, text: str, consent: object = None):
+    """A tracker whose handoff form asks for consent (`consent` is what the slot holds) when `text` comes in."""
+    asked = tracker(intent, text, {"requested_slot": "handoff_consent", "handoff_consent": consent})
+    asked.active_loop = {"name": "handoff_form"}
+    return asked
+
+
 @pytest.mark.parametrize("consent, left", [(None, True), (False, True), (True, False)])
 def test_a_question_while_the_handoff_waits_for_consent_ends_it_once_and_says_so(consent, left):
     """Before a yes the handoff ends (said once, nothing sent); after a yes it goes on after the answer."""
-    asked = tracker(
-        "ask_loonkostensubsidie",
-        "wat is loonkostensubsidie",
-        {"requested_slot": "handoff_consent", "handoff_consent": consent},
+    messages, events = run(
+        ActionShowArticle(), at_consent("ask_loonkostensubsidie", "wat is loonkostensubsidie", consent)
     )
-    asked.active_loop = {"name": "handoff_form"}
-    messages, events = run(ActionShowArticle(), asked)
     said = any(m.get("text") == message("handoff_not_now")["text"] for m in messages)
     ended = {"event": "active_loop", "name": None, "timestamp": None} in events
     assert said is left and ended is left
@@ -300,13 +303,9 @@ def test_the_topic_asked_again_gets_the_full_explanation_and_after_it_the_short_
 
 
 def test_no_offer_of_a_person_in_the_turn_that_says_nothing_is_passed_on():
-    asked = tracker(
-        "ask_right_to_support",
-        "ik heb schulden, kan ik hulp krijgen?",
-        {"requested_slot": "handoff_consent", "handoff_consent": None},
+    messages, events = run(
+        ActionShowArticle(), at_consent("ask_right_to_support", "ik heb schulden, kan ik hulp krijgen?")
     )
-    asked.active_loop = {"name": "handoff_form"}
-    messages, events = run(ActionShowArticle(), asked)
     assert any(m.get("text") == message("handoff_not_now")["text"] for m in messages)
     assert not any(m.get("text") == offer_handoff_message()["text"] for m in messages)
     assert not any(e.get("name") == "person_offered" for e in events)

@@ -69,6 +69,8 @@ class AnswerReader:
 
     def __init__(self, lib: Library) -> None:
         self.titles = {a.title: a.intents[0] for a in lib.articles.values()}
+        # the longest title first, as one title may start another
+        self.longest_first = sorted(self.titles.items(), key=lambda item: -len(item[0]))
         self.headings = {f.heading: key for key, f in facets().items()}
         self.bodies = {" ".join(a.body.split())[:80]: a.intents[0] for a in lib.articles.values() if a.body}
         self.fallback = [_prefix(template(k)) for k in FALLBACK]
@@ -107,8 +109,7 @@ class AnswerReader:
     def _title(self, bold: str) -> Optional[Tuple[str, Optional[str]]]:
         if bold in self.titles:
             return self.titles[bold], None
-        # "Title: heading", or "Title? Heading" (answers.part_title); the longest title first, as one may start another
-        for title, intent in sorted(self.titles.items(), key=lambda item: -len(item[0])):
+        for title, intent in self.longest_first:  # "Title: heading", or "Title? Heading" (answers.part_title)
             if bold.startswith(title) and bold != title:
                 heading = bold[len(title) :].removeprefix(":").strip()
                 return intent, self.headings.get(heading[:1].lower() + heading[1:], "section")

@@ -11,7 +11,7 @@ list holds, so a second small model reads the kind of question: it learns from t
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -92,15 +92,3 @@ class FacetReader:
         row = self.model.predict_proba([text])[0]
         best = int(row.argmax())
         return str(self.model.classes_[best]), float(row[best])
-
-    @property
-    def intents(self) -> List[str]:
-        return list(self.model.classes_)
-
-
-def facet_intent(reading: Optional[Tuple[str, float]], sure: float) -> Optional[str]:
-    """The follow-up intent of a reading when it is at least `sure` and asks a facet (not only for more)."""
-    if reading is None:
-        return None
-    intent, confidence = reading
-    return intent if intent.startswith(FACET_PREFIX) and confidence >= sure else None
